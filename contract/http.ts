@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { AmountCentsSchema, CentsSchema, CoinsSchema } from './money';
+import { IsoTimeSchema, UuidSchema } from './ids';
+import { SignedJobSchema } from './job';
+import { SyncEventSchema } from './sync-events';
+import { TransactionStatusSchema } from './transaction';
+
+/** Cloud HTTP API bodies (ARCHITECTURE.md "Cloud HTTP API", contract). Requests are strict: unknown fields → 400. */
+
+export const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** Stable error codes the kiosk maps to screens. HTTP status in the comment. */
+export const ErrorCodes = {
+  malformed: 'malformed', // 400
+  unauthorized: 'unauthorized', // 401
+  forbidden: 'forbidden', // 403
+  notFound: 'not_found', // 404
+  conflict: 'conflict', // 409
+  tooLarge: 'body_too_large', // 413
+  rateLimited: 'rate_limited', // 429
+  dependencyDown: 'dependency_down', // 503
+  // 422 refusals by a rule:
+  enrollmentCodeInvalid: 'enrollment_code_invalid',
+  transactionExpired: 'transaction_expired',
+  transactionState: 'transaction_state',
+  proofInvalid: 'proof_invalid',
+  signalMismatch: 'signal_mismatch',
+  actionMismatch: 'action_mismatch',
+  nonceInvalid: 'nonce_invalid',
+  nullifierUsed: 'nullifier_used',
+  limitReached: 'limit_reached',
+  amountOutOfRange: 'amount_out_of_range',
+  paymentInvalid: 'payment_invalid',
+} as const;
+
+export const EnrollmentCodeResponseSchema = z.object({ code: z.string(), expires_at: IsoTimeSchema });
+
+export const EnrollRequestSchema = z.strictObject({
+  code: z.string().min(6).max(64),
+  name: z.string().min(1).max(100),
+});
+export const EnrollResponseSchema = z.object({
+  kiosk_id: UuidSchema,
+  token: z.string().min(32),
+  /** Ed25519 public key, SPKI DER, base64. */
+  job_public_key: z.string().min(1),
+});
+export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;
+
+export const CreateTransactionRequestSchema = z.strictObject({
+  id: UuidSchema,
+  amount_cents: AmountCentsSchema,
+});
+export type CreateTransactionRequest = z.infer<typeof CreateTransactionRequestSchema>;
+
+export const TransactionViewSchema = z.object({
+  id: UuidSchema,
+  kiosk_id: UuidSchema,
+  amount_cents: CentsSchema,
+  fee_cents: CentsSchema,
+  total_cents: CentsSchema,
+  coins: CoinsSchema,
+  status: TransactionStatusSchema,
+  coins_paid: CoinsSchema.nullable(),
+  created_at: IsoTimeSchema,
+  expires_at: IsoTimeSchema,
+});
+export type TransactionView = z.infer<typeof TransactionViewSchema>;
+
+/** World ID 4.0 RP context (world-id.md "Request signing"). */
+export const RpContextSchema = z.object({
+  rp_id: z.string(),
+  nonce: z.string(),
+  created_at: z.number().int(),
+  expires_at: z.number().int(),
+  signature: z.string(),
+});
+export type RpContext = z.infer<typeof RpContextSchema>;
+
+export const CreateTransactionResponseSchema = z.object({
+  transaction: TransactionViewSchema,
+  rp_context: RpContextSchema,
+  /** What the kiosk passes to IDKit.request: app id and action come from the cloud too. */
+  world_id: z.object({ app_id: z.string(), action: z.string() }),
+  payment_reference: z.string().max(36),
+  return_to: z.string(),
+});
+export type CreateTransactionResponse = z.infer<typeof CreateTransactionResponseSchema>;
+
+/** The IDKit result is forwarded unchanged; its shape is checked by the cloud's verifier. */
+export const WorldIdRequestSchema = z.strictObject({ result: z.record(z.string(), z.unknown()) });
+export const WorldIdResponseSchema = z.object({ transaction: TransactionViewSchema });
+
+export const PaymentRequestSchema = z.strictObject({ transaction_id: z.string().min(1).max(200) });
+
+export const JobResponseSchema = z.object({ job: SignedJobSchema });
+export const JobAckResponseSchema = z.object({ job_id: UuidSchema, status: z.string() });
+
+export const SyncRequestSchema = z.strictObject({ events: z.array(SyncEventSchema).min(1).max(1000) });
+export const SyncResponseSchema = z.object({
+  /** Highest seq such that every seq 1..high_seq of this kiosk is stored. */
+  high_seq: z.number().int().nonnegative(),
+});
+export type SyncResponse = z.infer<typeof SyncResponseSchema>;

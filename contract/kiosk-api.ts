@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { AmountCentsSchema, FeePolicySchema } from './money';
+import { ErrorInfoSchema, resultSchema } from './result';
+
+/**
+ * KioskApi: the one typed contract between the renderer and the kiosk core (ARCHITECTURE.md).
+ * Carried by Electron IPC (preload) or, in browser mode, by a loopback WebSocket with a
+ * per-start token. The renderer never sees a secret: nothing here carries a token or key.
+ */
+
+export const HopperHealthSchema = z.object({
+  connected: z.boolean(),
+  ok: z.boolean(),
+  serial: z.number().int().nullable(),
+  faults: z.array(z.string()),
+  coins_available: z.number().int().nonnegative(),
+});
+export type HopperHealth = z.infer<typeof HopperHealthSchema>;
+
+export const LimitsSchema = z.object({
+  min_cents: z.number().int().positive(),
+  max_cents: z.number().int().positive(),
+  presets_cents: z.array(z.number().int().positive()),
+});
+export type Limits = z.infer<typeof LimitsSchema>;
+
+const txFields = {
+  transaction_id: z.string(),
+  amount_cents: z.number().int(),
+  fee_cents: z.number().int(),
+  total_cents: z.number().int(),
+  coins: z.number().int(),
+};
+
+/** What the customer screen shows. The UI is a pure function of this state. */
+export const FlowStateSchema = z.discriminatedUnion('screen', [
+  z.object({ screen: z.literal('idle') }),
+  z.object({ screen: z.literal('registering'), amount_cents: z.number().int() }),
+  z.object({
+    screen: z.literal('scan'),
+    ...txFields,
+    connector_uri: z.string(),
+    /** SVG markup of the QR code for connector_uri, made in the core. */
+    qr_svg: z.string(),
+    expires_at: z.string(),
+  }),
+  z.object({ screen: z.literal('verifying'), ...txFields }),
+  z.object({ screen: z.literal('waiting_payment'), ...txFields, payment_url: z.string().nullable() }),
+  z.object({ screen: z.literal('dispensing'), ...txFields, coins_paid: z.number().int() }),
+  z.object({ screen: z.literal('done'), ...txFields, coins_paid: z.number().int(), receipt_code: z.string() }),
+  z.object({
+    screen: z.literal('error'),
+    error: ErrorInfoSchema,
+    /** One plain sentence telling the customer what to do next. */
+    next_step: z.string(),
+    transaction_id: z.string().nullable(),
+    coins_owed: z.number().int().nonnegative().nullable(),
+  }),
+]);
+export type FlowState = z.infer<typeof FlowStateSchema>;
+export type Screen = FlowState['screen'];
+
+export const OutOfServiceReasonSchema = z.enum(['offline', 'hopper', 'empty', 'maintenance', 'not_enrolled']);
+
+export const KioskStateSchema = z.object({
+  flow: FlowStateSchema,
+  online: z.boolean(),
+  /** Non-null when new cash-outs cannot start; the screen says why and recovers by itself. */
+  out_of_service: OutOfServiceReasonSchema.nullable(),
+  hopper: HopperHealthSchema,
+  limits: LimitsSchema,
+  fee: FeePolicySchema,
+  version: z.string(),
+});
+export type KioskState = z.infer<typeof KioskStateSchema>;
+
+/** Commands: name → params and value schemas. Each returns Result<value>. */
+export const kioskCommands = {
+  getState: { params: z.strictObject({}), value: KioskStateSchema },
+  startCashOut: { params: z.strictObject({ amount_cents: AmountCentsSchema }), value: z.strictObject({ transaction_id: z.string() }) },
+  cancel: { params: z.strictObject({}), value: z.strictObject({}) },
+  /** Back to idle from done or error. */
+  dismiss: { params: z.strictObject({}), value: z.strictObject({}) },
+} as const;
+
+export type KioskCommandName = keyof typeof kioskCommands;
+export type KioskCommandParams<N extends KioskCommandName> = z.infer<(typeof kioskCommands)[N]['params']>;
+export type KioskCommandValue<N extends KioskCommandName> = z.infer<(typeof kioskCommands)[N]['value']>;
+export const KIOSK_COMMAND_NAMES = Object.keys(kioskCommands) as KioskCommandName[];
+
+/** What the core implements and the renderer calls, whatever carries it. */
+export type KioskApi = {
+  [N in KioskCommandName]: (params: KioskCommandParams<N>) => Promise<
+    { ok: true; value: KioskCommandValue<N> } | { ok: false; error: { code: string; message: string } }
+  >;
+} & {
+  /** Subscribe to state; the callback gets the current state at once, then every change. Returns unsubscribe. */
+  onState(listener: (state: KioskState) => void): () => void;
+};
+
+/** Wire messages (WebSocket in browser mode; the same shapes over IPC). */
+export const WireCallSchema = z.strictObject({
+  type: z.literal('call'),
+  id: z.number().int().nonnegative(),
+  method: z.enum(KIOSK_COMMAND_NAMES as [KioskCommandName, ...KioskCommandName[]]),
+  params: z.unknown(),
+});
+export type WireCall = z.infer<typeof WireCallSchema>;
+
+export const WireServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('result'), id: z.number().int(), result: resultSchema(z.unknown()) }),
+  z.object({ type: z.literal('state'), state: KioskStateSchema }),
+]);
+export type WireServerMessage = z.infer<typeof WireServerMessageSchema>;

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { CentsSchema, CoinsSchema } from './money';
+import { IsoTimeSchema, UuidSchema } from './ids';
+import { PayoutOutcomeSchema, TransactionStatusSchema } from './transaction';
+
+/**
+ * Outbox events (kiosk → cloud, POST /v1/sync). `seq` is the kiosk's own sequence number,
+ * gap-free from 1 and never reused; the cloud stores each (kiosk, seq) once and answers
+ * the highest contiguous seq it holds. Order comes from seq, never from `occurred_at`
+ * (the kiosk clock may jump).
+ */
+const payloads = {
+  'transaction.created': z.strictObject({
+    transaction_id: UuidSchema,
+    amount_cents: CentsSchema,
+    fee_cents: CentsSchema,
+    total_cents: CentsSchema,
+    coins: CoinsSchema,
+  }),
+  'transaction.status': z.strictObject({
+    transaction_id: UuidSchema,
+    status: TransactionStatusSchema,
+    reason: z.string().max(500).optional(),
+  }),
+  'job.received': z.strictObject({ job_id: UuidSchema, transaction_id: UuidSchema, coins: CoinsSchema }),
+  'payout.intent': z.strictObject({
+    job_id: UuidSchema,
+    intent_id: UuidSchema,
+    hopper_serial: z.number().int().nonnegative(),
+    event_counter: z.number().int().min(0).max(255),
+    dispense_count: z.number().int().nonnegative(),
+    coins: CoinsSchema,
+  }),
+  'payout.result': z.strictObject({
+    job_id: UuidSchema,
+    transaction_id: UuidSchema,
+    coins_ordered: CoinsSchema,
+    coins_paid: CoinsSchema,
+    coins_unpaid: CoinsSchema,
+    outcome: PayoutOutcomeSchema,
+    reason: z.string().max(500).optional(),
+  }),
+  'kiosk.heartbeat': z.strictObject({
+    coins_available: CoinsSchema,
+    hopper_ok: z.boolean(),
+    outbox_depth: z.number().int().nonnegative(),
+    version: z.string().max(100),
+  }),
+  'admin.action': z.strictObject({
+    action: z.string().min(1).max(100),
+    detail: z.record(z.string(), z.unknown()).optional(),
+  }),
+} as const;
+
+export const SYNC_EVENT_TYPES = Object.keys(payloads) as (keyof typeof payloads)[];
+export type SyncEventType = keyof typeof payloads;
+export type SyncPayload<T extends SyncEventType> = z.infer<(typeof payloads)[T]>;
+
+const envelope = {
+  seq: z.number().int().positive(),
+  id: UuidSchema,
+  occurred_at: IsoTimeSchema,
+};
+
+export const SyncEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...envelope, type: z.literal('transaction.created'), payload: payloads['transaction.created'] }),
+  z.strictObject({ ...envelope, type: z.literal('transaction.status'), payload: payloads['transaction.status'] }),
+  z.strictObject({ ...envelope, type: z.literal('job.received'), payload: payloads['job.received'] }),
+  z.strictObject({ ...envelope, type: z.literal('payout.intent'), payload: payloads['payout.intent'] }),
+  z.strictObject({ ...envelope, type: z.literal('payout.result'), payload: payloads['payout.result'] }),
+  z.strictObject({ ...envelope, type: z.literal('kiosk.heartbeat'), payload: payloads['kiosk.heartbeat'] }),
+  z.strictObject({ ...envelope, type: z.literal('admin.action'), payload: payloads['admin.action'] }),
+]);
+export type SyncEvent = z.infer<typeof SyncEventSchema>;
+
+export function syncPayloadSchema<T extends SyncEventType>(type: T): (typeof payloads)[T] {
+  return payloads[type];
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * Transaction states shared by kiosk and cloud (PRODUCT.md "The customer flow").
+ * created → verified → paid → dispensing → completed | partial | failed;
+ * created/verified → expired | cancelled | refused.
+ */
+export const TransactionStatusSchema = z.enum([
+  'created',
+  'verified',
+  'paid',
+  'dispensing',
+  'completed',
+  'partial',
+  'failed',
+  'expired',
+  'cancelled',
+  'refused',
+]);
+export type TransactionStatus = z.infer<typeof TransactionStatusSchema>;
+
+export const FINAL_TRANSACTION_STATUSES: readonly TransactionStatus[] = [
+  'completed',
+  'partial',
+  'failed',
+  'expired',
+  'cancelled',
+  'refused',
+];
+
+/** Dispense job states. A job is born `pending` in the cloud, exactly one per transaction. */
+export const JobStatusSchema = z.enum(['pending', 'delivered', 'acked', 'completed', 'partial', 'failed']);
+export type JobStatus = z.infer<typeof JobStatusSchema>;
+
+/** What the hopper's counters proved about a payout. */
+export const PayoutOutcomeSchema = z.enum(['completed', 'partial', 'failed']);
+export type PayoutOutcome = z.infer<typeof PayoutOutcomeSchema>;
