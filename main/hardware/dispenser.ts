@@ -1,0 +1,86 @@
+/**
+ * Dispenser: what the kiosk flow needs from a coin-paying device. Types only; every
+ * implementation (ccTalk hopper today, another device family later) obeys these rules.
+ *
+ * Units: coins are whole coins of the kiosk's one denomination (US quarters); never cents.
+ *
+ * Rules every implementation obeys:
+ * - `payout` journals an intent through `PayoutJournalPort.recordIntent` and that call has
+ *   returned (the row is durable, synchronous=FULL) BEFORE the device is told to pay.
+ * - `payout` never re-sends a pay command the device may have taken. When a reply is lost or
+ *   corrupt it reads the device's own counters and decides from them (cctalk-hopper.md
+ *   "Counters, and never paying twice").
+ * - `payout` resolves with what the device's counters prove was paid; `coinsPaid + coinsUnpaid`
+ *   equals the coins requested. It resolves (does not reject) when the device paid fewer coins
+ *   (empty, jam): `outcome` is then 'partial' or 'failed' and `fault` says why.
+ * - `payout` rejects with a `DispenserError` only when it cannot know what was paid; the intent
+ *   then stays open (in doubt) and `settleInDoubt` must settle it before any further payout.
+ * - `settleInDoubt` settles every open intent from the device's counters, never by paying, and
+ *   returns what it decided. It runs at start-up and after every reconnect.
+ * - `onProgress` is called with the running count of coins paid for this payout, never larger
+ *   than the coins requested, never decreasing.
+ * - `close` waits for a payout in progress to finish; a pending call rejects with code 'closed'.
+ */
+
+export type DispenserFault = 'jam' | 'empty' | 'opto' | 'power_up' | 'disabled' | 'line' | 'no_reply' | 'unknown';
+
+export interface DispenserIdentity {
+  manufacturer: string;
+  category: string;
+  product: string;
+  serial: number;
+  software: string;
+}
+
+export interface DispenserHealth {
+  connected: boolean;
+  identity: DispenserIdentity | null;
+  faults: DispenserFault[];
+  /** Level sensors where fitted: 'low' below the low sensor, 'high' at/above the high sensor. */
+  level: 'empty' | 'low' | 'ok' | 'high' | 'unknown';
+}
+
+export interface PayoutRequest {
+  /** The dispense job (or a technician test id) this payout belongs to. */
+  jobId: string;
+  coins: number;
+  onProgress?: (coinsPaid: number) => void;
+}
+
+export interface PayoutResult {
+  jobId: string;
+  intentId: string;
+  coinsRequested: number;
+  coinsPaid: number;
+  coinsUnpaid: number;
+  outcome: 'completed' | 'partial' | 'failed';
+  fault: DispenserFault | null;
+}
+
+export interface SettledIntent {
+  intentId: string;
+  jobId: string;
+  coinsRequested: number;
+  coinsPaid: number;
+  /** How the counters proved it: the event counter moved or not, a power-cycle with the dispense-count delta. */
+  evidence: string;
+}
+
+export interface Dispenser {
+  open(): Promise<void>;
+  close(): Promise<void>;
+  health(): Promise<DispenserHealth>;
+  payout(request: PayoutRequest): Promise<PayoutResult>;
+  settleInDoubt(): Promise<SettledIntent[]>;
+}
+
+export class DispenserError extends Error {
+  constructor(
+    readonly code: DispenserFault | 'closed' | 'busy' | 'in_doubt' | 'refused',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DispenserError';
+  }
+}
