@@ -71,6 +71,8 @@ export const KioskStateSchema = z.object({
   limits: LimitsSchema,
   fee: FeePolicySchema,
   version: z.string(),
+  /** Demo mode only: the simulated phone page; the QR links to it with `?uri=`. Null on a real kiosk. */
+  demo_phone_url: z.string().nullable(),
 });
 export type KioskState = z.infer<typeof KioskStateSchema>;
 
@@ -112,3 +114,13 @@ export const WireServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), state: KioskStateSchema }),
 ]);
 export type WireServerMessage = z.infer<typeof WireServerMessageSchema>;
+
+/**
+ * What the Electron preload exposes on `window.kioskBridge` (contextBridge). The renderer uses it
+ * when present, else the loopback WebSocket. Both carry the same WireCall/WireServerMessage shapes.
+ */
+export interface KioskBridge {
+  call(method: KioskCommandName, params: unknown): Promise<unknown>;
+  onState(listener: (state: unknown) => void): () => void;
+}
+export const KIOSK_API_WS_PATH = '/kiosk-api';
