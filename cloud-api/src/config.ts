@@ -1,0 +1,77 @@
+import { createPrivateKey } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * Cloud API configuration (ARCHITECTURE.md "Configuration"): parsed once, in the entry point, from env.
+ * A bad value fails fast with a message naming the variable; secrets are never echoed back.
+ */
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
+
+function isEd25519Pkcs8(b64: string): boolean {
+  try {
+    return createPrivateKey({ key: Buffer.from(b64, 'base64'), format: 'der', type: 'pkcs8' }).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
+
+const EnvSchema = z.object({
+  PORT: int(8080, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().min(1).default('./.data/cloud'),
+  OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  WORLD_ID_APP_ID: z.string().min(1),
+  WORLD_ID_RP_ID: z.string().min(1),
+  WORLD_ID_SIGNING_KEY: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'must be 32 bytes of hex'),
+  WORLD_ID_ACTION: z.string().min(1),
+  DEV_PORTAL_BASE_URL: z.string().url().default('https://developer.world.org'),
+  // 'world_app' (MiniKit pay + Developer Portal confirmation) comes later; until then only 'none' is accepted.
+  PAYMENT_MODE: z.enum(['none']).default('none'),
+  JOB_SIGNING_KEY: z.string().refine(isEd25519Pkcs8, 'must be an Ed25519 private key, PKCS8 DER, base64'),
+  MINIAPP_BASE_URL: z.string().url().default('https://world.org/mini-app'),
+  FEE_FLAT_CENTS: int(0, 0, 100_000),
+  FEE_BPS: int(0, 0, 10_000),
+  MIN_AMOUNT_CENTS: int(100, 100),
+  MAX_AMOUNT_CENTS: int(5000, 100),
+  TRANSACTION_TTL_SEC: int(600, 1),
+  JOB_TTL_SEC: int(900, 1),
+  JOB_LEASE_SEC: int(30, 1),
+  PER_HUMAN_DAILY_COUNT: int(3, 1),
+  PER_HUMAN_DAILY_CENTS: int(10_000, 100),
+});
+
+export type CloudConfig = z.infer<typeof EnvSchema>;
+
+/** Pure: reads only the given env object. Throws ConfigError naming every bad variable (never its value). */
+export function parseCloudConfig(env: Record<string, string | undefined>): CloudConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid cloud configuration — fix these environment variables: ${lines.join('; ')}`, {
+      cause: parsed.error,
+    });
+  }
+  const cfg = parsed.data;
+  if (cfg.MIN_AMOUNT_CENTS > cfg.MAX_AMOUNT_CENTS) {
+    throw new ConfigError('invalid cloud configuration — MIN_AMOUNT_CENTS must not exceed MAX_AMOUNT_CENTS');
+  }
+  return cfg;
+}
+
+/** The config with secrets masked, for a start-up log line. */
+export function describeConfig(cfg: CloudConfig): Record<string, unknown> {
+  const masked = ['OPERATOR_TOKEN', 'WORLD_ID_SIGNING_KEY', 'JOB_SIGNING_KEY', 'DATABASE_URL'] as const;
+  const out: Record<string, unknown> = { ...cfg };
+  for (const k of masked) if (out[k] !== undefined) out[k] = '[redacted]';
+  return out;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { join } from 'node:path';
+
+/**
+ * Kiosk configuration, parsed once at start-up from env (ARCHITECTURE.md "Configuration").
+ * A bad value fails fast with a message that names the variable. Money in integer cents.
+ */
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
+
+const centsList = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'a comma-separated list of whole cents, e.g. 500,1000,2000')
+  .transform((s) => s.split(',').map(Number));
+
+const EnvSchema = z.object({
+  CLOUD_URL: z.url(),
+  KIOSK_DATA_DIR: z.string().min(1).default('./.data/kiosk'),
+  ENROLLMENT_CODE: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(6).max(64).optional()),
+  KIOSK_NAME: z.string().min(1).max(100).default('RoluATM kiosk'),
+  HOPPER_PORT: z.string().min(1),
+  HOPPER_ADDRESS: int(3, 1).refine((n) => n <= 255, 'a ccTalk address is 1..255'),
+  HOPPER_BAUD: int(9600, 1),
+  UI_HOST: z.string().min(1).default('127.0.0.1'),
+  UI_PORT: int(0).refine((n) => n <= 65535, 'a TCP port is 0..65535'),
+  WORLD_ID_BRIDGE_URL: optionalUrl,
+  WORLD_ID_ENVIRONMENT: z.enum(['production', 'staging']).default('production'),
+  LIMIT_MIN_CENTS: int(100, 1),
+  LIMIT_MAX_CENTS: int(5000, 1),
+  PRESETS_CENTS: centsList.default([500, 1000, 2000]),
+  FEE_FLAT_CENTS: int(0),
+  FEE_BPS: int(0).refine((n) => n <= 10_000, 'basis points are 0..10000'),
+  QR_TIMEOUT_SEC: int(120, 10),
+  IDLE_TIMEOUT_SEC: int(60, 5),
+  DEMO_PHONE_URL: optionalUrl,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface KioskConfig {
+  cloudUrl: string;
+  dataDir: string;
+  dbPath: string;
+  enrollmentCode: string | null;
+  kioskName: string;
+  hopper: { path: string; address: number; baudRate: number };
+  ui: { host: string; port: number };
+  worldId: { bridgeUrl: string | null; environment: 'production' | 'staging' };
+  limits: { min_cents: number; max_cents: number; presets_cents: number[] };
+  fee: { flat_cents: number; bps: number };
+  qrTimeoutSec: number;
+  idleTimeoutSec: number;
+  demoPhoneUrl: string | null;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the kiosk's env; throws a ConfigError naming every bad variable and what to set instead. */
+export function parseKioskConfig(env: Record<string, string | undefined>): KioskConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid kiosk configuration — fix these variables: ${lines.join('; ')}`, { cause: parsed.error });
+  }
+  const e = parsed.data;
+  if (e.LIMIT_MIN_CENTS % 100 !== 0 || e.LIMIT_MAX_CENTS % 100 !== 0) {
+    throw new ConfigError('LIMIT_MIN_CENTS/LIMIT_MAX_CENTS: limits are whole dollars (multiples of 100)');
+  }
+  if (e.LIMIT_MIN_CENTS > e.LIMIT_MAX_CENTS) throw new ConfigError('LIMIT_MIN_CENTS: must not exceed LIMIT_MAX_CENTS');
+  const badPreset = e.PRESETS_CENTS.find((p) => p % 100 !== 0 || p < e.LIMIT_MIN_CENTS || p > e.LIMIT_MAX_CENTS);
+  if (badPreset !== undefined) throw new ConfigError(`PRESETS_CENTS: ${badPreset} is not a whole-dollar amount within the limits`);
+  return {
+    cloudUrl: e.CLOUD_URL.replace(/\/+$/, ''),
+    dataDir: e.KIOSK_DATA_DIR,
+    dbPath: join(e.KIOSK_DATA_DIR, 'kiosk.sqlite'),
+    enrollmentCode: e.ENROLLMENT_CODE ?? null,
+    kioskName: e.KIOSK_NAME,
+    hopper: { path: e.HOPPER_PORT, address: e.HOPPER_ADDRESS, baudRate: e.HOPPER_BAUD },
+    ui: { host: e.UI_HOST, port: e.UI_PORT },
+    worldId: { bridgeUrl: e.WORLD_ID_BRIDGE_URL ?? null, environment: e.WORLD_ID_ENVIRONMENT },
+    limits: { min_cents: e.LIMIT_MIN_CENTS, max_cents: e.LIMIT_MAX_CENTS, presets_cents: e.PRESETS_CENTS },
+    fee: { flat_cents: e.FEE_FLAT_CENTS, bps: e.FEE_BPS },
+    qrTimeoutSec: e.QR_TIMEOUT_SEC,
+    idleTimeoutSec: e.IDLE_TIMEOUT_SEC,
+    demoPhoneUrl: e.DEMO_PHONE_URL ?? null,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { KioskDb } from './open-db';
+
+/** Key/value kiosk state (enrolment, settings). Values are JSON; read back through zod. */
+export function getStateValue(db: KioskDb, key: string): unknown {
+  const row = db.prepare('SELECT value FROM kiosk_state WHERE key = ?').pluck().get(key) as string | undefined;
+  return row === undefined ? undefined : (JSON.parse(row) as unknown);
+}
+
+export function setStateValue(db: KioskDb, key: string, value: unknown): void {
+  db.prepare('INSERT INTO kiosk_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+    key,
+    JSON.stringify(value),
+  );
+}
+
+export const EnrollmentSchema = z.object({
+  kiosk_id: z.uuid(),
+  token: z.string().min(32),
+  /** Ed25519 public key, SPKI DER, base64 — checks every dispense job's signature. */
+  job_public_key: z.string().min(1),
+});
+export type Enrollment = z.infer<typeof EnrollmentSchema>;
+
+const ENROLLMENT_KEY = 'enrollment';
+
+export function getEnrollment(db: KioskDb): Enrollment | null {
+  const raw = getStateValue(db, ENROLLMENT_KEY);
+  if (raw === undefined) return null;
+  return EnrollmentSchema.parse(raw);
+}
+
+export function saveEnrollment(db: KioskDb, enrollment: Enrollment): void {
+  setStateValue(db, ENROLLMENT_KEY, EnrollmentSchema.parse(enrollment));
+}

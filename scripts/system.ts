@@ -1,0 +1,161 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { EnrollmentCodeResponseSchema } from '../contract/http';
+import { parseCloudConfig } from '../cloud-api/src/config';
+import { startCloud } from '../cloud-api/src/start-cloud';
+import { startBridge } from '../sim/worldid/bridge';
+import { startFakePortal } from '../sim/worldid/portal';
+import { startPhonePage } from '../sim/worldid/phone-page';
+import { startHopperOnPty } from '../sim/hopper/pty';
+import type { HopperSimulatorOptions } from '../sim/hopper/simulator';
+import { loadOrCreateDemoSecrets } from './demo-secrets';
+
+/**
+ * The whole system on one machine (ARCHITECTURE.md `npm start`): cloud API, World ID simulators,
+ * a simulated hopper on a pty, and the kiosk core as its own process (the same entry a Pi runs).
+ * Used by `npm start` and by the end-to-end tests, so both walk the same real parts.
+ */
+export interface SystemOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  hopper?: Partial<HopperSimulatorOptions>;
+  /** Coins the technician "loaded" into the simulated hopper and the kiosk's inventory. */
+  coinsLoaded?: number;
+  log?: (line: string) => void;
+  kioskEnv?: Record<string, string>;
+}
+
+export interface RunningSystem {
+  cloudUrl: string;
+  kioskUrl: string;
+  phoneUrl: string;
+  operatorToken: string;
+  hopper: Awaited<ReturnType<typeof startHopperOnPty>>;
+  kiosk: ChildProcess;
+  /** Stops the kiosk process (SIGTERM, then SIGKILL after 10 s) and starts it again on the same data. */
+  restartKiosk(signal?: NodeJS.Signals): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const APP_ID = 'app_staging_roluatm_demo';
+const RP_ID = 'rp_roluatm_demo';
+const ACTION = 'roluatm-cash-out';
+
+export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
+  const say = opts.log ?? (() => {});
+  const secrets = loadOrCreateDemoSecrets(join(opts.dataDir, 'demo-secrets.json'));
+  const bridge = await startBridge({});
+  const portal = await startFakePortal({ appId: APP_ID });
+  const phone = await startPhonePage({});
+  const cloudConfig = parseCloudConfig({
+    PORT: '0',
+    DATABASE_URL: opts.databaseUrl,
+    DATA_DIR: join(opts.dataDir, 'cloud'),
+    OPERATOR_TOKEN: secrets.operator_token,
+    WORLD_ID_APP_ID: APP_ID,
+    WORLD_ID_RP_ID: RP_ID,
+    WORLD_ID_SIGNING_KEY: secrets.world_id_signing_key,
+    WORLD_ID_ACTION: ACTION,
+    DEV_PORTAL_BASE_URL: portal.url,
+    PAYMENT_MODE: 'none',
+    JOB_SIGNING_KEY: secrets.job_signing_key,
+  });
+  const cloud = await startCloud(cloudConfig);
+  say(`cloud API ${cloud.url}`);
+  const coins = opts.coinsLoaded ?? 400;
+  const hopper = await startHopperOnPty({ coins, ...opts.hopper });
+  say(`hopper simulator on ${hopper.devicePath}`);
+
+  const code = await enrollmentCode(cloud.url, secrets.operator_token);
+  const kioskEnv: Record<string, string> = {
+    CLOUD_URL: cloud.url,
+    KIOSK_DATA_DIR: join(opts.dataDir, 'kiosk'),
+    ENROLLMENT_CODE: code,
+    KIOSK_NAME: 'demo-kiosk',
+    HOPPER_PORT: hopper.devicePath,
+    WORLD_ID_BRIDGE_URL: bridge.url,
+    WORLD_ID_ENVIRONMENT: 'staging',
+    INVENTORY_SEED_COINS: String(coins),
+    DEMO_PHONE_URL: phone.url,
+    UI_PORT: '0',
+    ...opts.kioskEnv,
+  };
+  let kiosk = spawnKiosk(kioskEnv);
+  let kioskUrl = await waitForKioskUrl(kiosk, say);
+
+  const system: RunningSystem = {
+    cloudUrl: cloud.url,
+    get kioskUrl() {
+      return kioskUrl;
+    },
+    phoneUrl: phone.url,
+    operatorToken: secrets.operator_token,
+    hopper,
+    get kiosk() {
+      return kiosk;
+    },
+    async restartKiosk(signal: NodeJS.Signals = 'SIGTERM') {
+      await stopChild(kiosk, signal);
+      kiosk = spawnKiosk(kioskEnv);
+      kioskUrl = await waitForKioskUrl(kiosk, say);
+      return kioskUrl;
+    },
+    async stop() {
+      await stopChild(kiosk, 'SIGTERM');
+      await hopper.stop();
+      await cloud.close();
+      await Promise.all([bridge.close(), portal.close(), phone.close()]);
+    },
+  };
+  return system;
+}
+
+async function enrollmentCode(cloudUrl: string, operatorToken: string): Promise<string> {
+  const res = await fetch(`${cloudUrl}/v1/fleet/enrollment-codes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  if (res.status !== 201) throw new Error(`enrolment code refused: HTTP ${res.status} ${await res.text()}`);
+  return EnrollmentCodeResponseSchema.parse(await res.json()).code;
+}
+
+function spawnKiosk(env: Record<string, string>): ChildProcess {
+  const tsx = resolve('node_modules/.bin/tsx');
+  return spawn(tsx, ['main/kiosk-entry.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+const KioskUrlLine = z.string().regex(/^KIOSK_URL=(\S+)$/);
+
+function waitForKioskUrl(child: ChildProcess, say: (line: string) => void): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error('the kiosk did not print KIOSK_URL within 60 s')), 60_000);
+    child.stderr?.on('data', (chunk: Buffer) => process.env.ROLUATM_VERBOSE && process.stderr.write(chunk));
+    child.once('exit', (code) => reject(new Error(`the kiosk process exited early with code ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const parsed = KioskUrlLine.safeParse(line.trim());
+      if (!parsed.success) return;
+      clearTimeout(timer);
+      const url = line.trim().slice('KIOSK_URL='.length);
+      say(`kiosk ${url}`);
+      resolvePromise(url);
+    });
+  });
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      done();
+    });
+    child.kill(signal);
+  });
+}
