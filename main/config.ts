@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   QR_TIMEOUT_SEC: int(120, 10),
   IDLE_TIMEOUT_SEC: int(60, 5),
   DEMO_PHONE_URL: optionalUrl,
+  INVENTORY_SEED_COINS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -51,6 +52,8 @@ export interface KioskConfig {
   qrTimeoutSec: number;
   idleTimeoutSec: number;
   demoPhoneUrl: string | null;
+  /** Coins to record as loaded when the kiosk has no inventory yet (demo and first install). */
+  inventorySeedCoins: number | null;
   logLevel: string;
 }
 
@@ -90,6 +93,7 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     qrTimeoutSec: e.QR_TIMEOUT_SEC,
     idleTimeoutSec: e.IDLE_TIMEOUT_SEC,
     demoPhoneUrl: e.DEMO_PHONE_URL ?? null,
+    inventorySeedCoins: e.INVENTORY_SEED_COINS ?? null,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -6,7 +6,7 @@ import { EnrollmentCodeResponseSchema } from '../contract/http';
 import { parseCloudConfig } from '../cloud-api/src/config';
 import { startCloud } from '../cloud-api/src/start-cloud';
 import { startBridge } from '../sim/worldid/bridge';
-import { startFakePortal } from '../sim/worldid/portal';
+import { SIM_APP_ID, SIM_RP_ID, startFakePortal } from '../sim/worldid/portal';
 import { startPhonePage } from '../sim/worldid/phone-page';
 import { startHopperOnPty } from '../sim/hopper/pty';
 import type { HopperSimulatorOptions } from '../sim/hopper/simulator';
@@ -39,8 +39,8 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-const APP_ID = 'app_staging_roluatm_demo';
-const RP_ID = 'rp_roluatm_demo';
+const APP_ID = SIM_APP_ID;
+const RP_ID = SIM_RP_ID;
 const ACTION = 'roluatm-cash-out';
 
 export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {

@@ -84,3 +84,37 @@ export class DispenserError extends Error {
     this.name = 'DispenserError';
   }
 }
+
+/** What a payout intent records before the pay command goes out (cctalk-hopper.md "Counters"). */
+export interface PayoutIntentInput {
+  jobId: string;
+  hopperSerial: number;
+  /** The device's event counter (166) read just before the pay command. */
+  eventCounter: number;
+  /** The device's EEPROM dispense count (168) read just before the pay command. */
+  dispenseCount: number;
+  coins: number;
+}
+
+export interface PayoutOutcomeInput {
+  /** Coins the device's counters prove were paid. */
+  coinsPaid: number;
+  eventCounterAfter: number | null;
+  settledBy: 'reply' | 'status' | 'startup' | 'technician';
+}
+
+export interface OpenPayoutIntent extends PayoutIntentInput {
+  id: string;
+  createdAt: string;
+}
+
+/**
+ * The durable payout journal a Dispenser writes through. `recordIntent` returns only after the row
+ * is on disk; `recordOutcome` settles an open intent exactly once (and lowers the known inventory by
+ * the coins paid in the same transaction); an intent without outcome is in doubt.
+ */
+export interface PayoutJournalPort {
+  recordIntent(intent: PayoutIntentInput): string;
+  recordOutcome(intentId: string, outcome: PayoutOutcomeInput): void;
+  openIntents(): OpenPayoutIntent[];
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, parseCloudConfig } from './config';
+import { testEnv } from './testing/harness';
+
+describe('parseCloudConfig', () => {
+  it('applies the documented defaults', () => {
+    const env = testEnv();
+    delete env.PORT;
+    delete env.DEV_PORTAL_BASE_URL;
+    const c = parseCloudConfig(env);
+    expect(c).toMatchObject({
+      PORT: 8080,
+      HOST: '127.0.0.1',
+      DATA_DIR: './.data/cloud',
+      PAYMENT_MODE: 'none',
+      DEV_PORTAL_BASE_URL: 'https://developer.world.org',
+      MINIAPP_BASE_URL: 'https://world.org/mini-app',
+      FEE_FLAT_CENTS: 0,
+      FEE_BPS: 0,
+      MIN_AMOUNT_CENTS: 100,
+      MAX_AMOUNT_CENTS: 5000,
+      TRANSACTION_TTL_SEC: 600,
+      JOB_TTL_SEC: 900,
+      JOB_LEASE_SEC: 30,
+      PER_HUMAN_DAILY_COUNT: 3,
+      PER_HUMAN_DAILY_CENTS: 10000,
+    });
+    expect(c.DATABASE_URL).toBeUndefined();
+  });
+
+  it('names a missing or short operator token without echoing it', () => {
+    expect(() => parseCloudConfig({ ...testEnv(), OPERATOR_TOKEN: 'short-secret' })).toThrow(/OPERATOR_TOKEN/);
+    try {
+      parseCloudConfig({ ...testEnv(), OPERATOR_TOKEN: 'short-secret' });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as Error).message).not.toContain('short-secret');
+    }
+  });
+
+  it('refuses a payment mode other than none', () => {
+    expect(() => parseCloudConfig({ ...testEnv(), PAYMENT_MODE: 'world_app' })).toThrow(/PAYMENT_MODE/);
+  });
+
+  it('refuses a job signing key that is not an Ed25519 PKCS8 key', () => {
+    expect(() => parseCloudConfig({ ...testEnv(), JOB_SIGNING_KEY: Buffer.from('nope').toString('base64') })).toThrow(/JOB_SIGNING_KEY/);
+  });
+
+  it('refuses non-numeric numbers and a minimum above the maximum', () => {
+    expect(() => parseCloudConfig({ ...testEnv(), PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => parseCloudConfig({ ...testEnv(), MIN_AMOUNT_CENTS: '6000' })).toThrow(/MIN_AMOUNT_CENTS/);
+  });
+
+  it('masks every secret when describing the config', () => {
+    const env = testEnv({ DATABASE_URL: 'postgres://u:pw@h/db' });
+    const shown = JSON.stringify(describeConfig(parseCloudConfig(env)));
+    for (const secret of [env.OPERATOR_TOKEN, env.JOB_SIGNING_KEY, env.WORLD_ID_SIGNING_KEY, 'pw@h']) {
+      expect(shown).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,96 @@
+import type { JobStatus, SignedJob } from '../../../contract';
+import { iso, type Queryable } from './db';
+
+export interface JobRow {
+  id: string;
+  transaction_id: string;
+  kiosk_id: string;
+  coins: number;
+  status: JobStatus;
+  expires_at: Date;
+  signature: string;
+  coins_paid: number | null;
+}
+
+const COLUMNS = 'id, transaction_id, kiosk_id, coins, status, expires_at, signature, coins_paid';
+
+/**
+ * Creates THE dispense job of a transaction. ON CONFLICT (transaction_id) DO NOTHING: a transaction
+ * never gets a second job (PRODUCT.md "Money rules"). True when this call created it.
+ */
+export async function insertJob(q: Queryable, j: SignedJob & { now: Date }): Promise<boolean> {
+  const r = await q.query(
+    `INSERT INTO dispense_jobs (id, transaction_id, kiosk_id, coins, status, expires_at, signature, created_at)
+     VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7) ON CONFLICT (transaction_id) DO NOTHING`,
+    [j.id, j.transaction_id, j.kiosk_id, j.coins, j.expires_at, j.signature, j.now],
+  );
+  return r.rowCount === 1;
+}
+
+/**
+ * Claims the kiosk's oldest deliverable job under a lease (STYLE.md "graphile-worker": FOR UPDATE SKIP
+ * LOCKED): pending, or delivered with its lease run out and never acked. Expired jobs are not delivered.
+ */
+export async function claimNextJob(q: Queryable, c: { kioskId: string; now: Date; leaseUntil: Date }): Promise<JobRow | undefined> {
+  const { rows } = await q.query<JobRow>(
+    `UPDATE dispense_jobs SET status = 'delivered', lease_until = $3, delivered_count = delivered_count + 1
+      WHERE id = (
+        SELECT id FROM dispense_jobs
+         WHERE kiosk_id = $1 AND expires_at > $2
+           AND (status = 'pending' OR (status = 'delivered' AND lease_until <= $2))
+         ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING ${COLUMNS}`,
+    [c.kioskId, c.now, c.leaseUntil],
+  );
+  return rows[0];
+}
+
+/** When the kiosk's earliest running lease ends (a job may come back then), if any. */
+export async function nextLeaseEnd(q: Queryable, kioskId: string, now: Date): Promise<Date | undefined> {
+  const { rows } = await q.query<{ t: Date | null }>(
+    `SELECT min(lease_until) AS t FROM dispense_jobs
+      WHERE kiosk_id = $1 AND status = 'delivered' AND lease_until > $2 AND expires_at > $2`,
+    [kioskId, now],
+  );
+  const t = rows[0]?.t;
+  return t ? new Date(t) : undefined;
+}
+
+export async function getJob(q: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<JobRow | undefined> {
+  const { rows } = await q.query<JobRow>(`SELECT ${COLUMNS} FROM dispense_jobs WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0];
+}
+
+export async function getJobForTransaction(q: Queryable, transactionId: string): Promise<JobRow | undefined> {
+  const { rows } = await q.query<JobRow>(`SELECT ${COLUMNS} FROM dispense_jobs WHERE transaction_id = $1`, [transactionId]);
+  return rows[0];
+}
+
+/** pending/delivered → acked; a job already acked or finished keeps its status (idempotent ack). */
+export async function ackJob(q: Queryable, id: string, now: Date): Promise<void> {
+  await q.query(`UPDATE dispense_jobs SET status = 'acked', acked_at = $2 WHERE id = $1 AND status IN ('pending','delivered')`, [id, now]);
+}
+
+/** Records what the hopper's counters proved; only from a non-final state. */
+export async function finishJob(
+  q: Queryable,
+  f: { id: string; status: 'completed' | 'partial' | 'failed'; coinsPaid: number; coinsUnpaid: number; reason?: string; now: Date },
+): Promise<boolean> {
+  const r = await q.query(
+    `UPDATE dispense_jobs SET status = $2, coins_paid = $3, coins_unpaid = $4, result_reason = $5, finished_at = $6
+      WHERE id = $1 AND status IN ('pending','delivered','acked')`,
+    [f.id, f.status, f.coinsPaid, f.coinsUnpaid, f.reason ?? null, f.now],
+  );
+  return r.rowCount === 1;
+}
+
+export function toSignedJob(j: JobRow): SignedJob {
+  return {
+    id: j.id,
+    transaction_id: j.transaction_id,
+    kiosk_id: j.kiosk_id,
+    coins: j.coins,
+    expires_at: iso(j.expires_at),
+    signature: j.signature,
+  };
+}

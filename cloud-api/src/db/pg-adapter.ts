@@ -1,0 +1,84 @@
+import pg from 'pg';
+import type { Db, Queryable, QueryResult } from './db';
+
+type Listener = (payload: string) => void;
+
+/**
+ * Postgres through a pg Pool. LISTEN uses one dedicated client per process, shared by every subscriber,
+ * so many long-polls cost one connection (ARCHITECTURE.md "Processes": LISTEN/NOTIFY is the scale-out path).
+ */
+export async function openPgDb(url: string): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => {
+    /* an idle client died; the pool replaces it on next use */
+  });
+  const listeners = new Map<string, Set<Listener>>();
+  let listenClient: Promise<pg.Client> | undefined;
+
+  const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
+      const r = await c.query(sql, params);
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+    },
+    async exec(sql: string) {
+      await c.query(sql);
+    },
+  });
+
+  async function connectListener(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: url });
+    client.on('notification', (m) => {
+      for (const cb of listeners.get(m.channel) ?? []) cb(m.payload ?? '');
+    });
+    client.on('error', () => {
+      // Reconnect and re-LISTEN on next subscribe; waiting long-polls fall back to their timeout.
+      listenClient = undefined;
+      client.end().catch(() => undefined);
+    });
+    await client.connect();
+    for (const ch of listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(ch)}`);
+    return client;
+  }
+
+  const base = wrap(pool);
+  return {
+    kind: 'pg',
+    query: base.query,
+    exec: base.exec,
+    async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn(wrap(client));
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel: string, cb: Listener) {
+      const fresh = !listeners.has(channel);
+      const set = listeners.get(channel) ?? new Set<Listener>();
+      set.add(cb);
+      listeners.set(channel, set);
+      if (!listenClient) listenClient = connectListener();
+      else if (fresh) await (await listenClient).query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      await listenClient;
+      return async () => {
+        set.delete(cb);
+      };
+    },
+    async notify(channel: string, payload: string) {
+      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async close() {
+      const lc = listenClient;
+      listenClient = undefined;
+      if (lc) await (await lc).end().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from 'pino';
+import { ErrorCodes } from '../../contract/http';
+
+/** The one error type routes throw; the handler turns it into `{"error":{"code","message"}}`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'HttpError';
+  }
+}
+
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+/** Maps thrown errors to the contract body; anything unexpected is a logged 500 with no detail. */
+export function errorHandler(log: Logger) {
+  return (err: Error, c: Context) => {
+    if (err instanceof HttpError) return c.json(errorBody(err.code, err.message), err.status);
+    log.error({ err, path: c.req.path }, 'unhandled error');
+    return c.json(errorBody('internal', 'internal error; the request may be retried'), 500);
+  };
+}
+
+export const notFound = (what: string) => new HttpError(404, ErrorCodes.notFound, `${what} not found`);

@@ -1,0 +1,76 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ErrorCodes } from '../../../contract/http';
+import { addTransactionEvent } from '../db/events';
+import { ackJob, claimNextJob, getJob, nextLeaseEnd, toSignedJob, type JobRow } from '../db/jobs';
+import type { AppEnv, Deps } from '../deps';
+import { HttpError, notFound } from '../http-error';
+import { kioskAuth } from './auth';
+
+const WaitSchema = z.coerce.number().int().min(0).max(60).default(25);
+
+async function claim(deps: Deps, kioskId: string): Promise<JobRow | undefined> {
+  const now = deps.clock.now();
+  const leaseUntil = new Date(now.getTime() + deps.config.JOB_LEASE_SEC * 1000);
+  return deps.db.tx(async (q) => {
+    const job = await claimNextJob(q, { kioskId, now, leaseUntil });
+    if (job) await addTransactionEvent(q, { transactionId: job.transaction_id, type: 'job.delivered', data: { job_id: job.id }, now });
+    return job;
+  });
+}
+
+/** How long to sleep before looking again: until the deadline, or until a running lease may end. */
+async function nextWakeMs(deps: Deps, kioskId: string, deadline: number): Promise<number> {
+  const remaining = deadline - Date.now();
+  const lease = await nextLeaseEnd(deps.db, kioskId, deps.clock.now());
+  if (!lease) return remaining;
+  return Math.max(0, Math.min(remaining, lease.getTime() - deps.clock.now().getTime() + 10));
+}
+
+/**
+ * GET /v1/jobs/next?wait=S: long-poll for the kiosk's next signed job (ARCHITECTURE.md). Subscribes
+ * before the first look so a job created in between is never missed; 204 after S seconds; stops
+ * waiting when the client goes away. POST /v1/jobs/:id/ack: idempotent; another kiosk's job is 404.
+ */
+export function jobRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.get('/v1/jobs/next', kioskAuth(deps), async (c) => {
+    const wait = WaitSchema.safeParse(c.req.query('wait'));
+    if (!wait.success) throw new HttpError(400, ErrorCodes.malformed, 'wait must be a whole number of seconds from 0 to 60');
+    const kioskId = c.get('kiosk').id;
+    const signal = c.req.raw.signal;
+    const deadline = Date.now() + wait.data * 1000;
+    const sub = await deps.notifier.subscribe(kioskId);
+    try {
+      for (;;) {
+        const job = await claim(deps, kioskId);
+        if (job) return c.json({ job: toSignedJob(job) }, 200);
+        const ms = await nextWakeMs(deps, kioskId, deadline);
+        if (ms <= 0 || signal.aborted) return c.body(null, 204);
+        await sub.wait(ms, signal);
+        if (signal.aborted) return c.body(null, 204);
+      }
+    } finally {
+      sub.close();
+    }
+  });
+
+  app.post('/v1/jobs/:id/ack', kioskAuth(deps), async (c) => {
+    const id = c.req.param('id');
+    const kioskId = c.get('kiosk').id;
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('job');
+    const status = await deps.db.tx(async (q) => {
+      const job = await getJob(q, id, { forUpdate: true });
+      if (!job || job.kiosk_id !== kioskId) throw notFound('job');
+      if (job.status === 'pending' || job.status === 'delivered') {
+        const now = deps.clock.now();
+        await ackJob(q, id, now);
+        await addTransactionEvent(q, { transactionId: job.transaction_id, type: 'job.acked', data: { job_id: id }, now });
+        return 'acked';
+      }
+      return job.status;
+    });
+    return c.json({ job_id: id, status }, 200);
+  });
+  return app;
+}

@@ -1,0 +1,34 @@
+import { Hono } from 'hono';
+import { ErrorCodes, SyncRequestSchema, type SyncResponse } from '../../../contract/http';
+import { highContiguousSeq, storeKioskEvent } from '../db/sync';
+import type { AppEnv, Deps } from '../deps';
+import { HttpError } from '../http-error';
+import { applySyncEvent } from '../sync-effects';
+import { kioskAuth } from './auth';
+import { readBody } from './request-body';
+
+/**
+ * POST /v1/sync: stores each outbox event once per (kiosk, seq) and applies its effects in the same DB
+ * transaction; a replayed event changes nothing. A seq reused with another event id rejects the whole
+ * batch (409). Answers the highest contiguous seq stored (contract/sync-events.ts).
+ */
+export function syncRoutes(deps: Deps) {
+  return new Hono<AppEnv>().post('/v1/sync', kioskAuth(deps), async (c) => {
+    const body = await readBody(c, SyncRequestSchema);
+    const kioskId = c.get('kiosk').id;
+    const now = deps.clock.now();
+    const events = [...body.events].sort((a, b) => a.seq - b.seq);
+    const high = await deps.db.tx(async (q) => {
+      for (const e of events) {
+        const stored = await storeKioskEvent(q, kioskId, e, now);
+        if (stored === 'conflict') {
+          throw new HttpError(409, ErrorCodes.conflict, `seq ${e.seq} is already stored with another event id; the outbox must never reuse a seq`);
+        }
+        if (stored === 'stored') await applySyncEvent(q, kioskId, e, now);
+      }
+      return highContiguousSeq(q, kioskId);
+    });
+    const res: SyncResponse = { high_seq: high };
+    return c.json(res, 200);
+  });
+}

@@ -1,0 +1,71 @@
+import { Hono } from 'hono';
+import { CreateTransactionRequestSchema, ErrorCodes, type CreateTransactionResponse } from '../../../contract/http';
+import { quote } from '../../../contract/money';
+import { addTransactionEvent } from '../db/events';
+import { insertIssuedNonce } from '../db/nonces';
+import { getTransaction, insertTransaction, toTransactionView, type TransactionRow } from '../db/transactions';
+import type { AppEnv, Deps } from '../deps';
+import { HttpError } from '../http-error';
+import { randomPaymentReference } from '../secrets';
+import { createRpContext } from '../worldid';
+import { kioskAuth } from './auth';
+import { readBody } from './request-body';
+
+const conflict = () =>
+  new HttpError(409, ErrorCodes.conflict, 'a different transaction already uses this id; create a new id and try again');
+
+export function responseFor(deps: Deps, t: TransactionRow): CreateTransactionResponse {
+  const cfg = deps.config;
+  return {
+    transaction: toTransactionView(t),
+    rp_context: t.rp_context,
+    world_id: { app_id: cfg.WORLD_ID_APP_ID, action: cfg.WORLD_ID_ACTION },
+    payment_reference: t.payment_reference,
+    return_to: `${cfg.MINIAPP_BASE_URL}?app_id=${cfg.WORLD_ID_APP_ID}&path=${encodeURIComponent('/pay/' + t.id)}`,
+  };
+}
+
+/**
+ * POST /v1/transactions: registers a kiosk-generated transaction, idempotent on id (ARCHITECTURE.md):
+ * the same body again → 200 with the SAME rp_context and payment reference; another body, or an id
+ * another kiosk owns → 409 (never revealing the other kiosk's record).
+ */
+export function transactionRoutes(deps: Deps) {
+  return new Hono<AppEnv>().post('/v1/transactions', kioskAuth(deps), async (c) => {
+    const body = await readBody(c, CreateTransactionRequestSchema);
+    const kiosk = c.get('kiosk');
+    const cfg = deps.config;
+    if (body.amount_cents < cfg.MIN_AMOUNT_CENTS || body.amount_cents > cfg.MAX_AMOUNT_CENTS) {
+      throw new HttpError(422, ErrorCodes.amountOutOfRange, `choose an amount between ${cfg.MIN_AMOUNT_CENTS} and ${cfg.MAX_AMOUNT_CENTS} cents`);
+    }
+    const q = quote(body.amount_cents, { flat_cents: cfg.FEE_FLAT_CENTS, bps: cfg.FEE_BPS });
+    const now = deps.clock.now();
+    const rp = createRpContext(
+      { rpId: cfg.WORLD_ID_RP_ID, signingKeyHex: cfg.WORLD_ID_SIGNING_KEY, action: cfg.WORLD_ID_ACTION },
+      deps.clock,
+    );
+    const row: TransactionRow = {
+      id: body.id,
+      kiosk_id: kiosk.id,
+      ...q,
+      status: 'created',
+      coins_paid: null,
+      payment_reference: randomPaymentReference(),
+      rp_nonce: rp.nonce,
+      rp_context: rp,
+      world_id_nullifier: null,
+      created_at: now,
+      expires_at: new Date(now.getTime() + cfg.TRANSACTION_TTL_SEC * 1000),
+    };
+    const created = await deps.db.tx(async (tx) => {
+      if (!(await insertTransaction(tx, row))) return false;
+      await insertIssuedNonce(tx, { nonce: rp.nonce, transactionId: row.id, expiresAt: new Date(rp.expires_at * 1000) });
+      await addTransactionEvent(tx, { transactionId: row.id, type: 'transaction.created', data: { ...q, kiosk_id: kiosk.id }, now });
+      return true;
+    });
+    if (created) return c.json(responseFor(deps, row), 201);
+    const existing = await getTransaction(deps.db, body.id);
+    if (!existing || existing.kiosk_id !== kiosk.id || existing.amount_cents !== body.amount_cents) throw conflict();
+    return c.json(responseFor(deps, existing), 200);
+  });
+}

@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import { ErrorCodes, WorldIdRequestSchema } from '../../../contract/http';
+import { getTransaction, toTransactionView } from '../db/transactions';
+import type { AppEnv, Deps } from '../deps';
+import { HttpError } from '../http-error';
+import { applyVerifiedProof, checkVerifiable, recordRefusal, Refusal } from '../world-id-flow';
+import { checkResultAgainstTransaction, PortalUnavailableError, verifyWithPortal } from '../worldid';
+import { kioskAuth } from './auth';
+import { readBody } from './request-body';
+
+/**
+ * POST /v1/transactions/:id/world-id: the cloud's own checks (signal, action, nonce), then the Developer
+ * Portal, then limits and the job in one DB transaction (world-id.md "Cloud side"). A refusal changes
+ * nothing but the audit trail and never creates a job.
+ */
+export function worldIdRoutes(deps: Deps) {
+  return new Hono<AppEnv>().post('/v1/transactions/:id/world-id', kioskAuth(deps), async (c) => {
+    const body = await readBody(c, WorldIdRequestSchema);
+    const kiosk = c.get('kiosk');
+    const id = c.req.param('id');
+    const cfg = deps.config;
+    const found = /^[0-9a-f-]{36}$/i.test(id) ? await getTransaction(deps.db, id) : undefined;
+    try {
+      const t = checkVerifiable(found, kiosk.id, deps.clock.now());
+      const local = checkResultAgainstTransaction(body.result, { transactionId: t.id, action: cfg.WORLD_ID_ACTION, nonce: t.rp_nonce });
+      if (!local.ok && local.code === 'malformed') throw new HttpError(400, ErrorCodes.malformed, local.message);
+      if (!local.ok) throw new Refusal(local.code, local.message);
+      const portal = await verifyWithPortal({ baseUrl: cfg.DEV_PORTAL_BASE_URL, rpId: cfg.WORLD_ID_RP_ID }, body.result).catch(
+        (cause: unknown) => {
+          if (cause instanceof PortalUnavailableError) {
+            throw new HttpError(503, ErrorCodes.dependencyDown, 'the World ID service is unreachable; try again in a moment', { cause });
+          }
+          throw cause;
+        },
+      );
+      if (!portal.ok) throw new Refusal(ErrorCodes.proofInvalid, portal.message);
+      const after = await deps.db.tx((q) =>
+        applyVerifiedProof(deps, q, { transactionId: t.id, kioskId: kiosk.id, nonce: t.rp_nonce, nullifiers: local.nullifiers }),
+      );
+      return c.json({ transaction: toTransactionView(after) }, 200);
+    } catch (e) {
+      if (e instanceof Refusal && found && found.kiosk_id === kiosk.id) return recordRefusal(deps, found.id, e);
+      throw e;
+    }
+  });
+}

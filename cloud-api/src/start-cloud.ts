@@ -1,0 +1,62 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../../contract/clock';
+import { createApp } from './app';
+import type { CloudConfig } from './config';
+import type { Db } from './db/db';
+import { migrate } from './db/migrate';
+import { openPgDb } from './db/pg-adapter';
+import { openPgliteDb } from './db/pglite-adapter';
+import { createCloudLogger } from './log';
+
+export interface StartCloudOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Use this database instead of opening one from the config (tests). Closed by close(). */
+  db?: Db;
+}
+
+export interface RunningCloud {
+  url: string;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** Postgres when DATABASE_URL is set, else PGlite in DATA_DIR (ARCHITECTURE.md "Processes"). */
+export async function openCloudDb(config: CloudConfig): Promise<Db> {
+  return config.DATABASE_URL ? openPgDb(config.DATABASE_URL) : openPgliteDb(config.DATA_DIR);
+}
+
+/** Opens the database, migrates, and serves the API on HOST:PORT (PORT 0 = any free port). */
+export async function startCloud(config: CloudConfig, opts: StartCloudOptions = {}): Promise<RunningCloud> {
+  const log = opts.log ?? createCloudLogger();
+  const db = opts.db ?? (await openCloudDb(config));
+  try {
+    const applied = await migrate(db);
+    if (applied.length) log.info({ applied }, 'database migrated');
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  const app = createApp({ db, config, clock: opts.clock ?? systemClock, log });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST}:${port}`;
+  log.info({ url, db: db.kind }, 'cloud API listening');
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    db,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        });
+        await db.close();
+      })()),
+  };
+}

@@ -1,0 +1,62 @@
+import type { SyncEvent, TransactionStatus } from '../../contract';
+import type { Queryable } from './db/db';
+import { addTransactionEvent } from './db/events';
+import { finishJob, getJob } from './db/jobs';
+import { flagKioskEvent } from './db/sync';
+import { getTransaction, setTransactionStatus } from './db/transactions';
+
+/** Kiosk-reported transitions the cloud accepts (contract/transaction.ts state diagram). */
+const KIOSK_TRANSITIONS: Partial<Record<TransactionStatus, TransactionStatus[]>> = {
+  cancelled: ['created', 'verified'],
+  expired: ['created', 'verified'],
+};
+
+type PayoutResult = Extract<SyncEvent, { type: 'payout.result' }>;
+
+/**
+ * A payout result settles the job and its transaction — only when it is the kiosk's own job and
+ * coins paid ≤ coins ordered (PRODUCT.md "Money rules"). Anything else is kept but flagged for a person.
+ */
+async function applyPayoutResult(q: Queryable, kioskId: string, e: PayoutResult, now: Date): Promise<string | undefined> {
+  const p = e.payload;
+  const job = await getJob(q, p.job_id, { forUpdate: true });
+  if (!job || job.kiosk_id !== kioskId || job.transaction_id !== p.transaction_id) return 'unknown_job';
+  if (p.coins_ordered !== job.coins || p.coins_paid > job.coins || p.coins_paid + p.coins_unpaid !== job.coins) return 'coins_mismatch';
+  const finished = await finishJob(q, {
+    id: job.id,
+    status: p.outcome,
+    coinsPaid: p.coins_paid,
+    coinsUnpaid: p.coins_unpaid,
+    reason: p.reason,
+    now,
+  });
+  if (!finished) return job.status === p.outcome && job.coins_paid === p.coins_paid ? undefined : 'job_already_final';
+  await setTransactionStatus(q, { id: job.transaction_id, from: ['paid', 'dispensing'], to: p.outcome, now, coinsPaid: p.coins_paid });
+  await addTransactionEvent(q, {
+    transactionId: job.transaction_id,
+    type: `payout.${p.outcome}`,
+    data: { job_id: job.id, coins_paid: p.coins_paid, coins_unpaid: p.coins_unpaid, seq: e.seq, reason: p.reason ?? null },
+    now,
+  });
+  return undefined;
+}
+
+async function applyStatus(q: Queryable, kioskId: string, e: Extract<SyncEvent, { type: 'transaction.status' }>, now: Date) {
+  const p = e.payload;
+  const from = KIOSK_TRANSITIONS[p.status];
+  if (!from) return undefined; // other statuses are the cloud's to decide; the event stays as a record
+  const t = await getTransaction(q, p.transaction_id, { forUpdate: true });
+  if (!t || t.kiosk_id !== kioskId) return 'unknown_transaction';
+  if (await setTransactionStatus(q, { id: t.id, from, to: p.status, now })) {
+    await addTransactionEvent(q, { transactionId: t.id, type: `transaction.${p.status}`, data: { by: 'kiosk', seq: e.seq, reason: p.reason ?? null }, now });
+  }
+  return undefined;
+}
+
+/** Applies a newly stored event inside the sync transaction; flags it when it cannot be applied. */
+export async function applySyncEvent(q: Queryable, kioskId: string, e: SyncEvent, now: Date): Promise<void> {
+  let flag: string | undefined;
+  if (e.type === 'payout.result') flag = await applyPayoutResult(q, kioskId, e, now);
+  else if (e.type === 'transaction.status') flag = await applyStatus(q, kioskId, e, now);
+  if (flag) await flagKioskEvent(q, kioskId, e.seq, flag);
+}

@@ -1,0 +1,98 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Db } from '../db/db';
+import { listMigrations, migrate } from '../db/migrate';
+import { openPgDb } from '../db/pg-adapter';
+import { openPgliteDb } from '../db/pglite-adapter';
+
+/**
+ * Test databases (STYLE.md: real Postgres, a fresh database per test file).
+ * - PGlite always: a migrated template data folder is built once per machine (keyed by the migrations'
+ *   content) in the OS tmp dir and copied per test file, because creating PGlite costs 5–7 s.
+ * - Real Postgres too when DATABASE_URL is set: it is the ADMIN url; each file gets
+ *   `CREATE DATABASE cloud_test_<random>`, dropped after.
+ */
+export type Backend = 'pglite' | 'pg';
+export const BACKENDS: Backend[] = process.env.DATABASE_URL ? ['pglite', 'pg'] : ['pglite'];
+
+export interface TestDb {
+  db: Db;
+  /** Opens another connection to the same database (pg only: PGlite is one connection). */
+  reopen?(): Promise<Db>;
+  dispose(): Promise<void>;
+}
+
+function templateDir(): string {
+  const hash = createHash('sha256');
+  for (const m of listMigrations()) hash.update(m.name).update(m.sql);
+  return join(tmpdir(), `roluatm-cloud-pglite-template-${hash.digest('hex').slice(0, 16)}`);
+}
+
+async function ensureTemplate(): Promise<string> {
+  const dir = templateDir();
+  if (existsSync(dir)) return dir;
+  const build = `${dir}.build-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const db = await openPgliteDb(build);
+  await migrate(db);
+  await db.close();
+  try {
+    renameSync(build, dir); // atomic: a parallel builder that lost the race just drops its copy
+  } catch {
+    rmSync(build, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+async function openPglite(): Promise<TestDb> {
+  const copy = mkdtempSync(join(tmpdir(), 'roluatm-cloud-test-'));
+  cpSync(await ensureTemplate(), copy, { recursive: true });
+  const db = await openPgliteDb(copy);
+  await migrate(db);
+  return {
+    db,
+    async dispose() {
+      await db.close();
+      rmSync(copy, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openPostgres(adminUrl: string): Promise<TestDb> {
+  const name = `cloud_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = await openPgDb(url.toString());
+  await migrate(db);
+  const extra: Db[] = [];
+  return {
+    db,
+    async reopen() {
+      const d = await openPgDb(url.toString());
+      extra.push(d);
+      return d;
+    },
+    async dispose() {
+      for (const d of [db, ...extra]) await d.close().catch(() => undefined);
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export function openTestDb(backend: Backend): Promise<TestDb> {
+  const url = process.env.DATABASE_URL;
+  if (backend === 'pg') {
+    if (!url) throw new Error('DATABASE_URL is not set; pg tests need an admin url such as postgres://postgres@127.0.0.1:5432/postgres');
+    return openPostgres(url);
+  }
+  return openPglite();
+}

@@ -1,0 +1,83 @@
+import { newId } from '../../contract/clock';
+import { ErrorCodes } from '../../contract/http';
+import { notifyTx, JOBS_CHANNEL, type Queryable } from './db/db';
+import { addTransactionEvent } from './db/events';
+import { insertJob } from './db/jobs';
+import { useIssuedNonce } from './db/nonces';
+import { useNullifier } from './db/nullifiers';
+import { getTransaction, setTransactionStatus, type TransactionRow } from './db/transactions';
+import type { Deps } from './deps';
+import { HttpError } from './http-error';
+
+/** A rule said no: the transaction rolls back, then only an audit event is written (see refuse()). */
+export class Refusal extends HttpError {
+  constructor(code: string, message: string) {
+    super(422, code, message);
+  }
+}
+
+/** The transaction of this kiosk in state `created` and not expired, or a refusal. */
+export function checkVerifiable(t: TransactionRow | undefined, kioskId: string, now: Date): TransactionRow {
+  if (!t || t.kiosk_id !== kioskId) throw new HttpError(404, ErrorCodes.notFound, 'transaction not found');
+  if (t.status !== 'created') {
+    throw new Refusal(ErrorCodes.transactionState, `this transaction is ${t.status}; start a new cash-out`);
+  }
+  if (now.getTime() >= new Date(t.expires_at).getTime()) {
+    throw new Refusal(ErrorCodes.transactionExpired, 'this transaction has expired; start a new cash-out');
+  }
+  return t;
+}
+
+/**
+ * After the proof passed the portal: in ONE transaction, use the nonce, count the nullifiers against the
+ * per-human limits, mark verified, and (PAYMENT_MODE=none) paid with THE signed dispense job, then NOTIFY
+ * the kiosk's long-poll (PRODUCT.md "The customer flow" 4–6, "Money rules").
+ */
+export async function applyVerifiedProof(
+  deps: Deps,
+  q: Queryable,
+  v: { transactionId: string; kioskId: string; nonce: string; nullifiers: bigint[] },
+): Promise<TransactionRow> {
+  const now = deps.clock.now();
+  const cfg = deps.config;
+  const t = checkVerifiable(await getTransaction(q, v.transactionId, { forUpdate: true }), v.kioskId, now);
+  if (!(await useIssuedNonce(q, { nonce: v.nonce, transactionId: t.id, now }))) {
+    throw new Refusal(ErrorCodes.nonceInvalid, 'this World ID request was already used; start a new cash-out');
+  }
+  const limits = { dailyCount: cfg.PER_HUMAN_DAILY_COUNT, dailyCents: cfg.PER_HUMAN_DAILY_CENTS };
+  const distinct = [...new Set(v.nullifiers.map(String))].map((n) => BigInt(n));
+  for (const nullifier of distinct) {
+    const use = await useNullifier(q, { nullifier, action: cfg.WORLD_ID_ACTION, amountCents: t.amount_cents, now, limits });
+    if (!use.ok) throw new Refusal(use.code, use.message);
+  }
+  await setTransactionStatus(q, { id: t.id, from: ['created'], to: 'verified', now, nullifier: v.nullifiers[0] });
+  await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.verified', data: { nullifiers: v.nullifiers.length }, now });
+  // PAYMENT_MODE=none: operator-funded payout, explicit config (PRODUCT.md step 5).
+  await setTransactionStatus(q, { id: t.id, from: ['verified'], to: 'paid', now });
+  await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.paid', data: { payment_mode: cfg.PAYMENT_MODE }, now });
+  const job = deps.signer.sign({
+    id: newId(),
+    transaction_id: t.id,
+    kiosk_id: t.kiosk_id,
+    coins: t.coins,
+    expires_at: new Date(now.getTime() + cfg.JOB_TTL_SEC * 1000).toISOString(),
+  });
+  if (await insertJob(q, { ...job, now })) {
+    await addTransactionEvent(q, { transactionId: t.id, type: 'job.created', data: { job_id: job.id, coins: job.coins }, now });
+    await notifyTx(q, JOBS_CHANNEL, t.kiosk_id);
+  }
+  const after = await getTransaction(q, t.id);
+  if (!after) throw new Error('transaction vanished inside its own database transaction');
+  return after;
+}
+
+/** Records a refusal as the only change (audit trail), then rethrows it for the HTTP answer. */
+export async function recordRefusal(deps: Deps, transactionId: string, r: HttpError): Promise<never> {
+  await addTransactionEvent(deps.db, {
+    transactionId,
+    type: 'world_id.refused',
+    data: { code: r.code, message: r.message },
+    now: deps.clock.now(),
+  }).catch((err: unknown) => deps.log.warn({ err }, 'could not record a refusal event'));
+  throw r;
+}

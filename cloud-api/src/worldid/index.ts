@@ -1,0 +1,6 @@
+export { createRpContext, generateSigningKeyHex, signingPublicKeyHex, RpSigningConfigError, DEFAULT_RP_TTL_SEC } from './rp-context';
+export type { RpContextConfig } from './rp-context';
+export { verifyWithPortal, PortalUnavailableError } from './portal-client';
+export type { PortalConfig, PortalVerdict } from './portal-client';
+export { checkResultAgainstTransaction, parseNullifier, IdKitResultSchema } from './check-result';
+export type { CheckResultOutcome, IdKitResult } from './check-result';

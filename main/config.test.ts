@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { parseKioskConfig } from './config';
+
+const base = { CLOUD_URL: 'http://127.0.0.1:8080/', HOPPER_PORT: '/dev/ttyUSB0' };
+
+describe('parseKioskConfig', () => {
+  it('fills the documented defaults', () => {
+    const c = parseKioskConfig(base);
+    expect(c.cloudUrl).toBe('http://127.0.0.1:8080');
+    expect(c.dbPath).toMatch(/\.data\/kiosk\/kiosk\.sqlite$/);
+    expect(c.hopper).toEqual({ path: '/dev/ttyUSB0', address: 3, baudRate: 9600 });
+    expect(c.limits).toEqual({ min_cents: 100, max_cents: 5000, presets_cents: [500, 1000, 2000] });
+    expect(c.qrTimeoutSec).toBe(120);
+    expect(c.enrollmentCode).toBeNull();
+  });
+
+  it('names the bad variable when a value is wrong', () => {
+    expect(() => parseKioskConfig({ ...base, CLOUD_URL: 'not a url' })).toThrow(/CLOUD_URL/);
+    expect(() => parseKioskConfig({ ...base, HOPPER_ADDRESS: '300' })).toThrow(/HOPPER_ADDRESS/);
+    expect(() => parseKioskConfig({ ...base, PRESETS_CENTS: '500,abc' })).toThrow(/PRESETS_CENTS/);
+    expect(() => parseKioskConfig({ CLOUD_URL: base.CLOUD_URL })).toThrow(/HOPPER_PORT/);
+  });
+
+  it('refuses presets outside the limits and limits that are not whole dollars', () => {
+    expect(() => parseKioskConfig({ ...base, PRESETS_CENTS: '9900' })).toThrow(/PRESETS_CENTS/);
+    expect(() => parseKioskConfig({ ...base, LIMIT_MIN_CENTS: '150' })).toThrow(/LIMIT_MIN_CENTS/);
+  });
+});

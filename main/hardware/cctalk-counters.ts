@@ -1,0 +1,85 @@
+/**
+ * Deciding what was paid from the hopper's own counters (cctalk-hopper.md "Counters, and never paying
+ * twice"), and mapping device states to Dispenser terms. Pure functions.
+ */
+import { CcTalkError } from './cctalk/errors';
+import { type HighLowStatus, type HopperFlag, type HopperStatus, nextEventCounter } from './cctalk/hopper';
+import { type DispenserFault, DispenserError, type DispenserHealth, type OpenPayoutIntent } from './dispenser';
+
+export interface CounterDecision {
+  coinsPaid: number;
+  evidence: string;
+  /** The hopper is still paying this intent: poll again before deciding. */
+  stillPaying: boolean;
+}
+
+/**
+ * Settles an open intent from 166 (status) and 168 (dispense count) read now:
+ * - event counter unchanged → the dispense was not taken: 0 paid;
+ * - event counter 0 (power-up/reset since) → EEPROM dispense-count delta is what left the hopper;
+ * - event counter advanced by one → the last payout's paid count (once remaining is 0);
+ * - advanced by more than one → only the dispense-count delta can tell.
+ */
+export function decideFromCounters(intent: OpenPayoutIntent, status: HopperStatus, dispenseCount: number): CounterDecision {
+  const delta = clamp(dispenseCount - intent.dispenseCount, intent.coins);
+  const ev = status.eventCounter;
+  if (ev === 0 && intent.eventCounter === 0 && delta === 0) {
+    return { coinsPaid: 0, evidence: 'event counter still 0 and dispense count unchanged: not taken', stillPaying: false };
+  }
+  if (ev === 0) {
+    return { coinsPaid: delta, evidence: `event counter 0 (power-cycle or reset); dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false };
+  }
+  if (ev === intent.eventCounter) {
+    return { coinsPaid: 0, evidence: `event counter unchanged (${ev}): dispense not taken`, stillPaying: false };
+  }
+  if (status.remaining > 0) return { coinsPaid: clamp(status.paid, intent.coins), evidence: `event counter ${ev}: still paying`, stillPaying: true };
+  if (ev === nextEventCounter(intent.eventCounter)) {
+    return { coinsPaid: clamp(status.paid, intent.coins), evidence: `event counter ${intent.eventCounter} → ${ev}: last payout paid ${status.paid}, unpaid ${status.unpaid}`, stillPaying: false };
+  }
+  return { coinsPaid: delta, evidence: `event counter ${intent.eventCounter} → ${ev} (more than one dispense); dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false };
+}
+
+function clamp(n: number, max: number): number {
+  return Math.max(0, Math.min(n, max));
+}
+
+/** Test hopper register 1 → Dispenser faults (payout_disabled → 'disabled'; motor reversal is not a fault). */
+export function faultsFromFlags(flags: HopperFlag[]): DispenserFault[] {
+  const map: Partial<Record<HopperFlag, DispenserFault>> = {
+    max_current: 'jam',
+    payout_timeout: 'empty',
+    opto_blocked_idle: 'opto',
+    opto_short_idle: 'opto',
+    opto_blocked_payout: 'opto',
+    power_up: 'power_up',
+    payout_disabled: 'disabled',
+  };
+  return [...new Set(flags.flatMap((f) => (map[f] ? [map[f]] : [])))];
+}
+
+/** The one fault that explains a short payout (jam before empty before opto). */
+export function shortPayoutFault(faults: DispenserFault[]): DispenserFault {
+  return (['jam', 'empty', 'opto', 'power_up'] as const).find((f) => faults.includes(f)) ?? 'empty';
+}
+
+export function levelFrom(hl: HighLowStatus | null, faults: DispenserFault[]): DispenserHealth['level'] {
+  if (faults.includes('empty')) return 'empty';
+  if (!hl || (!hl.lowSensorFitted && !hl.highSensorFitted)) return 'unknown';
+  if (hl.lowSensorFitted && hl.belowLow) return 'low';
+  if (hl.highSensorFitted && hl.atOrAboveHigh) return 'high';
+  return 'ok';
+}
+
+export function faultOf(e: unknown): DispenserFault {
+  if (!(e instanceof CcTalkError)) return 'unknown';
+  return e.code === 'timeout' ? 'no_reply' : e.code === 'line' || e.code === 'write' ? 'line' : 'unknown';
+}
+
+/** A transport/device failure as a DispenserError that keeps the cause and says what to do. */
+export function toDispenserError(e: unknown, doing: string): DispenserError {
+  if (e instanceof DispenserError) return e;
+  if (e instanceof CcTalkError && e.code === 'closed') return new DispenserError('closed', `dispenser closed while ${doing}`, { cause: e });
+  if (e instanceof CcTalkError && e.code === 'nak') return new DispenserError('refused', `hopper refused while ${doing}: run the technician "test" command`, { cause: e });
+  const msg = e instanceof Error ? e.message : String(e);
+  return new DispenserError(faultOf(e), `${doing} failed: ${msg}`, { cause: e });
+}

@@ -1,0 +1,156 @@
+import type { Logger } from 'pino';
+import { type ChecksumMode, type Frame, HOST_ADDRESS, encodeFrame, toHex } from './frame';
+import { FrameParser } from './frame-parser';
+import { CcTalkError, type CcTalkErrorCode } from './errors';
+
+/** Any duplex byte stream: a serialport SerialPort on a tty or pty, SerialPortMock, a stream pair. */
+export interface ByteDuplex {
+  write(chunk: Buffer, cb?: (err?: Error | null) => void): boolean;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  off(event: 'data', listener: (chunk: Buffer) => void): unknown;
+}
+
+export interface TransportOptions {
+  /** Device address (3 = first hopper). */
+  address?: number;
+  hostAddress?: number;
+  /** Local echo on the shared data wire (part 4 FAQ 1.2.11); on by default. */
+  echo?: boolean;
+  checksum?: ChecksumMode;
+  replyTimeoutMs?: number;
+  /** Retries for read-only commands (never for 167). */
+  retries?: number;
+  retryDelayMs?: number;
+  now?: () => number;
+  log?: Logger;
+}
+
+/** Headers that only read state: safe to send again when a reply is lost. */
+export const READ_ONLY_HEADERS: ReadonlySet<number> = new Set([254, 246, 245, 244, 242, 241, 236, 217, 168, 166, 163]);
+/** Dispense hopper coins: a lost reply is settled from counters, never by re-sending (cctalk-hopper.md). */
+export const DISPENSE_HEADER = 167;
+const RETRYABLE: ReadonlySet<CcTalkErrorCode> = new Set(['timeout', 'line', 'busy']);
+
+interface Pending {
+  echo: Buffer;
+  echoPos: number;
+  resolve: (f: Frame) => void;
+  reject: (e: CcTalkError) => void;
+}
+
+/**
+ * One ccTalk command on the wire at a time. Echo is removed by count and compared; frames for other
+ * addresses and garbage are skipped; silence becomes a typed `timeout`. Read-only commands are retried
+ * (default 3 times); 167 is sent exactly once per call.
+ */
+export class CcTalkTransport {
+  private readonly o: Required<Omit<TransportOptions, 'log'>> & { log?: Logger };
+  private readonly parser: FrameParser;
+  private pending: Pending | null = null;
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly onData = (chunk: Buffer): void => this.receive(chunk);
+
+  constructor(
+    private readonly stream: ByteDuplex,
+    opts: TransportOptions = {},
+  ) {
+    this.o = {
+      address: opts.address ?? 3,
+      hostAddress: opts.hostAddress ?? HOST_ADDRESS,
+      echo: opts.echo ?? true,
+      checksum: opts.checksum ?? 'simple',
+      replyTimeoutMs: opts.replyTimeoutMs ?? 250,
+      retries: opts.retries ?? 3,
+      retryDelayMs: opts.retryDelayMs ?? 60,
+      now: opts.now ?? (() => performance.now()),
+      log: opts.log,
+    };
+    this.parser = new FrameParser({ mode: this.o.checksum, now: this.o.now });
+    stream.on('data', this.onData);
+  }
+
+  get address(): number {
+    return this.o.address;
+  }
+
+  /** Sends `header` with `data`; resolves with the device's reply frame (header 0). */
+  request(header: number, data: ArrayLike<number> = [], opts: { timeoutMs?: number } = {}): Promise<Frame> {
+    const maxRetries = header !== DISPENSE_HEADER && READ_ONLY_HEADERS.has(header) ? this.o.retries : 0;
+    const run = async (): Promise<Frame> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.once(header, Uint8Array.from(data), opts.timeoutMs ?? this.o.replyTimeoutMs);
+        } catch (e) {
+          if (!(e instanceof CcTalkError) || !RETRYABLE.has(e.code) || attempt >= maxRetries || this.closed) throw e;
+          this.o.log?.warn({ header, attempt: attempt + 1, reason: e.code }, 'ccTalk retry of a read-only command');
+          await new Promise((r) => setTimeout(r, this.o.retryDelayMs));
+        }
+      }
+    };
+    const result = this.tail.then(run, run);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Stops listening; the command on the wire and all queued ones reject with code 'closed'. */
+  close(): void {
+    this.closed = true;
+    this.stream.off('data', this.onData);
+    this.pending?.reject(new CcTalkError('closed', 'ccTalk transport closed'));
+  }
+
+  private once(header: number, data: Uint8Array, timeoutMs: number): Promise<Frame> {
+    if (this.closed) return Promise.reject(new CcTalkError('closed', 'ccTalk transport closed'));
+    const frame = encodeFrame({ dest: this.o.address, src: this.o.hostAddress, header, data }, this.o.checksum);
+    this.parser.reset();
+    return new Promise<Frame>((resolve, reject) => {
+      const timer = setTimeout(() => settle(this.timeoutError(header)), timeoutMs);
+      const settle = (result: Frame | CcTalkError): void => {
+        if (this.pending !== p) return;
+        clearTimeout(timer);
+        this.pending = null;
+        if (result instanceof CcTalkError) reject(result);
+        else resolve(result);
+      };
+      const p: Pending = { echo: this.o.echo ? frame : Buffer.alloc(0), echoPos: 0, resolve: settle, reject: settle };
+      this.pending = p;
+      this.o.log?.trace({ tx: toHex(frame) }, 'ccTalk send');
+      this.stream.write(frame, (err) => {
+        if (err) settle(new CcTalkError('write', `could not write to the serial port: ${err.message}; check the port is open`, { cause: err }));
+      });
+    });
+  }
+
+  private timeoutError(header: number): CcTalkError {
+    const p = this.pending;
+    if (p && p.echoPos < p.echo.length) {
+      return new CcTalkError('line', `no complete echo of header ${header} (${p.echoPos}/${p.echo.length} bytes): check the serial adapter and the echo setting`);
+    }
+    return new CcTalkError('timeout', `no reply from device ${this.o.address} to header ${header}: check cable, power and the address setting`);
+  }
+
+  private receive(chunk: Buffer): void {
+    const p = this.pending;
+    if (!p) {
+      this.o.log?.debug({ rx: toHex(chunk) }, 'ccTalk bytes while idle dropped');
+      return;
+    }
+    let i = 0;
+    while (p.echoPos < p.echo.length && i < chunk.length) {
+      if (chunk[i] !== p.echo[p.echoPos]) {
+        p.reject(new CcTalkError('line', `echo mismatch at byte ${p.echoPos}: the data line is broken or another device is talking; check the cable`));
+        return;
+      }
+      p.echoPos++;
+      i++;
+    }
+    if (i >= chunk.length) return;
+    for (const f of this.parser.push(chunk.subarray(i))) {
+      if (f.dest !== this.o.hostAddress || (this.o.checksum === 'simple' && f.src !== this.o.address)) continue;
+      if (f.header === 0) return p.resolve(f);
+      if (f.header === 5) return p.reject(new CcTalkError('nak', `device ${this.o.address} refused the command (NAK)`));
+      if (f.header === 6) return p.reject(new CcTalkError('busy', `device ${this.o.address} is busy`));
+    }
+  }
+}

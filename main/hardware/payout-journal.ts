@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { type Clock, newId } from '../../contract/clock';
+import type { KioskDb } from '../db/open-db';
+import type { OpenPayoutIntent, PayoutIntentInput, PayoutJournalPort, PayoutOutcomeInput } from './dispenser';
+
+const IntentSchema = z.object({
+  jobId: z.string().min(1),
+  hopperSerial: z.number().int().min(0).max(0xffffff),
+  eventCounter: z.number().int().min(0).max(255),
+  dispenseCount: z.number().int().min(0),
+  coins: z.number().int().min(1),
+});
+const OutcomeSchema = z.object({
+  coinsPaid: z.number().int().min(0),
+  eventCounterAfter: z.number().int().min(0).max(255).nullable(),
+  settledBy: z.enum(['reply', 'status', 'startup', 'technician']),
+});
+
+export class PayoutJournalError extends Error {
+  constructor(
+    readonly code: 'unknown_intent' | 'already_settled' | 'too_many_coins',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PayoutJournalError';
+  }
+}
+
+interface IntentRow {
+  id: string;
+  job_id: string;
+  hopper_serial: number;
+  event_counter_before: number;
+  dispense_count_before: number;
+  coins: number;
+  created_at: string;
+  outcome: string | null;
+}
+
+/**
+ * The payout journal (tables payout_intents, hopper_inventory in 001_initial.sql) over a db from
+ * openKioskDb (synchronous=FULL: each statement is durable when it returns). Every write is one
+ * transaction; the inventory only falls by coins the hopper's counters proved paid.
+ */
+export class PayoutJournal implements PayoutJournalPort {
+  constructor(
+    private readonly db: KioskDb,
+    private readonly clock: Clock,
+  ) {}
+
+  recordIntent(intent: PayoutIntentInput): string {
+    const i = IntentSchema.parse(intent);
+    const id = newId();
+    const r = this.db
+      .prepare(
+        `INSERT INTO payout_intents (id, job_id, hopper_serial, event_counter_before, dispense_count_before, coins, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, i.jobId, i.hopperSerial, i.eventCounter, i.dispenseCount, i.coins, this.clock.now().toISOString());
+    if (r.changes !== 1) throw new Error(`payout intent insert changed ${r.changes} rows`);
+    return id;
+  }
+
+  /** Settles an open intent once: outcome paid / partial / unpaid from the proven coins. */
+  recordOutcome(intentId: string, outcome: PayoutOutcomeInput): void {
+    const o = OutcomeSchema.parse(outcome);
+    this.db.transaction(() => {
+      const row = this.row(intentId);
+      if (!row) throw new PayoutJournalError('unknown_intent', `no payout intent ${intentId}`);
+      if (row.outcome !== null) throw new PayoutJournalError('already_settled', `payout intent ${intentId} is already settled (${row.outcome})`);
+      if (o.coinsPaid > row.coins) throw new PayoutJournalError('too_many_coins', `intent ${intentId} asked for ${row.coins} coins, not ${o.coinsPaid}`);
+      const label = o.coinsPaid === row.coins ? 'paid' : o.coinsPaid === 0 ? 'unpaid' : 'partial';
+      const r = this.db
+        .prepare(
+          `UPDATE payout_intents SET outcome = ?, coins_paid = ?, event_counter_after = ?, settled_by = ?, settled_at = ?
+           WHERE id = ? AND outcome IS NULL`,
+        )
+        .run(label, o.coinsPaid, o.eventCounterAfter, o.settledBy, this.clock.now().toISOString(), intentId);
+      if (r.changes !== 1) throw new Error(`payout outcome update changed ${r.changes} rows`);
+      this.decrementInventory(o.coinsPaid);
+    })();
+  }
+
+  openIntents(): OpenPayoutIntent[] {
+    const rows = this.db.prepare('SELECT * FROM payout_intents WHERE outcome IS NULL ORDER BY created_at, id').all() as IntentRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      jobId: r.job_id,
+      hopperSerial: r.hopper_serial,
+      eventCounter: r.event_counter_before,
+      dispenseCount: r.dispense_count_before,
+      coins: r.coins,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** The settled row for an intent (tests and the technician CLI). */
+  intent(intentId: string): { outcome: string | null; coinsPaid: number | null; settledBy: string | null } | null {
+    const r = this.db.prepare('SELECT outcome, coins_paid AS coinsPaid, settled_by AS settledBy FROM payout_intents WHERE id = ?').get(intentId);
+    return (r as { outcome: string | null; coinsPaid: number | null; settledBy: string | null } | undefined) ?? null;
+  }
+
+  /** Total coins the journal says were paid (sum over settled intents). */
+  coinsPaidTotal(): number {
+    return (this.db.prepare('SELECT COALESCE(SUM(coins_paid), 0) FROM payout_intents').pluck().get() as number) ?? 0;
+  }
+
+  /** Coins in the hopper as far as the kiosk knows; null until a technician sets it at refill. */
+  getInventory(): number | null {
+    const v = this.db.prepare('SELECT coins FROM hopper_inventory WHERE id = 1').pluck().get() as number | undefined;
+    return v ?? null;
+  }
+
+  setInventory(coins: number): void {
+    const c = z.number().int().min(0).parse(coins);
+    this.db
+      .prepare('INSERT INTO hopper_inventory (id, coins, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET coins = excluded.coins, updated_at = excluded.updated_at')
+      .run(c, this.clock.now().toISOString());
+  }
+
+  /** Lowers the inventory by proven coins paid (never below 0); a no-op while no inventory is set. */
+  decrementInventory(coinsPaid: number): void {
+    const c = z.number().int().min(0).parse(coinsPaid);
+    if (c === 0) return;
+    this.db.prepare('UPDATE hopper_inventory SET coins = MAX(coins - ?, 0), updated_at = ? WHERE id = 1').run(c, this.clock.now().toISOString());
+  }
+
+  private row(id: string): IntentRow | undefined {
+    return this.db.prepare('SELECT * FROM payout_intents WHERE id = ?').get(id) as IntentRow | undefined;
+  }
+}

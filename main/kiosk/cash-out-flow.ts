@@ -1,0 +1,235 @@
+import QRCode from 'qrcode';
+import type { Logger } from 'pino';
+import { newId, type Clock } from '../../contract/clock';
+import type { CreateTransactionResponse } from '../../contract/http';
+import type { FlowState } from '../../contract/kiosk-api';
+import { quote, type FeePolicy } from '../../contract/money';
+import { err, ok, type Result } from '../../contract/result';
+import type { KioskDb } from '../db/open-db';
+import { applyCloudQuote, getTransaction, insertTransaction, isFinal, setTransactionStatus, type TransactionRow } from '../db/transactions';
+import type { TransactionStatus } from '../../contract/transaction';
+import { realTimers, type Timers } from '../sync/backoff';
+import type { CloudClient } from '../sync/cloud-client';
+import { errorScreen } from './error-messages';
+import type { OutOfServiceReason } from './kiosk-status';
+import { registerWithRetry } from './register';
+import type { StartWorldIdRequest } from './world-id-port';
+import { verifyScreenFor } from './verify-step';
+import type { PayoutEvent } from './payout-runner';
+
+/**
+ * The customer flow state machine (PRODUCT.md "The customer flow"): idle → registering → scan →
+ * verifying → waiting_payment → dispensing → done | error. The UI is a pure function of `state`.
+ * Payouts themselves run in payout-runner.ts; this class only decides what the screen shows.
+ */
+export interface CashOutFlowDeps {
+  db: KioskDb;
+  clock: Clock;
+  log: Logger;
+  client: Pick<CloudClient, 'createTransaction' | 'submitWorldId'>;
+  startWorldIdRequest: StartWorldIdRequest;
+  config: {
+    limits: { min_cents: number; max_cents: number };
+    fee: FeePolicy;
+    qrTimeoutSec: number;
+    idleTimeoutSec: number;
+    worldId: { bridgeUrl: string | null; environment: 'production' | 'staging' };
+    demoPhoneUrl: string | null;
+  };
+  /** Why a cash-out cannot start now (offline, hopper, not enrolled), or null. */
+  outOfService: () => OutOfServiceReason | null;
+  /** Coins in the hopper minus coins promised to open transactions. */
+  freeCoins: () => number;
+  onWrite: () => void;
+  onChange: () => void;
+  timers?: Timers;
+  registerAttempts?: number;
+  registerRetryMs?: number;
+}
+
+export class CashOutFlow {
+  private flow: FlowState = { screen: 'idle' };
+  private session: { txId: string; abort: AbortController } | null = null;
+  private idleTimer: unknown = null;
+  private payoutOnScreen: string | null = null;
+  private readonly timers: Timers;
+
+  constructor(private readonly deps: CashOutFlowDeps) {
+    this.timers = deps.timers ?? realTimers;
+  }
+
+  get state(): FlowState {
+    return this.flow;
+  }
+
+  /** The transaction the customer at the screen is working on, if any. */
+  get currentTransactionId(): string | null {
+    return this.session?.txId ?? null;
+  }
+
+  show(next: FlowState): void {
+    if (this.idleTimer !== null) this.timers.clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    this.flow = next;
+    if (next.screen === 'done' || next.screen === 'error') {
+      this.idleTimer = this.timers.setTimeout(() => this.dismiss(), this.deps.config.idleTimeoutSec * 1000);
+    }
+    this.deps.onChange();
+  }
+
+  startCashOut(amountCents: number): Result<{ transaction_id: string }> {
+    const s = this.flow.screen;
+    if (s !== 'idle' && s !== 'done' && s !== 'error') return err('busy', 'a cash-out is already in progress');
+    const reason = this.deps.outOfService();
+    if (reason) return err(reason, errorScreen(reason).error.message);
+    const { min_cents, max_cents } = this.deps.config.limits;
+    if (amountCents < min_cents || amountCents > max_cents || amountCents % 100 !== 0) {
+      return err('amount_out_of_range', `pick a whole-dollar amount from ${min_cents / 100} to ${max_cents / 100} dollars`);
+    }
+    const q = quote(amountCents, this.deps.config.fee);
+    if (q.coins > this.deps.freeCoins()) return err('empty', errorScreen('empty').error.message);
+    const txId = newId();
+    insertTransaction(this.deps.db, this.deps.clock, txId, q);
+    this.deps.onWrite();
+    this.session = { txId, abort: new AbortController() };
+    this.show({ screen: 'registering', amount_cents: amountCents });
+    void this.run(txId).catch((e: unknown) => this.fail(txId, 'unknown', 'cancelled', e));
+    return ok({ transaction_id: txId });
+  }
+
+  /** From scan or waiting_payment: stop waiting and cancel the transaction. */
+  cancel(): Result<Record<string, never>> {
+    const s = this.flow.screen;
+    if (!this.session || (s !== 'scan' && s !== 'waiting_payment' && s !== 'registering')) {
+      return err('not_cancellable', 'nothing to cancel on this screen');
+    }
+    const { txId, abort } = this.session;
+    abort.abort();
+    this.session = null;
+    this.setStatus(txId, 'cancelled', 'cancelled by the customer');
+    this.show({ screen: 'idle' });
+    return ok({});
+  }
+
+  dismiss(): Result<Record<string, never>> {
+    const s = this.flow.screen;
+    if (s !== 'done' && s !== 'error' && s !== 'idle') return err('busy', 'finish or cancel the cash-out first');
+    this.session = null;
+    this.show({ screen: 'idle' });
+    return ok({});
+  }
+
+  private isCurrent(txId: string): boolean {
+    return this.session?.txId === txId && !this.session.abort.signal.aborted;
+  }
+
+  private async run(txId: string): Promise<void> {
+    const reg = await registerWithRetry(this.deps, this.timers, txId, this.session?.abort.signal);
+    if (!this.isCurrent(txId)) return;
+    if (!reg.ok) return this.fail(txId, reg.code, reg.code === 'offline' ? 'cancelled' : 'refused');
+    const tx = applyCloudQuote(this.deps.db, this.deps.clock, txId, reg.value.transaction, reg.value.payment_reference);
+    await this.scan(tx, reg.value);
+  }
+
+  private async scan(tx: TransactionRow, reg: CreateTransactionResponse): Promise<void> {
+    const { config } = this.deps;
+    const request = await this.deps.startWorldIdRequest({
+      appId: reg.world_id.app_id,
+      action: reg.world_id.action,
+      rpContext: reg.rp_context,
+      signal: tx.id,
+      returnTo: reg.return_to,
+      environment: config.worldId.environment,
+      ...(config.worldId.bridgeUrl ? { bridgeUrl: config.worldId.bridgeUrl } : {}),
+    });
+    if (!this.isCurrent(tx.id)) return;
+    const qrText = config.demoPhoneUrl ? `${config.demoPhoneUrl}?uri=${encodeURIComponent(request.connectorURI)}` : request.connectorURI;
+    const qr_svg = await QRCode.toString(qrText, { type: 'svg', margin: 1 });
+    const expires = new Date(this.deps.clock.now().getTime() + config.qrTimeoutSec * 1000);
+    this.show({ screen: 'scan', ...fields(tx), connector_uri: request.connectorURI, qr_svg, expires_at: expires.toISOString() });
+    const abort = this.session?.abort.signal;
+    const waited = await request.wait({ timeoutMs: config.qrTimeoutSec * 1000, ...(abort ? { abort } : {}) });
+    if (!this.isCurrent(tx.id)) return;
+    if (!waited.ok) return this.fail(tx.id, waited.code, waited.code === 'timeout' ? 'expired' : 'cancelled');
+    this.show({ screen: 'verifying', ...fields(tx) });
+    const verdict = await verifyScreenFor(this.deps.client, tx.id, waited.result);
+    if (!this.isCurrent(tx.id) || this.flow.screen !== 'verifying') return;
+    if (!verdict.ok) return this.fail(tx.id, verdict.code, verdict.status);
+    this.setStatus(tx.id, 'verified');
+    this.show({ screen: 'waiting_payment', ...fields(tx), payment_url: reg.return_to });
+  }
+
+  /** Error screen for the current transaction; the transaction gets its final status (+outbox). */
+  fail(txId: string, code: string, status: TransactionStatus, cause?: unknown): void {
+    if (cause !== undefined) this.deps.log.error({ err: cause, txId }, 'cash-out flow failed');
+    if (!this.isCurrent(txId)) return;
+    this.setStatus(txId, status, code);
+    this.session = null;
+    this.show({ screen: 'error', ...errorScreen(code), transaction_id: txId, coins_owed: null });
+  }
+
+  private setStatus(txId: string, status: TransactionStatus, reason?: string): void {
+    const tx = getTransaction(this.deps.db, txId);
+    // A job may already have moved it on (paid/dispensing): never overwrite that.
+    if (!tx || isFinal(tx.status) || tx.status === 'paid' || tx.status === 'dispensing') return;
+    setTransactionStatus(this.deps.db, this.deps.clock, txId, { status, ...(reason ? { reason } : {}) });
+    this.deps.onWrite();
+  }
+
+  /**
+   * Payout progress from payout-runner.ts. The job for the transaction on screen (or any job when
+   * no customer is mid-flow) takes over the screen; a job for another transaction is still paid,
+   * in the background, without disturbing the customer at the screen.
+   */
+  onPayoutEvent(e: PayoutEvent): void {
+    const tx = getTransaction(this.deps.db, e.job.transaction_id);
+    if (!tx) return;
+    if (e.kind === 'start') {
+      const free = !this.session && ['idle', 'done', 'error'].includes(this.flow.screen);
+      if (this.session?.txId !== tx.id && !free) return;
+      this.session?.abort.abort();
+      this.session = null;
+      this.payoutOnScreen = e.job.id;
+    }
+    if (this.payoutOnScreen !== e.job.id) return;
+    if (e.kind === 'start' || e.kind === 'progress') {
+      this.show({ screen: 'dispensing', ...fields(tx), coins_paid: e.coinsPaid });
+      return;
+    }
+    this.payoutOnScreen = null;
+    this.show(payoutEndScreen(tx, e));
+  }
+
+  stop(): void {
+    this.session?.abort.abort();
+    if (this.idleTimer !== null) this.timers.clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+}
+
+export function fields(tx: TransactionRow) {
+  return {
+    transaction_id: tx.id,
+    amount_cents: tx.amount_cents,
+    fee_cents: tx.fee_cents,
+    total_cents: tx.total_cents,
+    coins: tx.coins,
+  };
+}
+
+function payoutEndScreen(tx: TransactionRow, e: Exclude<PayoutEvent, { kind: 'start' | 'progress' }>): FlowState {
+  if (e.kind === 'in_doubt') {
+    return { screen: 'error', ...errorScreen('payout_in_doubt'), transaction_id: tx.id, coins_owed: null };
+  }
+  const paid = e.job.coins_paid;
+  if (e.job.status === 'completed') {
+    return { screen: 'done', ...fields(tx), coins_paid: paid, receipt_code: receiptCode(tx.id) };
+  }
+  const code = paid > 0 ? 'partial_payout' : 'payout_failed';
+  return { screen: 'error', ...errorScreen(code), transaction_id: tx.id, coins_owed: e.job.coins - paid };
+}
+
+/** The receipt code the customer keeps: first 8 characters of the transaction id, upper-case. */
+export function receiptCode(txId: string): string {
+  return txId.slice(0, 8).toUpperCase();
+}

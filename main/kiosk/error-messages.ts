@@ -1,0 +1,47 @@
+import type { ErrorInfo } from '../../contract/result';
+
+/**
+ * What the customer reads on an error screen: one plain sentence for what happened and one for
+ * what to do next (PRODUCT.md "Who uses it": clear messages). Keyed by the cloud's error codes
+ * (contract/http.ts ErrorCodes), World App codes (world-id.md) and the kiosk's own.
+ */
+interface Message {
+  message: string;
+  next_step: string;
+}
+
+const MESSAGES: Record<string, Message> = {
+  offline: { message: 'The kiosk is offline right now.', next_step: 'Please try again in a few minutes. No money was taken.' },
+  not_enrolled: { message: 'This kiosk is not set up yet.', next_step: 'Please ask staff for help.' },
+  hopper: { message: 'The coin dispenser needs attention.', next_step: 'Please try again later or ask staff for help.' },
+  empty: { message: 'The kiosk does not have enough coins for that amount.', next_step: 'Please pick a smaller amount.' },
+  busy: { message: 'The kiosk is busy with another cash-out.', next_step: 'Please wait a moment and try again.' },
+  amount_out_of_range: { message: 'That amount is outside what this kiosk pays.', next_step: 'Please pick an amount within the limits shown.' },
+  limit_reached: { message: 'You have reached your cash-out limit for now.', next_step: 'Please come back later. No money was taken.' },
+  proof_invalid: { message: 'World ID could not confirm this verification.', next_step: 'Please start again and scan the new code with World App.' },
+  signal_mismatch: { message: 'That verification belongs to another cash-out.', next_step: 'Please start again and scan the new code.' },
+  action_mismatch: { message: 'That verification was for another app.', next_step: 'Please start again and scan the new code.' },
+  nonce_invalid: { message: 'That verification was already used or is too old.', next_step: 'Please start again and scan the new code.' },
+  nullifier_used: { message: 'This World ID was already used for this cash-out.', next_step: 'Please start a new cash-out.' },
+  transaction_expired: { message: 'This cash-out took too long and expired.', next_step: 'Please start again. No money was taken.' },
+  transaction_state: { message: 'This cash-out cannot continue.', next_step: 'Please start again.' },
+  timeout: { message: 'The code was not scanned in time.', next_step: 'Please start again when you are ready.' },
+  user_rejected: { message: 'The verification was declined in World App.', next_step: 'Please start again if you want to cash out.' },
+  verification_rejected: { message: 'The verification was declined in World App.', next_step: 'Please start again if you want to cash out.' },
+  max_verifications_reached: { message: 'You have reached your cash-out limit for now.', next_step: 'Please come back later.' },
+  partial_payout: { message: 'The kiosk could not pay all your coins.', next_step: 'Please ask staff: the coins still owed to you are shown here and recorded.' },
+  payout_failed: { message: 'The kiosk could not pay your coins.', next_step: 'Please ask staff: your payment is recorded and will be refunded.' },
+  payout_in_doubt: { message: 'The kiosk lost contact with the coin dispenser during your payout.', next_step: 'Please ask staff: what was paid is being checked from the dispenser.' },
+};
+
+const FALLBACK: Message = { message: 'Something went wrong.', next_step: 'Please start again or ask staff for help.' };
+
+export function messageFor(code: string): Message {
+  return MESSAGES[code] ?? FALLBACK;
+}
+
+/** The error screen's content for a code. */
+export function errorScreen(code: string, detail?: string): { error: ErrorInfo; next_step: string } {
+  const m = messageFor(code);
+  return { error: { code, message: detail && !MESSAGES[code] ? `${m.message} (${detail})` : m.message }, next_step: m.next_step };
+}

@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../contract/clock';
+import type { KioskDb } from '../db/open-db';
+import { getJobForTransaction, listUnfinishedJobs } from '../db/jobs';
+import { setTransactionStatus, type TransactionRow } from '../db/transactions';
+import type { Dispenser } from '../hardware/dispenser';
+import type { PayoutRunner } from './payout-runner';
+
+/**
+ * Start-up (PRODUCT.md "Money rules"): the core rebuilds from SQLite, never from memory.
+ * 1. Open transactions with no job lost their customer session: they are cancelled (+outbox).
+ *    If the cloud still sends a job for one, it is paid all the same: jobs are never dropped.
+ * 2. In-doubt payout intents are settled from the hopper's counters (settleInDoubt), never by paying.
+ * 3. Every job received but not finished is queued; the runner pays only the unpaid remainder.
+ */
+export async function recoverAtStartup(deps: {
+  db: KioskDb;
+  clock: Clock;
+  log: Logger;
+  dispenser: Dispenser;
+  runner: PayoutRunner;
+  onWrite: () => void;
+}): Promise<{ cancelled: number; jobs: number }> {
+  const stale = deps.db
+    .prepare("SELECT * FROM transactions WHERE status IN ('created','verified') ORDER BY created_at")
+    .all() as TransactionRow[];
+  let cancelled = 0;
+  for (const tx of stale) {
+    if (getJobForTransaction(deps.db, tx.id)) continue;
+    setTransactionStatus(deps.db, deps.clock, tx.id, { status: 'cancelled', reason: 'kiosk restarted before payment' });
+    cancelled += 1;
+  }
+  try {
+    const settled = await deps.dispenser.settleInDoubt();
+    for (const s of settled) deps.log.info({ jobId: s.jobId, coinsPaid: s.coinsPaid, evidence: s.evidence }, 'settled at start-up');
+  } catch (e) {
+    deps.log.error({ err: e }, 'could not settle in-doubt payouts at start-up; will retry before the next payout');
+    deps.runner.settleFirst();
+  }
+  const jobs = listUnfinishedJobs(deps.db);
+  for (const job of jobs) void deps.runner.enqueue(job.id);
+  if (cancelled > 0 || jobs.length > 0) deps.onWrite();
+  return { cancelled, jobs: jobs.length };
+}

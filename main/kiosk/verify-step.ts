@@ -1,0 +1,26 @@
+import type { TransactionStatus } from '../../contract/transaction';
+import type { CloudClient } from '../sync/cloud-client';
+import { CloudError } from '../sync/cloud-error';
+
+/**
+ * POST /v1/transactions/{id}/world-id with the IDKit result, unchanged (world-id.md). A refusal
+ * becomes an error code for the screen and the transaction's final status on the kiosk.
+ */
+export async function verifyScreenFor(
+  client: Pick<CloudClient, 'submitWorldId'>,
+  txId: string,
+  result: unknown,
+): Promise<{ ok: true } | { ok: false; code: string; status: TransactionStatus }> {
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) {
+    return { ok: false, code: 'proof_invalid', status: 'refused' };
+  }
+  try {
+    await client.submitWorldId(txId, result as Record<string, unknown>);
+    return { ok: true };
+  } catch (e) {
+    if (!(e instanceof CloudError)) throw e;
+    if (e.transient) return { ok: false, code: 'offline', status: 'cancelled' };
+    if (e.code === 'transaction_expired') return { ok: false, code: e.code, status: 'expired' };
+    return { ok: false, code: e.code, status: 'refused' };
+  }
+}

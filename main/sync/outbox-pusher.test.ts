@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { ManualClock, newId } from '../../contract/clock';
+import { quote } from '../../contract/money';
+import { openKioskDb, type KioskDb } from '../db/open-db';
+import { getOutboxRow, listUnsent } from '../db/outbox';
+import { insertTransaction } from '../db/transactions';
+import type { Timers } from './backoff';
+import { createCloudClient } from './cloud-client';
+import { createOutboxPusher } from './outbox-pusher';
+import { startFakeCloud, type FakeCloud } from './testing/fake-cloud';
+
+/** Timers a test fires by hand; records every delay asked for. */
+function manualTimers() {
+  const pending: { fn: () => void; ms: number }[] = [];
+  const timers: Timers = {
+    setTimeout: (fn, ms) => {
+      const t = { fn, ms };
+      pending.push(t);
+      return t;
+    },
+    clearTimeout: (h) => {
+      const i = pending.indexOf(h as { fn: () => void; ms: number });
+      if (i >= 0) pending.splice(i, 1);
+    },
+  };
+  return { timers, pending, fire: () => pending.shift()?.fn() };
+}
+
+const log = pino({ level: 'silent' });
+let cloud: FakeCloud;
+let db: KioskDb;
+const clock = new ManualClock();
+
+beforeEach(async () => {
+  cloud = await startFakeCloud();
+  db = openKioskDb(join(mkdtempSync(join(tmpdir(), 'kiosk-push-')), 'kiosk.sqlite'));
+});
+afterEach(async () => {
+  db.close();
+  await cloud.close();
+});
+
+const addTx = (n: number) => {
+  for (let i = 0; i < n; i++) insertTransaction(db, clock, newId(), quote(100, { flat_cents: 0, bps: 0 }));
+};
+const client = () => createCloudClient({ baseUrl: cloud.url, token: () => cloud.token, timeoutMs: 2000 });
+const waitFor = async (cond: () => boolean) => {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(cond()).toBe(true);
+};
+
+describe('outbox pusher', () => {
+  it('sends every unsent event in seq order and marks them sent', async () => {
+    addTx(3);
+    const pusher = createOutboxPusher({ db, clock, log, client: client() });
+    await pusher.kick();
+    expect([...cloud.stored.keys()]).toEqual([1, 2, 3]);
+    expect(listUnsent(db, 10)).toEqual([]);
+    pusher.stop();
+  });
+
+  it('marks rows sent only up to the high_seq the cloud answers', async () => {
+    addTx(3);
+    cloud.override.sync = () => ({ status: 200, body: { high_seq: 2 } });
+    const { timers } = manualTimers();
+    const pusher = createOutboxPusher({ db, clock, log, client: client(), timers });
+    await pusher.kick();
+    expect(getOutboxRow(db, 2)?.sent_at).not.toBeNull();
+    expect(getOutboxRow(db, 3)?.sent_at).toBeNull();
+    expect(listUnsent(db, 10).map((r) => r.seq)).toEqual([3]);
+    pusher.stop();
+  });
+
+  it('backs off with full jitter on a 5xx and on a dead network, then succeeds and resets', async () => {
+    addTx(2);
+    cloud.override.sync = () => ({ status: 503, body: { error: { code: 'dependency_down', message: 'db down' } } });
+    const t = manualTimers();
+    const pusher = createOutboxPusher({ db, clock, log, client: client(), timers: t.timers, random: () => 0.5 });
+    await pusher.kick();
+    expect(t.pending.map((p) => p.ms)).toEqual([500]); // 0.5 × 1 s
+    t.fire();
+    await waitFor(() => t.pending.length === 1);
+    expect(t.pending[0]!.ms).toBe(1000); // 0.5 × 2 s
+    const dead = createOutboxPusher({ db, clock, log, client: createCloudClient({ baseUrl: 'http://127.0.0.1:1', token: () => 'x'.repeat(40), timeoutMs: 500 }), timers: t.timers, random: () => 1 });
+    await dead.kick();
+    expect(t.pending.at(-1)!.ms).toBe(1000);
+    dead.stop();
+    delete cloud.override.sync;
+    t.fire();
+    await waitFor(() => listUnsent(db, 10).length === 0);
+    expect(cloud.stored.size).toBe(2);
+    pusher.stop();
+  });
+
+  it('quarantines the one event the cloud refuses and sends the rest', async () => {
+    addTx(3);
+    const bad = getOutboxRow(db, 2)!.event_id;
+    cloud.override.sync = (body) => {
+      const events = (body as { events: { id: string; seq: number }[] }).events;
+      if (events.some((e) => e.id === bad)) return { status: 422, body: { error: { code: 'malformed', message: 'bad event' } } };
+      for (const e of events) cloud.stored.set(e.seq, e as never);
+      return { status: 200, body: { high_seq: Math.max(...events.map((e) => e.seq)) } };
+    };
+    const pusher = createOutboxPusher({ db, clock, log, client: client(), timers: manualTimers().timers });
+    await pusher.kick();
+    expect(getOutboxRow(db, 2)?.quarantined_reason).toMatch(/malformed/);
+    expect(getOutboxRow(db, 1)?.sent_at).not.toBeNull();
+    expect(getOutboxRow(db, 3)?.sent_at).not.toBeNull();
+    pusher.stop();
+  });
+});

@@ -1,0 +1,83 @@
+import { useEffect, useState } from 'react';
+import type { KioskState } from '../../../contract/kiosk-api';
+import { formatCents } from '../../../contract/money';
+import { useKioskApi } from '../../api/kiosk-context';
+import { useI18n } from '../../i18n/i18n-context';
+import { checkAmount, digitsToCents, pressKey, type KeypadKey } from './amount-logic';
+import { Keypad } from './keypad';
+import { QuoteSummary } from './quote-summary';
+
+/** PRODUCT.md "The customer flow" 1: an untouched amount screen clears itself after this long. */
+export const AMOUNT_IDLE_RESET_MS = 60_000;
+
+type Entry = { source: 'preset'; cents: number } | { source: 'keypad'; digits: string };
+const EMPTY: Entry = { source: 'keypad', digits: '' };
+
+function entryCents(entry: Entry): number | null {
+  return entry.source === 'preset' ? entry.cents : digitsToCents(entry.digits);
+}
+
+export function AmountScreen({ state }: { state: KioskState }) {
+  const { t } = useI18n();
+  const api = useKioskApi();
+  const [entry, setEntry] = useState<Entry>(EMPTY);
+  const [busy, setBusy] = useState(false);
+  const [callError, setCallError] = useState<string | null>(null);
+  const { limits, fee } = state;
+  const cents = entryCents(entry);
+  const check = checkAmount(cents, { limits, fee, coins_available: state.hopper.coins_available });
+
+  useEffect(() => {
+    if (entry === EMPTY && callError === null) return;
+    const timer = setTimeout(() => {
+      setEntry(EMPTY);
+      setCallError(null);
+    }, AMOUNT_IDLE_RESET_MS);
+    return () => clearTimeout(timer);
+  }, [entry, callError]);
+
+  const onKey = (key: KeypadKey) => {
+    setCallError(null);
+    setEntry((e) => ({ source: 'keypad', digits: pressKey(e.source === 'keypad' ? e.digits : '', key, limits.max_cents) }));
+  };
+  const onPreset = (presetCents: number) => {
+    setCallError(null);
+    setEntry({ source: 'preset', cents: presetCents });
+  };
+  const onCashOut = async () => {
+    if (check.kind !== 'ok' || busy) return;
+    setBusy(true);
+    const reply = await api.startCashOut({ amount_cents: check.quote.amount_cents });
+    setBusy(false);
+    if (!reply.ok) setCallError(t('amount.call_failed', { message: reply.error.message }));
+  };
+
+  return (
+    <section className="screen amount-screen" data-testid="screen-idle" aria-labelledby="amount-title">
+      <h1 id="amount-title">{t('amount.title')}</h1>
+      <div className="amount-grid">
+        <div className="amount-main">
+          <div className="presets" role="group" aria-label={t('amount.presets')}>
+            {limits.presets_cents.map((p) => (
+              <button key={p} type="button" className="preset" data-testid={`preset-${p}`}
+                aria-pressed={entry.source === 'preset' && entry.cents === p} onClick={() => onPreset(p)}>
+                {formatCents(p)}
+              </button>
+            ))}
+          </div>
+          <div className="amount-display">
+            <span className="visually-hidden">{t('amount.entered')}</span>
+            <output data-testid="amount-entered" aria-live="polite">{cents === null ? '$—' : formatCents(cents)}</output>
+            <span className="limits">{t('amount.limits', { min: formatCents(limits.min_cents), max: formatCents(limits.max_cents) })}</span>
+          </div>
+          <QuoteSummary check={check} />
+          <button type="button" className="primary big" data-testid="cash-out" disabled={check.kind !== 'ok' || busy} onClick={() => void onCashOut()}>
+            {t('amount.cash_out')}
+          </button>
+          {callError && <p className="refusal" role="alert" data-testid="call-error">{callError}</p>}
+        </div>
+        <Keypad onKey={onKey} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+import { formatCents } from '../../../contract/money';
+import { useI18n } from '../../i18n/i18n-context';
+import { coinsValueCents, type AmountCheck } from './amount-logic';
+
+/** The live quote (coins, fee, total) or one sentence saying why the amount is refused. */
+export function QuoteSummary({ check }: { check: AmountCheck }) {
+  const { t } = useI18n();
+  return (
+    <div className="quote" aria-live="polite" data-testid="quote">
+      {check.kind === 'ok' ? (
+        <dl className="quote-table">
+          <dt>{t('amount.coins')}</dt>
+          <dd data-testid="quote-coins">{check.quote.coins}</dd>
+          <dt>{t('amount.fee')}</dt>
+          <dd data-testid="quote-fee">{formatCents(check.quote.fee_cents)}</dd>
+          <dt>{t('amount.total')}</dt>
+          <dd data-testid="quote-total" className="quote-total">{formatCents(check.quote.total_cents)}</dd>
+        </dl>
+      ) : (
+        <p className={check.kind === 'none' ? 'hint' : 'refusal'} data-testid="amount-refusal">
+          {refusal(check, t)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function refusal(check: Exclude<AmountCheck, { kind: 'ok' }>, t: ReturnType<typeof useI18n>['t']): string {
+  switch (check.kind) {
+    case 'none':
+      return t('amount.pick');
+    case 'not_whole_dollars':
+      return t('amount.not_whole_dollars');
+    case 'below_min':
+      return t('amount.below_min', { min: formatCents(check.min_cents) });
+    case 'above_max':
+      return t('amount.above_max', { max: formatCents(check.max_cents) });
+    case 'not_enough_coins':
+      return t('amount.not_enough_coins', { coins: check.coins_available, value: formatCents(coinsValueCents(check.coins_available)) });
+  }
+}

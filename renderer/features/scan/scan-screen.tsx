@@ -1,0 +1,51 @@
+import { useState } from 'react';
+import type { FlowState } from '../../../contract/kiosk-api';
+import { useKioskApi } from '../../api/kiosk-context';
+import { useI18n } from '../../i18n/i18n-context';
+import { TxSummary } from '../../ui/tx-summary';
+import { useNow } from '../../ui/use-now';
+import { demoPhoneHref, formatCountdown, secondsLeft, svgDataUrl } from './countdown';
+
+type ScanFlow = Extract<FlowState, { screen: 'scan' }>;
+
+/** PRODUCT.md "The customer flow" 3: one QR (World ID, then payment via return_to) with a countdown. */
+export function ScanScreen({ flow, demoPhoneUrl }: { flow: ScanFlow; demoPhoneUrl: string | null }) {
+  const { t } = useI18n();
+  const api = useKioskApi();
+  const now = useNow(1000);
+  const [cancelling, setCancelling] = useState(false);
+  const left = secondsLeft(flow.expires_at, now);
+  const qr = (
+    <img className="qr" data-testid="qr" data-connector-uri={flow.connector_uri} src={svgDataUrl(flow.qr_svg)} alt={t('scan.qr_alt')} />
+  );
+  const onCancel = async () => {
+    setCancelling(true);
+    await api.cancel({});
+    setCancelling(false);
+  };
+  return (
+    <section className="screen scan-screen" data-testid="screen-scan" aria-labelledby="scan-title">
+      <div className="qr-frame">
+        {demoPhoneUrl !== null ? (
+          <a href={demoPhoneHref(demoPhoneUrl, flow.connector_uri)} target="_blank" rel="noopener noreferrer" data-testid="demo-phone-link">
+            {qr}
+          </a>
+        ) : (
+          qr
+        )}
+      </div>
+      <div className="scan-side">
+        <h1 id="scan-title">{t('scan.title')}</h1>
+        <p>{t('scan.body')}</p>
+        <p className="countdown" data-testid="countdown" role="timer" aria-live="polite" aria-atomic="true">
+          {left === 0 ? t('scan.expired') : left === null ? '' : t('scan.time_left', { time: formatCountdown(left) })}
+        </p>
+        <TxSummary tx={flow} />
+        {demoPhoneUrl !== null && <p className="hint">{t('scan.demo_hint')}</p>}
+        <button type="button" className="secondary big" data-testid="cancel" disabled={cancelling} onClick={() => void onCancel()}>
+          {t('cancel')}
+        </button>
+      </div>
+    </section>
+  );
+}

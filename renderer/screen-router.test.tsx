@@ -1,0 +1,70 @@
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { FlowState, KioskState } from '../contract/kiosk-api';
+import { KioskProvider } from './api/kiosk-context';
+import type { KioskClient } from './api/kiosk-client';
+import { I18nProvider } from './i18n/i18n-context';
+import { ScreenRouter } from './screen-router';
+import { sampleFlows, sampleState } from './test-support/sample-state';
+
+/** Renders to HTML with a client whose calls are never made (server rendering runs no effects or clicks). */
+function render(state: KioskState | null, lang: 'en' | 'es' = 'en'): string {
+  const client = { api: {}, getSnapshot: () => ({ status: 'open', state }), subscribe: () => () => undefined, close: () => undefined } as unknown as KioskClient;
+  return renderToStaticMarkup(
+    <KioskProvider client={client}>
+      <I18nProvider initial={lang}>
+        <ScreenRouter state={state} />
+      </I18nProvider>
+    </KioskProvider>,
+  );
+}
+const withFlow = (flow: FlowState, patch: Partial<KioskState> = {}) => sampleState({ flow, ...patch });
+
+describe('ScreenRouter', () => {
+  it('renders each flow screen with its screen-<name> test id', () => {
+    for (const flow of Object.values(sampleFlows)) expect(render(withFlow(flow))).toContain(`data-testid="screen-${flow.screen}"`);
+  });
+
+  it('shows the connecting screen while there is no state', () => {
+    expect(render(null)).toContain('data-testid="screen-connecting"');
+  });
+
+  it('shows out of service instead of the amount screen, but not over a payout under way', () => {
+    const idle = render(sampleState({ out_of_service: 'empty' }));
+    expect(idle).toContain('data-testid="screen-out-of-service"');
+    expect(idle).toContain('run out of coins');
+    expect(render(withFlow(sampleFlows.dispensing, { out_of_service: 'offline' }))).toContain('data-testid="screen-dispensing"');
+  });
+
+  it('offers the configured presets and a cash-out button on the idle screen', () => {
+    const html = render(sampleState());
+    for (const p of [500, 1000, 2000, 4000]) expect(html).toContain(`data-testid="preset-${p}"`);
+    expect(html).toContain('data-testid="cash-out"');
+  });
+
+  it('renders the QR as an image carrying the connector URI, linked to the demo phone only in demo mode', () => {
+    const plain = render(withFlow(sampleFlows.scan));
+    expect(plain).toMatch(/<img[^>]*data-testid="qr"[^>]*data-connector-uri="https:\/\/world.org\/verify\?t=wld&amp;i=abc&amp;k=key"/);
+    expect(plain).not.toContain('demo-phone-link');
+    const demo = render(withFlow(sampleFlows.scan, { demo_phone_url: 'http://127.0.0.1:4200/phone' }));
+    expect(demo).toContain(`href="http://127.0.0.1:4200/phone?uri=${encodeURIComponent(sampleFlows.scan.connector_uri).replace(/&/g, '&amp;')}"`);
+    expect(demo).toContain('target="_blank"');
+    expect(demo).toContain('data-testid="cancel"');
+  });
+
+  it('shows coins paid, receipt code, error code and coins owed with their test ids', () => {
+    expect(render(withFlow(sampleFlows.dispensing))).toContain('<span data-testid="coins-paid">17</span>');
+    const done = render(withFlow(sampleFlows.done));
+    expect(done).toContain('data-testid="receipt-code">K7Q-4XZ<');
+    expect(done).toContain('<span data-testid="coins-paid">40</span>');
+    expect(done).toContain('data-testid="dismiss"');
+    const error = render(withFlow(sampleFlows.error));
+    expect(error).toContain('data-testid="error-code">hopper_jam<');
+    expect(error).toContain('We still owe you 23 quarters ($5.75)');
+    expect(error).toContain('data-testid="dismiss"');
+  });
+
+  it('speaks Spanish when the language is Spanish', () => {
+    expect(render(withFlow(sampleFlows.done), 'es')).toContain('Retire sus monedas');
+  });
+});

@@ -1,0 +1,75 @@
+import type { ChecksumMode } from '../../main/hardware/cctalk/frame';
+
+/** What survives a power cycle (cctalk-hopper.md "Counters, and never paying twice"). */
+export interface HopperEeprom {
+  /** 168: coins paid ever (resettable in a real device; 24 bits). */
+  dispenseCount: number;
+  lastPaid: number;
+  lastUnpaid: number;
+}
+
+/**
+ * Fault hooks; tests change them at any time through `sim.faults`. "Once" hooks clear themselves
+ * when they fire.
+ */
+export interface HopperSimFaults {
+  /** Once: the next accepted 167 pays, but its reply never leaves the hopper. */
+  dropReplyAfterPaying: boolean;
+  /** The next N replies carry a wrong checksum. */
+  corruptChecksum: number;
+  /** Every reply is sent this many ms late. */
+  answerLateMs: number;
+  /** Once: after this many coins of a payout the power drops for offMs, then the hopper restarts. */
+  powerCycleMidPayout: { afterCoins: number; offMs: number } | null;
+  /** Cable pulled: no replies at all (the host's own echo stays: it comes from its UART). */
+  silent: boolean;
+  /** Once: this many garbage bytes precede the next reply. */
+  sendGarbage: number;
+  /** Once: the next payout jams (max current) after this many coins. */
+  jamAfterCoins: number | null;
+  /** The coin bowl is empty whatever the inventory says. */
+  empty: boolean;
+}
+
+export interface HopperSimOptions {
+  address?: number;
+  /** 24-bit serial number (242). */
+  serial?: number;
+  manufacturer?: string;
+  category?: string;
+  product?: string;
+  software?: string;
+  /** Echo every received byte back, as the shared data wire does (on for a pty, off over binding-mock with echo). */
+  echo?: boolean;
+  checksum?: ChecksumMode;
+  /** A SUZOHAPP Flow pays about 7 coins/s. */
+  coinsPerSecond?: number;
+  /** Coins in the bowl (default 1000). */
+  inventory?: number;
+  /** Same as `inventory` (the name scripts use for "coins loaded"); `inventory` wins when both are given. */
+  coins?: number;
+  /** Motor time without a coin before the payout ends with the payout-timeout flag. */
+  payoutTimeoutMs?: number;
+  dispenseForm?: 'serial' | 'cipher8';
+  replyForm?: 'event_counter' | 'ack';
+  /** Below this inventory the low-level sensor reports "below low". */
+  lowLevel?: number;
+  replyDelayMs?: number;
+  eeprom?: Partial<HopperEeprom>;
+  faults?: Partial<HopperSimFaults>;
+  now?: () => number;
+}
+
+/** The name other parts import. */
+export type HopperSimulatorOptions = HopperSimOptions;
+
+export const NO_FAULTS: HopperSimFaults = {
+  dropReplyAfterPaying: false,
+  corruptChecksum: 0,
+  answerLateMs: 0,
+  powerCycleMidPayout: null,
+  silent: false,
+  sendGarbage: 0,
+  jamAfterCoins: null,
+  empty: false,
+};

@@ -1,0 +1,76 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listen, readBody } from './http-util';
+import { approve, reject, type PhoneOptions, type PhoneOutcome } from './phone';
+
+/**
+ * Demo only: a tiny page standing in for World App. Paste (or pass as `?uri=`) the connector URI the
+ * kiosk shows, press Approve or Reject; the phone simulator runs server-side and the outcome is shown.
+ */
+export interface PhonePageOptions {
+  port?: number;
+  phone?: PhoneOptions;
+}
+
+export interface PhonePage {
+  url: string;
+  close(): Promise<void>;
+}
+
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
+
+function page(uri: string, outcome: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Simulated World App</title></head><body style="font-family:sans-serif;max-width:40em;margin:2em auto">
+<h1>Simulated World App</h1>
+<form method="post">
+<label>Connector URI<br><textarea name="uri" rows="4" style="width:100%">${escapeHtml(uri)}</textarea></label>
+<p><label>Person <input name="identity" value="sim-person-1"></label>
+<label>Reject code <input name="code" value="user_rejected"></label></p>
+<button formaction="/approve">Approve</button> <button formaction="/reject">Reject</button>
+</form>
+${outcome ? `<p id="outcome">${escapeHtml(outcome)}</p>` : ''}
+</body></html>`;
+}
+
+function describe(outcome: PhoneOutcome): string {
+  const next = outcome.returnTo ? ` Next: ${outcome.returnTo}` : '';
+  return outcome.answered === 'proof'
+    ? `Approved with a ${outcome.protocol} proof.${next}`
+    : `Answered with error ${outcome.errorCode}.${next}`;
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(html);
+}
+
+async function act(req: IncomingMessage, action: string, phone: PhoneOptions): Promise<{ uri: string; text: string }> {
+  const form = new URLSearchParams(await readBody(req, 64 * 1024));
+  const uri = form.get('uri')?.trim() ?? '';
+  try {
+    const identity = form.get('identity')?.trim() || phone.identity;
+    const outcome =
+      action === '/approve' ? await approve(uri, { ...phone, identity }) : await reject(uri, form.get('code')?.trim() || 'user_rejected');
+    return { uri, text: describe(outcome) };
+  } catch (cause) {
+    return { uri, text: `Failed: ${cause instanceof Error ? cause.message : String(cause)}` };
+  }
+}
+
+export async function startPhonePage(opts: PhonePageOptions = {}): Promise<PhonePage> {
+  const listening = await listen(
+    async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://phone');
+      if (req.method === 'GET' && url.pathname === '/') return sendHtml(res, 200, page(url.searchParams.get('uri') ?? '', ''));
+      if (req.method === 'POST' && (url.pathname === '/approve' || url.pathname === '/reject')) {
+        const { uri, text } = await act(req, url.pathname, opts.phone ?? {});
+        return sendHtml(res, 200, page(uri, text));
+      }
+      sendHtml(res, 404, page('', 'Not found.'));
+    },
+    opts.port ?? 0,
+    '127.0.0.1',
+  );
+  return { url: listening.url, close: listening.close };
+}
