@@ -49,8 +49,8 @@ export async function payoutRun(x: PayoutRunInput): Promise<PayoutResult> {
   const settledBy = lostReply !== null || status.eventCounter === 0 ? 'status' : 'reply';
   let fault: DispenserFault | null = null;
   if (decision.coinsPaid < intent.coins) {
-    if (status.eventCounter === 0) fault = 'power_up';
-    else if (status.eventCounter === intent.eventCounter) fault = faultOf(lostReply);
+    if (status.eventCounter === intent.eventCounter && decision.coinsPaid === 0) fault = faultOf(lostReply);
+    else if (status.eventCounter === 0) fault = 'power_up';
     else fault = shortPayoutFault(await readFaults(h));
   }
   return finish(x, decision, status.eventCounter, settledBy, fault);

@@ -93,7 +93,10 @@ export class CashOutFlow {
     this.deps.onWrite();
     this.session = { txId, abort: new AbortController() };
     this.show({ screen: 'registering', amount_cents: amountCents });
-    void this.run(txId).catch((e: unknown) => this.fail(txId, 'unknown', 'cancelled', e));
+    void this.run(txId).catch((e: unknown) => {
+      const code = (e as { code?: unknown } | null)?.code;
+      this.fail(txId, typeof code === 'string' ? code : 'unknown', 'cancelled', e);
+    });
     return ok({ transaction_id: txId });
   }
 

@@ -29,6 +29,8 @@ const MESSAGES: Record<string, Message> = {
   user_rejected: { message: 'The verification was declined in World App.', next_step: 'Please start again if you want to cash out.' },
   verification_rejected: { message: 'The verification was declined in World App.', next_step: 'Please start again if you want to cash out.' },
   max_verifications_reached: { message: 'You have reached your cash-out limit for now.', next_step: 'Please come back later.' },
+  connection_failed: { message: 'The kiosk cannot reach World ID right now.', next_step: 'Please try again in a few minutes. No money was taken.' },
+  request_failed: { message: 'The kiosk could not start the World ID check.', next_step: 'Please try again or ask staff for help.' },
   partial_payout: { message: 'The kiosk could not pay all your coins.', next_step: 'Please ask staff: the coins still owed to you are shown here and recorded.' },
   payout_failed: { message: 'The kiosk could not pay your coins.', next_step: 'Please ask staff: your payment is recorded and will be refunded.' },
   payout_in_doubt: { message: 'The kiosk lost contact with the coin dispenser during your payout.', next_step: 'Please ask staff: what was paid is being checked from the dispenser.' },

@@ -15,7 +15,11 @@ export function fakeWorldId() {
       wait: ({ abort }) =>
         new Promise<WorldIdWaitResult>((resolve) => {
           resolveWait = resolve;
-          abort?.addEventListener('abort', () => resolve({ ok: false, code: 'cancelled', message: 'cancelled' }), { once: true });
+          const onAbort = () => {
+            resolveWait = null;
+            resolve({ ok: false, code: 'cancelled', message: 'cancelled' });
+          };
+          abort?.addEventListener('abort', onAbort, { once: true });
         }),
     };
   };

@@ -14,7 +14,7 @@ import { FakeDispenser } from './fake-dispenser';
 import { fakeWorldId } from './fake-world-id';
 
 /** The whole kiosk core on a real SQLite file, against the fake cloud over HTTP. */
-export async function startHarness(opts: { cloud?: FakeCloud; path?: string; env?: Record<string, string>; coins?: number } = {}) {
+export async function startHarness(opts: { cloud?: FakeCloud; path?: string; env?: Record<string, string>; coins?: number; dispenser?: (d: FakeDispenser) => void } = {}) {
   const cloud = opts.cloud ?? (await startFakeCloud());
   const path = opts.path ?? join(mkdtempSync(join(tmpdir(), 'kiosk-app-')), 'kiosk.sqlite');
   const config: KioskConfig = parseKioskConfig({
@@ -29,6 +29,7 @@ export async function startHarness(opts: { cloud?: FakeCloud; path?: string; env
   const clock = new ManualClock(Date.now());
   const journal = new PayoutJournal(db, clock);
   const dispenser = new FakeDispenser(journal);
+  opts.dispenser?.(dispenser);
   const worldId = fakeWorldId();
   const log = pino({ level: 'silent' });
   const states: KioskState[] = [];

@@ -3,7 +3,7 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { newId } from '../../../contract/clock';
 import { canonicalJobBytes, type SignedJob, type UnsignedJob } from '../../../contract/job';
-import { SyncRequestSchema, type CreateTransactionResponse, type TransactionView } from '../../../contract/http';
+import { SyncRequestSchema, type CreateTransactionResponse, type RpContext, type TransactionView } from '../../../contract/http';
 import type { SyncEvent } from '../../../contract/sync-events';
 
 /**
@@ -25,6 +25,8 @@ export interface FakeCloud {
   acked: string[];
   /** Replace a route's answer: 'enroll' | 'transactions' | 'world-id' | 'sync' | 'jobs' | 'ack'. */
   override: Partial<Record<'enroll' | 'transactions' | 'world-id' | 'sync' | 'jobs' | 'ack', Handler>>;
+  /** What POST /v1/transactions hands the kiosk for World ID (a real signed rp_context in integration). */
+  worldId: { app_id: string; action: string; rpContext: () => RpContext };
   /** In PAYMENT_MODE=none the job is queued as soon as World ID is accepted (default true). */
   autoJob: boolean;
   signJob(job: UnsignedJob, key?: KeyObject): SignedJob;
@@ -51,6 +53,11 @@ export async function startFakeCloud(): Promise<FakeCloud> {
     acked: [],
     override: {},
     autoJob: true,
+    worldId: {
+      app_id: 'app_staging_test',
+      action: 'cash-out',
+      rpContext: () => ({ rp_id: 'rp_test', nonce: 'n1', created_at: 1, expires_at: 2, signature: 'sig' }),
+    },
     signJob(job, key = privateKey) {
       return { ...job, signature: sign(null, canonicalJobBytes(job), key).toString('base64') };
     },
@@ -119,8 +126,8 @@ export async function startFakeCloud(): Promise<FakeCloud> {
     txs.set(tx.id, tx);
     const answer: CreateTransactionResponse = {
       transaction: tx,
-      rp_context: { rp_id: 'rp_test', nonce: 'n1', created_at: 1, expires_at: 2, signature: 'sig' },
-      world_id: { app_id: 'app_staging_test', action: 'cash-out' },
+      rp_context: cloud.worldId.rpContext(),
+      world_id: { app_id: cloud.worldId.app_id, action: cloud.worldId.action },
       payment_reference: tx.id.replace(/-/g, ''),
       return_to: `https://world.org/mini-app?app_id=app_staging_test&path=/pay/${tx.id}`,
     };
@@ -136,7 +143,9 @@ export async function startFakeCloud(): Promise<FakeCloud> {
       waiters.push(w);
       setTimeout(() => {
         const i = waiters.indexOf(w);
-        if (i >= 0) waiters.splice(i, 1), w(null);
+        if (i < 0) return;
+        waiters.splice(i, 1);
+        w(null);
       }, Math.min(wait * 1000, 300));
     });
   }

@@ -1,0 +1,109 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { type Clock, newId } from '../../contract/clock';
+import { openKioskDb } from '../db/open-db';
+import { CcTalkError } from './cctalk/errors';
+import { type SerialBinding, openCcTalkPort } from './cctalk/open-port';
+import type { CcTalkHopper } from './cctalk/hopper';
+import { createCcTalkDispenser } from './cctalk-dispenser';
+import { faultsFromFlags } from './cctalk-counters';
+import { DispenserError } from './dispenser';
+import { PayoutJournal } from './payout-journal';
+
+export const CliArgsSchema = z.object({
+  port: z.string().min(1, '--port PATH is required (e.g. /dev/ttyUSB0)'),
+  address: z.coerce.number().int().min(2).max(255).default(3),
+  baud: z.coerce.number().int().positive().default(9600),
+  echo: z.enum(['on', 'off']).default('on'),
+  journal: z.string().min(1).default(join(tmpdir(), 'roluatm-hopper-cli', 'journal.db')),
+  command: z.discriminatedUnion('name', [
+    z.object({ name: z.enum(['probe', 'status', 'test', 'reset', 'stop']) }),
+    z.object({ name: z.literal('dispense'), coins: z.coerce.number().int().min(1).max(255) }),
+  ]),
+});
+export type CliArgs = z.infer<typeof CliArgsSchema>;
+
+export type CliOutput = { ok: boolean; command: string } & Record<string, unknown>;
+
+export interface CliDeps {
+  log: Logger;
+  clock: Clock;
+  binding?: SerialBinding;
+}
+
+/** Runs one technician command; never throws: failures become `{ok:false, error:{code, message}}`. */
+export async function runCliCommand(args: CliArgs, deps: CliDeps): Promise<CliOutput> {
+  const command = args.command.name;
+  try {
+    if (args.command.name === 'dispense') return await dispense(args, args.command.coins, deps);
+    const link = await openCcTalkPort({ path: args.port, address: args.address, baudRate: args.baud, echo: args.echo === 'on', binding: deps.binding, log: deps.log });
+    try {
+      return { ok: true, command, ...(await simpleCommand(link.hopper, args.command.name)) };
+    } finally {
+      await link.close();
+    }
+  } catch (e) {
+    return { ok: false, command, error: describeError(e) };
+  }
+}
+
+async function simpleCommand(h: CcTalkHopper, name: 'probe' | 'status' | 'test' | 'reset' | 'stop'): Promise<Record<string, unknown>> {
+  switch (name) {
+    case 'probe':
+      return await h.identify();
+    case 'status': {
+      const s = await h.status();
+      return { event_counter: s.eventCounter, remaining: s.remaining, paid: s.paid, unpaid: s.unpaid, dispense_count: await h.dispenseCount() };
+    }
+    case 'test': {
+      const t = await h.test();
+      return { registers: t.registers, flags: t.flags, faults: faultsFromFlags(t.flags) };
+    }
+    case 'reset':
+      await h.reset();
+      return {};
+    case 'stop':
+      return { coins_remaining: await h.emergencyStop() };
+  }
+}
+
+/** Pays through the journal (settling anything in doubt first), so even the CLI never pays twice. */
+async function dispense(args: CliArgs, coins: number, deps: CliDeps): Promise<CliOutput> {
+  const db = openKioskDb(args.journal);
+  const dispenser = createCcTalkDispenser({
+    path: args.port, address: args.address, baudRate: args.baud, echo: args.echo === 'on',
+    journal: new PayoutJournal(db, deps.clock), clock: deps.clock, log: deps.log, binding: deps.binding,
+  });
+  try {
+    await dispenser.open();
+    const settled = await dispenser.settleInDoubt();
+    const r = await dispenser.payout({ jobId: `technician-${newId()}`, coins, onProgress: (paid) => deps.log.info({ paid }, 'paying') });
+    const status = await dispenser.hopper?.status().catch(() => null);
+    const out = { command: 'dispense', requested: coins, paid: r.coinsPaid, unpaid: r.coinsUnpaid, event_counter: status?.eventCounter ?? null, intent_id: r.intentId, outcome: r.outcome, settled_before: settled };
+    if (r.coinsPaid === coins) return { ok: true, ...out };
+    return { ok: false, ...out, error: { code: r.fault ?? 'unknown', message: shortPayoutMessage(r.fault, r.coinsPaid, coins) } };
+  } finally {
+    await dispenser.close();
+    db.close();
+  }
+}
+
+function shortPayoutMessage(fault: string | null, paid: number, coins: number): string {
+  const what: Record<string, string> = {
+    empty: 'the hopper ran empty: refill it',
+    jam: 'the hopper jammed: clear the coin path, then run "reset"',
+    opto: 'an exit sensor is blocked: clean the optos, then run "reset"',
+    power_up: 'the hopper lost power mid-payout: check the supply',
+    disabled: 'the hopper refused to pay: run "test" and "reset"',
+    no_reply: 'the hopper did not answer: check cable, power and address',
+  };
+  return `paid ${paid} of ${coins}: ${what[fault ?? ''] ?? 'run "test" to see the hopper flags'}`;
+}
+
+export function describeError(e: unknown): { code: string; message: string } {
+  if (e instanceof CcTalkError || e instanceof DispenserError) return { code: e.code, message: e.message };
+  if (e instanceof z.ZodError) return { code: 'usage', message: e.issues.map((i) => i.message).join('; ') };
+  return { code: 'unknown', message: e instanceof Error ? e.message : String(e) };
+}

@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { getTransaction } from '../db/transactions';
+import { startHarness, type Harness } from './testing/kiosk-harness';
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.stop();
+  h = null;
+});
+
+const ready = (x: Harness) => x.waitFor((s) => s.online && s.out_of_service === null, 'the kiosk to be in service');
+
+describe('cash-out flow', () => {
+  it('goes from startCashOut to done: registers, shows the QR, verifies, receives the job and pays every coin', async () => {
+    h = await startHarness();
+    await ready(h);
+    const started = await h.api.startCashOut({ amount_cents: 500 });
+    expect(started.ok).toBe(true);
+    const txId = started.ok ? started.value.transaction_id : '';
+    const scan = await h.waitFor((s) => s.flow.screen === 'scan', 'the QR');
+    expect(scan.flow).toMatchObject({ screen: 'scan', transaction_id: txId, coins: 20, fee_cents: 50, total_cents: 550 });
+    expect(scan.flow.screen === 'scan' && scan.flow.qr_svg).toMatch(/^<svg/);
+    expect(h.worldId.requests[0]).toMatchObject({ signal: txId, appId: 'app_staging_test', action: 'cash-out' });
+    h.worldId.approve();
+    const done = await h.waitFor((s) => s.flow.screen === 'done', 'the receipt');
+    expect(done.flow).toMatchObject({ screen: 'done', coins_paid: 20, receipt_code: txId.slice(0, 8).toUpperCase() });
+    expect(h.states.some((s) => s.flow.screen === 'dispensing')).toBe(true);
+    expect(h.dispenser.payouts.map((p) => p.coins)).toEqual([20]);
+    expect(getTransaction(h.db, txId)).toMatchObject({ status: 'completed', coins_paid: 20 });
+    await h.waitFor(() => h!.cloud.highSeq() > 0 && h!.db.prepare('SELECT count(*) FROM outbox WHERE sent_at IS NULL').pluck().get() === 0, 'the outbox to drain');
+    const types = [...h.cloud.stored.values()].map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['transaction.created', 'job.received', 'payout.result']));
+    expect((await h.api.dismiss({})).ok).toBe(true);
+    expect(h.latest().flow.screen).toBe('idle');
+  });
+
+  it.each([
+    ['limit_reached', 'refused', /limit/],
+    ['proof_invalid', 'refused', /could not confirm/],
+    ['transaction_expired', 'expired', /expired/],
+    ['nullifier_used', 'refused', /already used/],
+  ])('shows a plain error screen when the cloud refuses the proof with %s', async (code, status, sentence) => {
+    h = await startHarness();
+    await ready(h);
+    h.cloud.override['world-id'] = () => ({ status: 422, body: { error: { code, message: 'refused' } } });
+    const started = await h.api.startCashOut({ amount_cents: 100 });
+    await h.waitFor((s) => s.flow.screen === 'scan', 'the QR');
+    h.worldId.approve();
+    const err = await h.waitFor((s) => s.flow.screen === 'error', 'the error screen');
+    expect(err.flow).toMatchObject({ screen: 'error', error: { code } });
+    expect(err.flow.screen === 'error' && err.flow.error.message).toMatch(sentence);
+    expect(err.flow.screen === 'error' && err.flow.next_step.length).toBeGreaterThan(10);
+    expect(getTransaction(h.db, started.ok ? started.value.transaction_id : '')?.status).toBe(status);
+    expect(h.dispenser.payouts).toEqual([]);
+  });
+
+  it('refuses to start while offline and says so', async () => {
+    h = await startHarness();
+    await ready(h);
+    await h.cloud.close();
+    await h.waitFor((s) => !s.online, 'the kiosk to notice it is offline');
+    const r = await h.api.startCashOut({ amount_cents: 500 });
+    expect(r).toMatchObject({ ok: false, error: { code: 'offline' } });
+    expect(h.latest().out_of_service).toBe('offline');
+    expect(h.db.prepare('SELECT count(*) FROM transactions').pluck().get()).toBe(0);
+  });
+
+  it('refuses amounts outside the limits and amounts the hopper cannot cover', async () => {
+    h = await startHarness({ coins: 30 });
+    await ready(h);
+    expect(await h.api.startCashOut({ amount_cents: 9900 })).toMatchObject({ ok: false, error: { code: 'amount_out_of_range' } });
+    expect(await h.api.startCashOut({ amount_cents: 1000 })).toMatchObject({ ok: false, error: { code: 'empty' } });
+    expect(await h.api.startCashOut({ amount_cents: 250 } as never)).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+  });
+
+  it('cancels from the QR screen: the World ID wait ends and the transaction is cancelled', async () => {
+    h = await startHarness();
+    await ready(h);
+    const started = await h.api.startCashOut({ amount_cents: 200 });
+    await h.waitFor((s) => s.flow.screen === 'scan', 'the QR');
+    expect((await h.api.cancel({})).ok).toBe(true);
+    expect(h.latest().flow.screen).toBe('idle');
+    expect(h.worldId.waiting).toBe(false);
+    expect(getTransaction(h.db, started.ok ? started.value.transaction_id : '')?.status).toBe('cancelled');
+  });
+
+  it('shows the coins still owed when the hopper pays only part of the job', async () => {
+    h = await startHarness();
+    await ready(h);
+    h.dispenser.payable = 7;
+    const started = await h.api.startCashOut({ amount_cents: 500 });
+    await h.waitFor((s) => s.flow.screen === 'scan', 'the QR');
+    h.worldId.approve();
+    const err = await h.waitFor((s) => s.flow.screen === 'error', 'the partial payout screen');
+    expect(err.flow).toMatchObject({ screen: 'error', error: { code: 'partial_payout' }, coins_owed: 13 });
+    expect(getTransaction(h.db, started.ok ? started.value.transaction_id : '')).toMatchObject({ status: 'partial', coins_paid: 7 });
+  });
+});

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { getJob } from '../db/jobs';
+import { getTransaction } from '../db/transactions';
+import { startFakeCloud } from '../sync/testing/fake-cloud';
+import { startHarness, type Harness } from './testing/kiosk-harness';
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.stop();
+  h = null;
+});
+
+/** Runs a cash-out up to the moment the job is stored, with the payout held or crashing. */
+async function toJobReceived(x: Harness): Promise<string> {
+  await x.waitFor((s) => s.online && s.out_of_service === null, 'in service');
+  const started = await x.api.startCashOut({ amount_cents: 500 });
+  await x.waitFor((s) => s.flow.screen === 'scan', 'the QR');
+  x.worldId.approve();
+  return started.ok ? started.value.transaction_id : '';
+}
+
+describe('startup recovery', () => {
+  it('finishes a job that was received but never paid after a restart on the same SQLite file', async () => {
+    const cloud = await startFakeCloud();
+    const first = await startHarness({ cloud });
+    first.dispenser.crash = true; // the payout dies after the intent is journaled
+    const txId = await toJobReceived(first);
+    await first.waitFor((s) => s.flow.screen === 'error', 'the in-doubt screen');
+    expect(getTransaction(first.db, txId)?.status).toBe('dispensing');
+    await first.stop(false);
+
+    // the counters prove no coin left before the crash
+    h = await startHarness({ cloud, path: first.path, dispenser: (d) => (d.settleAs = 0) });
+    await h.waitFor(() => getTransaction(h!.db, txId)?.status === 'completed', 'the job to be finished');
+    expect(h.dispenser.settleCalls).toBeGreaterThan(0);
+    expect(h.dispenser.payouts.map((p) => p.coins)).toEqual([20]);
+    expect(getTransaction(h.db, txId)).toMatchObject({ status: 'completed', coins_paid: 20 });
+  });
+
+  it('pays only the unpaid remainder when the counters prove part of the payout left before the crash', async () => {
+    const cloud = await startFakeCloud();
+    const first = await startHarness({ cloud });
+    first.dispenser.crash = true;
+    const txId = await toJobReceived(first);
+    await first.waitFor((s) => s.flow.screen === 'error', 'the in-doubt screen');
+    const jobId = first.db.prepare('SELECT id FROM dispense_jobs WHERE transaction_id = ?').pluck().get(txId) as string;
+    await first.stop(false);
+
+    h = await startHarness({ cloud, path: first.path, dispenser: (d) => (d.settleAs = 12) });
+    await h.waitFor(() => getJob(h!.db, jobId)?.status === 'completed', 'the job to be finished');
+    expect(h.dispenser.payouts.map((p) => p.coins)).toEqual([8]);
+    expect(getJob(h.db, jobId)?.coins_paid).toBe(20);
+  });
+
+  it('cancels a transaction left waiting for World ID when the kiosk restarts', async () => {
+    const cloud = await startFakeCloud();
+    cloud.autoJob = false;
+    const first = await startHarness({ cloud });
+    await first.waitFor((s) => s.online && s.out_of_service === null, 'in service');
+    const started = await first.api.startCashOut({ amount_cents: 100 });
+    await first.waitFor((s) => s.flow.screen === 'scan', 'the QR');
+    await first.stop(false);
+    h = await startHarness({ cloud, path: first.path });
+    expect(getTransaction(h.db, started.ok ? started.value.transaction_id : '')?.status).toBe('cancelled');
+    expect(h.latest().flow.screen).toBe('idle');
+  });
+});
