@@ -7,6 +7,7 @@
 // - file:// keeps its extra privileges: the kiosk page is served from file:// (electron/csp.ts).
 // electron-builder.yml `electronFuses` carries the same policy (a test compares them).
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- electron-builder loads this hook as CommonJS */
 const path = require('node:path');
 const { flipFuses, getCurrentFuseWire, FuseVersion, FuseV1Options } = require('@electron/fuses');
 

@@ -31,7 +31,7 @@ test('a $5 cash-out pays exactly 20 quarters and the cloud records the same coin
   const qr = page.getByTestId('qr');
   await expect(qr).toBeVisible();
   const connectorUri = await qr.getAttribute('data-connector-uri');
-  expect(connectorUri).toMatch(/^https:\/\/world\.org\/verify\?/);
+  expect(connectorUri).toMatch(/^https:\/\/(staging\.)?world\.org\/verify\?/);
   await page.screenshot({ path: test.info().outputPath('scan-800x480.png') });
 
   const phone = await context.newPage();

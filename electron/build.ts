@@ -20,7 +20,7 @@ export interface ElectronBuildResult {
   mainFile: string;
   preloadFile: string;
   migrations: string[];
-  metafiles: Metafile[];
+  metafiles: (Metafile | undefined)[];
 }
 
 const common: BuildOptions = {

@@ -48,6 +48,10 @@ function checkCsp(): void {
   }
 }
 
+function loadPage(win: BrowserWindow): void {
+  win.loadFile(indexPath).catch((err: unknown) => log.error({ err, code: 'page_load_failed' }, 'kiosk page did not load; reinstall the app if this repeats'));
+}
+
 function createKioskWindow(): BrowserWindow {
   const win = new BrowserWindow(kioskWindowOptions(join(here, 'preload.cjs'), { devTools: devToolsEnabled(process.env) }));
   const backoff = new ReloadBackoff(systemClock);
@@ -58,7 +62,7 @@ function createKioskWindow(): BrowserWindow {
     log.error({ code: 'renderer_failed', reason, delay_ms: delay, failures: backoff.consecutiveFailures }, 'renderer failed; reloading');
     reloadTimer = setTimeout(() => {
       reloadTimer = null;
-      if (!win.isDestroyed()) void win.loadFile(indexPath);
+      if (!win.isDestroyed()) loadPage(win);
     }, delay);
   };
   win.webContents.on('render-process-gone', (_e, details) => recover(`gone:${details.reason}`));
@@ -67,7 +71,6 @@ function createKioskWindow(): BrowserWindow {
     recover('unresponsive');
   });
   win.once('ready-to-show', () => win.show());
-  void win.loadFile(indexPath);
   return win;
 }
 
@@ -76,7 +79,7 @@ async function boot(): Promise<void> {
   Menu.setApplicationMenu(null);
   lockDownSession();
   checkCsp();
-  const core = await startCore(log);
+  const core = await startCore();
   const quit = createQuitCoordinator({
     stop: async () => {
       notifier.stopping();
@@ -94,18 +97,20 @@ async function boot(): Promise<void> {
   win.on('close', (event) => {
     if (!quit.stopping) event.preventDefault(); // Alt+F4 and the like: the kiosk window stays.
   });
+  // The handler exists before the page can call it.
   registerKioskIpc({ ipcMain, api: core.api, window: win, appIndexUrl, log });
+  loadPage(win);
   powerSaveBlocker.start('prevent-display-sleep');
-  startWatchdog(core.api.getState);
+  startWatchdog(() => core.api.getState({}));
   notifier.ready();
 }
 
 /** Pings systemd only while the core answers, so a wedged core is restarted (WatchdogSec). */
-function startWatchdog(getState: (p: Record<string, never>) => Promise<{ ok: boolean }>): void {
+function startWatchdog(getState: () => Promise<{ ok: boolean }>): void {
   const every = watchdogIntervalMs(process.env);
   if (every === null) return;
   setInterval(() => {
-    void getState({}).then((r) => r.ok && notifier.watchdog(), (err) => log.error({ err, code: 'watchdog_core' }, 'core did not answer'));
+    void getState().then((r) => r.ok && notifier.watchdog(), (err) => log.error({ err, code: 'watchdog_core' }, 'core did not answer'));
   }, every).unref();
 }
 
