@@ -24,7 +24,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * 167 reply is decided from the event counter, never by sending 167 again. Rejects (intent left open)
  * only when the counters cannot be read.
  */
-export async function payoutRun(x: PayoutRunInput): Promise<PayoutResult> {
+export async function payoutRun(input: PayoutRunInput): Promise<PayoutResult> {
+  const x = { ...input, onProgress: monotonic(input.onProgress, input.intent.coins) };
   const { hopper: h, intent, log } = x;
   try {
     await h.enable(true);
@@ -58,7 +59,6 @@ export async function payoutRun(x: PayoutRunInput): Promise<PayoutResult> {
 
 async function pollToDecision(x: PayoutRunInput): Promise<{ decision: CounterDecision; status: HopperStatus }> {
   const { hopper: h, intent } = x;
-  let reported = 0;
   let failures = 0;
   for (;;) {
     try {
@@ -66,11 +66,7 @@ async function pollToDecision(x: PayoutRunInput): Promise<{ decision: CounterDec
       const paying = status.eventCounter !== 0 && status.eventCounter !== intent.eventCounter && status.remaining > 0;
       const decision = paying ? null : decideFromCounters(intent, status, await h.dispenseCount());
       failures = 0;
-      const paid = Math.min(status.paid, intent.coins);
-      if (status.eventCounter !== intent.eventCounter && status.eventCounter !== 0 && paid > reported) {
-        reported = paid;
-        x.onProgress?.(paid);
-      }
+      if (status.eventCounter !== intent.eventCounter && status.eventCounter !== 0) x.onProgress?.(status.paid);
       if (decision && !decision.stillPaying) return { decision, status };
     } catch (e) {
       if (isCcTalkError(e, 'closed') || ++failures >= x.maxStatusFailures) {
@@ -81,6 +77,18 @@ async function pollToDecision(x: PayoutRunInput): Promise<{ decision: CounterDec
   }
 }
 
+/** dispenser.ts: progress is never larger than requested and never decreasing; repeats are dropped. */
+function monotonic(cb: ((paid: number) => void) | undefined, coins: number): ((paid: number) => void) | undefined {
+  if (!cb) return undefined;
+  let reported = 0;
+  return (paid) => {
+    const p = Math.min(paid, coins);
+    if (p <= reported) return;
+    reported = p;
+    cb(p);
+  };
+}
+
 async function readFaults(h: CcTalkHopper): Promise<DispenserFault[]> {
   return h.test().then((t) => faultsFromFlags(t.flags), () => []);
 }
@@ -88,7 +96,7 @@ async function readFaults(h: CcTalkHopper): Promise<DispenserFault[]> {
 function finish(x: PayoutRunInput, d: CounterDecision, eventCounterAfter: number, settledBy: 'reply' | 'status', fault: DispenserFault | null): PayoutResult {
   const { intent } = x;
   x.journal.recordOutcome(intent.id, { coinsPaid: d.coinsPaid, eventCounterAfter, settledBy });
-  if (d.coinsPaid > 0) x.onProgress?.(d.coinsPaid);
+  x.onProgress?.(d.coinsPaid);
   void x.hopper.enable(false).catch(() => undefined); // best effort: a disabled hopper cannot pay a stray 167
   const outcome = d.coinsPaid === intent.coins ? 'completed' : d.coinsPaid === 0 ? 'failed' : 'partial';
   x.log.info({ intentId: intent.id, jobId: intent.jobId, coinsPaid: d.coinsPaid, outcome, fault, evidence: d.evidence }, 'payout settled');

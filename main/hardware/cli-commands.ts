@@ -25,6 +25,9 @@ export const CliArgsSchema = z.object({
 });
 export type CliArgs = z.infer<typeof CliArgsSchema>;
 
+/** Hoppers take a moment to restart after 1 (reset device); SCH2/Flow manuals give well under 1 s. */
+const RESET_WAIT_MS = 500;
+
 export type CliOutput = { ok: boolean; command: string } & Record<string, unknown>;
 
 export interface CliDeps {
@@ -62,7 +65,7 @@ async function simpleCommand(h: CcTalkHopper, name: 'probe' | 'status' | 'test' 
       return { registers: t.registers, flags: t.flags, faults: faultsFromFlags(t.flags) };
     }
     case 'reset':
-      await h.reset();
+      await h.reset(RESET_WAIT_MS);
       return {};
     case 'stop':
       return { coins_remaining: await h.emergencyStop() };

@@ -23,7 +23,7 @@ describe('cash-out flow', () => {
     expect(h.worldId.requests[0]).toMatchObject({ signal: txId, appId: 'app_staging_test', action: 'cash-out' });
     h.worldId.approve();
     const done = await h.waitFor((s) => s.flow.screen === 'done', 'the receipt');
-    expect(done.flow).toMatchObject({ screen: 'done', coins_paid: 20, receipt_code: txId.slice(0, 8).toUpperCase() });
+    expect(done.flow).toMatchObject({ screen: 'done', coins_paid: 20, receipt_code: txId.replace(/-/g, '').slice(-8).toUpperCase() });
     expect(h.states.some((s) => s.flow.screen === 'dispensing')).toBe(true);
     expect(h.dispenser.payouts.map((p) => p.coins)).toEqual([20]);
     expect(getTransaction(h.db, txId)).toMatchObject({ status: 'completed', coins_paid: 20 });

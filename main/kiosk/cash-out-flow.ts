@@ -233,6 +233,10 @@ function payoutEndScreen(tx: TransactionRow, e: Exclude<PayoutEvent, { kind: 'st
 }
 
 /** The receipt code the customer keeps: first 8 characters of the transaction id, upper-case. */
+/**
+ * The receipt code a customer can quote: the last 8 hex digits of the transaction id. A UUIDv7
+ * begins with the timestamp (alike for every cash-out in the same minute); it ends in random bits.
+ */
 export function receiptCode(txId: string): string {
-  return txId.slice(0, 8).toUpperCase();
+  return txId.replace(/-/g, '').slice(-8).toUpperCase();
 }

@@ -147,8 +147,10 @@ export class CcTalkHopper {
     return d[0] ?? 0;
   }
 
-  async reset(): Promise<void> {
+  /** 1: the device ACKs, then resets (disabled, event counter 0); `waitMs` covers its reset time. */
+  async reset(waitMs = 0): Promise<void> {
     await this.t.request(H.reset);
+    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
   }
 }
 

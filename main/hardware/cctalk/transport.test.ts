@@ -115,6 +115,20 @@ describe('CcTalkTransport over SerialPortMock', () => {
     expect(replies.map((r) => r.data.length)).toEqual([3, 6, 4, 0, 3]);
   });
 
+  it('talks to a CRC-16 device when both ends use the CRC-16 variant', async () => {
+    const port = await openMock(true);
+    const sim = new HopperSimulator({ echo: false, checksum: 'crc16' });
+    sim.attachMockPort(port.port!);
+    cleanups.push(() => sim.stop());
+    const transport = new CcTalkTransport(port, { checksum: 'crc16', replyTimeoutMs: 60, retries: 0 });
+    cleanups.push(() => transport.close());
+    expect(toHex((await transport.request(242)).data)).toBe('4E 46 05');
+    const simple = new CcTalkTransport(port, { replyTimeoutMs: 60, retries: 0 });
+    cleanups.push(() => simple.close());
+    transport.close();
+    expect((await rejection(simple.request(242))).code).toBe('timeout');
+  });
+
   it('rejects queued commands with code closed when closed', async () => {
     const { transport } = await withSim({ faults: { silent: true } });
     const first = transport.request(254);
