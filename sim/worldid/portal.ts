@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, listen, parseJson, readBody, sendJson } from './http-util';
 import { verifyResultBody } from './portal-verify';
+import { createFakePayments, type FakePayments } from './portal-payments';
 
 /**
  * A fake World Developer Portal (world-id.md "Cloud side"), for tests and the demo.
- * Today: `POST /api/v4/verify/:rp_id`. The payment transaction API
- * (`GET /api/v2/minikit/transaction/:id`) joins this router in a later task.
+ * `POST /api/v4/verify/:rp_id`, and the payment transaction API (`GET /api/v2/minikit/transaction/:id`,
+ * see portal-payments.ts; its own modes via `payments.setMode`).
  *
  * Modes: 'ok' answers like the real portal; 'fail_5xx' answers 503; 'timeout' never answers
  * (the connection is dropped on close); 'invalid' refuses every proof with 400.
@@ -21,6 +22,8 @@ export interface FakePortalOptions {
   appId?: string;
   /** rp ids the portal knows; any other gets 404 not_found. Without it, every `rp_…` id is known. */
   rpIds?: string[];
+  /** Bearer key the transaction API requires; default SIM_PORTAL_API_KEY. */
+  apiKey?: string;
 }
 
 export interface PortalCall {
@@ -34,6 +37,7 @@ export interface FakePortal {
   close(): Promise<void>;
   setMode(mode: PortalMode): void;
   calls(): PortalCall[];
+  payments: FakePayments;
 }
 
 interface PortalState {
@@ -60,12 +64,15 @@ export async function startFakePortal(opts: FakePortalOptions = {}): Promise<Fak
   const rpIds = opts.rpIds ? new Set(opts.rpIds) : null;
   const knows = (rpId: string) => (rpIds ? rpIds.has(rpId) : rpId.startsWith('rp_'));
   const state: PortalState = { mode: 'ok', knows, calls: [], seenNullifiers: new Set() };
+  const payments = createFakePayments({ appId: opts.appId ?? SIM_APP_ID, ...(opts.apiKey ? { apiKey: opts.apiKey } : {}) });
   const listening = await listen(
     async (req, res) => {
-      const path = new URL(req.url ?? '/', 'http://portal').pathname;
+      const url = new URL(req.url ?? '/', 'http://portal');
+      const path = url.pathname;
       const verify = /^\/api\/v4\/verify\/([^/]+)$/.exec(path);
       try {
         if (req.method === 'POST' && verify) return await handleVerify(state, decodeURIComponent(verify[1] ?? ''), req, res, path);
+        if (await payments.handle(req, res, url)) return;
       } catch (cause) {
         if (cause instanceof BodyTooLargeError) return sendJson(res, 413, { code: 'body_too_large', detail: cause.message });
         throw cause;
@@ -83,5 +90,6 @@ export async function startFakePortal(opts: FakePortalOptions = {}): Promise<Fak
       state.mode = mode;
     },
     calls: () => [...state.calls],
+    payments,
   };
 }
