@@ -22,7 +22,7 @@ async function onPty(simOpts: HopperSimOptions = {}, opts: Partial<CcTalkDispens
   cleanups.push(j.dispose);
   const dispenser = createCcTalkDispenser({
     path: hopper.devicePath, journal: j.journal, clock: new ManualClock(), log: silentLog,
-    statusPollMs: 20, replyTimeoutMs: 100, ...opts,
+    statusPollMs: 20, replyTimeoutMs: 150, ...opts,
   });
   await dispenser.open();
   cleanups.push(() => dispenser.close());

@@ -22,7 +22,7 @@ async function setup(simOpts: HopperSimOptions = {}, opts: Partial<CcTalkDispens
     clock: new ManualClock(),
     log: silentLog,
     statusPollMs: 5,
-    replyTimeoutMs: 50,
+    replyTimeoutMs: 120,
     ...opts,
   });
   await dispenser.open();

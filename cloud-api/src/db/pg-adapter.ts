@@ -25,15 +25,34 @@ export async function openPgDb(url: string): Promise<Db> {
     },
   });
 
+  let closed = false;
+  // The LISTEN connection reconnects by itself (1 s later) and re-LISTENs every channel, so a dropped
+  // connection costs at most that second of wake-ups; long-polls still end by their timeout meanwhile.
+  function startListener(): Promise<pg.Client> {
+    const connecting = connectListener();
+    listenClient = connecting;
+    connecting.catch(() => {
+      if (listenClient === connecting) listenClient = undefined;
+      scheduleReconnect();
+    });
+    return connecting;
+  }
+  function scheduleReconnect() {
+    if (closed || listeners.size === 0) return;
+    setTimeout(() => {
+      if (!closed && !listenClient) startListener().catch(() => undefined);
+    }, 1000).unref();
+  }
+
   async function connectListener(): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: url });
     client.on('notification', (m) => {
       for (const cb of listeners.get(m.channel) ?? []) cb(m.payload ?? '');
     });
     client.on('error', () => {
-      // Reconnect and re-LISTEN on next subscribe; waiting long-polls fall back to their timeout.
       listenClient = undefined;
       client.end().catch(() => undefined);
+      scheduleReconnect();
     });
     await client.connect();
     for (const ch of listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(ch)}`);
@@ -64,9 +83,8 @@ export async function openPgDb(url: string): Promise<Db> {
       const set = listeners.get(channel) ?? new Set<Listener>();
       set.add(cb);
       listeners.set(channel, set);
-      if (!listenClient) listenClient = connectListener();
+      if (!listenClient) await startListener();
       else if (fresh) await (await listenClient).query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      await listenClient;
       return async () => {
         set.delete(cb);
       };
@@ -75,9 +93,10 @@ export async function openPgDb(url: string): Promise<Db> {
       await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
     async close() {
+      closed = true;
       const lc = listenClient;
       listenClient = undefined;
-      if (lc) await (await lc).end().catch(() => undefined);
+      if (lc) await lc.then((c) => c.end()).catch(() => undefined);
       await pool.end();
     },
   };

@@ -32,12 +32,12 @@ export function enrollRoutes(deps: Deps) {
     const kioskId = newId();
     const token = randomToken();
     const now = deps.clock.now();
-    const ok = await deps.db.tx(async (q) => {
+    await deps.db.tx(async (q) => {
       await insertKiosk(q, { id: kioskId, name: body.name, tokenHash: sha256Hex(token), now });
-      if (await consumeEnrollmentCode(q, { codeHash: sha256Hex(normalizeCode(body.code)), kioskId, now })) return true;
+      if (await consumeEnrollmentCode(q, { codeHash: sha256Hex(normalizeCode(body.code)), kioskId, now })) return;
       throw new HttpError(422, ErrorCodes.enrollmentCodeInvalid, 'this enrolment code is unknown, used or expired; ask the operator for a new one');
     });
-    deps.log.info({ kiosk_id: kioskId, ok }, 'kiosk enrolled');
+    deps.log.info({ kiosk_id: kioskId }, 'kiosk enrolled');
     const res: EnrollResponse = { kiosk_id: kioskId, token, job_public_key: deps.signer.publicKeySpkiB64 };
     return c.json(res, 201);
   });

@@ -46,11 +46,17 @@ async function ensureTemplate(): Promise<string> {
   return dir;
 }
 
-async function openPglite(): Promise<TestDb> {
+/** A fresh, already migrated PGlite data folder (a copy of the template); the caller removes it. */
+export async function pgliteDataDirCopy(): Promise<string> {
   const copy = mkdtempSync(join(tmpdir(), 'roluatm-cloud-test-'));
   cpSync(await ensureTemplate(), copy, { recursive: true });
+  return copy;
+}
+
+async function openPglite(migrated: boolean): Promise<TestDb> {
+  const copy = migrated ? await pgliteDataDirCopy() : mkdtempSync(join(tmpdir(), 'roluatm-cloud-test-'));
   const db = await openPgliteDb(copy);
-  await migrate(db);
+  if (migrated) await migrate(db);
   return {
     db,
     async dispose() {
@@ -60,7 +66,7 @@ async function openPglite(): Promise<TestDb> {
   };
 }
 
-async function openPostgres(adminUrl: string): Promise<TestDb> {
+async function openPostgres(adminUrl: string, migrated: boolean): Promise<TestDb> {
   const name = `cloud_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -69,7 +75,7 @@ async function openPostgres(adminUrl: string): Promise<TestDb> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const db = await openPgDb(url.toString());
-  await migrate(db);
+  if (migrated) await migrate(db);
   const extra: Db[] = [];
   return {
     db,
@@ -88,11 +94,13 @@ async function openPostgres(adminUrl: string): Promise<TestDb> {
   };
 }
 
-export function openTestDb(backend: Backend): Promise<TestDb> {
+/** A fresh database for one test file; `migrated: false` gives an empty one (migration tests). */
+export function openTestDb(backend: Backend, o: { migrated?: boolean } = {}): Promise<TestDb> {
+  const migrated = o.migrated ?? true;
   const url = process.env.DATABASE_URL;
   if (backend === 'pg') {
     if (!url) throw new Error('DATABASE_URL is not set; pg tests need an admin url such as postgres://postgres@127.0.0.1:5432/postgres');
-    return openPostgres(url);
+    return openPostgres(url, migrated);
   }
-  return openPglite();
+  return openPglite(migrated);
 }
