@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type RunningSystem } from '../scripts/system';
+import { createScratchDatabase } from '../cloud-api/src/testing/test-db';
 
 /**
  * The first real cash-out, end to end (issue "The foundation…"): every part is real — the cloud API
@@ -13,14 +14,17 @@ import { startSystem, type RunningSystem } from '../scripts/system';
  */
 let system: RunningSystem;
 let dataDir: string;
+let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
 
 test.beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'roluatm-e2e-'));
-  system = await startSystem({ dataDir, databaseUrl: process.env.DATABASE_URL, hopper: { coinsPerSecond: 50 } });
+  if (process.env.DATABASE_URL) scratch = await createScratchDatabase(process.env.DATABASE_URL, 'roluatm_e2e');
+  system = await startSystem({ dataDir, databaseUrl: scratch?.url, hopper: { coinsPerSecond: 50 } });
 });
 
 test.afterAll(async () => {
   await system?.stop();
+  await scratch?.drop();
 });
 
 test('a $5 cash-out pays exactly 20 quarters and the cloud records the same coins as the kiosk', async ({ page, context }) => {

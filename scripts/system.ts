@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { EnrollmentCodeResponseSchema } from '../contract/http';
 import { parseCloudConfig } from '../cloud-api/src/config';
 import { startCloud } from '../cloud-api/src/start-cloud';
+import { createCloudLogger } from '../cloud-api/src/log';
 import { startBridge } from '../sim/worldid/bridge';
 import { SIM_APP_ID, SIM_RP_ID, startFakePortal } from '../sim/worldid/portal';
 import { startPhonePage } from '../sim/worldid/phone-page';
@@ -62,7 +63,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     PAYMENT_MODE: 'none',
     JOB_SIGNING_KEY: secrets.job_signing_key,
   });
-  const cloud = await startCloud(cloudConfig);
+  const cloud = await startCloud(cloudConfig, { log: createCloudLogger(process.env.ROLUATM_VERBOSE ? 'info' : 'warn') });
   say(`cloud API ${cloud.url}`);
   const coins = opts.coinsLoaded ?? 400;
   const hopper = await startHopperOnPty({ coins, ...opts.hopper });

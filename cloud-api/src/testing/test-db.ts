@@ -66,30 +66,41 @@ async function openPglite(migrated: boolean): Promise<TestDb> {
   };
 }
 
-async function openPostgres(adminUrl: string, migrated: boolean): Promise<TestDb> {
-  const name = `cloud_test_${randomBytes(6).toString('hex')}`;
+/** A new, empty Postgres database next to the admin url's; `drop()` removes it (even with open connections). */
+export async function createScratchDatabase(adminUrl: string, prefix = 'cloud_test'): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = await openPgDb(url.toString());
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function openPostgres(adminUrl: string, migrated: boolean): Promise<TestDb> {
+  const scratch = await createScratchDatabase(adminUrl);
+  const db = await openPgDb(scratch.url);
   if (migrated) await migrate(db);
   const extra: Db[] = [];
   return {
     db,
     async reopen() {
-      const d = await openPgDb(url.toString());
+      const d = await openPgDb(scratch.url);
       extra.push(d);
       return d;
     },
     async dispose() {
       for (const d of [db, ...extra]) await d.close().catch(() => undefined);
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await scratch.drop();
     },
   };
 }
