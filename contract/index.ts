@@ -7,3 +7,4 @@ export * from './sync-events';
 export * from './http';
 export * from './kiosk-api';
 export * from './clock';
+export * from './admin-api';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AmountCentsSchema, FeePolicySchema } from './money';
 import { ErrorInfoSchema, resultSchema } from './result';
+import { adminCommands } from './admin-api';
 
 /**
  * KioskApi: the one typed contract between the renderer and the kiosk core (ARCHITECTURE.md).
@@ -73,6 +74,8 @@ export const KioskStateSchema = z.object({
   version: z.string(),
   /** Demo mode only: the simulated phone page; the QR links to it with `?uri=`. Null on a real kiosk. */
   demo_phone_url: z.string().nullable(),
+  /** True while a technician admin session is open (the renderer shows the admin screen). */
+  admin_open: z.boolean(),
 });
 export type KioskState = z.infer<typeof KioskStateSchema>;
 
@@ -83,6 +86,7 @@ export const kioskCommands = {
   cancel: { params: z.strictObject({}), value: z.strictObject({}) },
   /** Back to idle from done or error. */
   dismiss: { params: z.strictObject({}), value: z.strictObject({}) },
+  ...adminCommands,
 } as const;
 
 export type KioskCommandName = keyof typeof kioskCommands;
