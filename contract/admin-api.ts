@@ -12,6 +12,7 @@ export const PinSchema = z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits')
 
 export const AdminUnlockValueSchema = z.strictObject({ expires_at: z.string() });
 /** Error codes of adminUnlock: 'pin_wrong' (message says tries left), 'locked_out' (message says when to retry). */
+/** Also: 'pin_not_set' (no PIN stored and no ADMIN_PIN configured), 'customer_active' (a customer is mid-flow). */
 
 export const InDoubtPayoutSchema = z.object({
   intent_id: z.string(),

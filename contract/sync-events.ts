@@ -45,10 +45,17 @@ const payloads = {
     hopper_ok: z.boolean(),
     outbox_depth: z.number().int().nonnegative(),
     version: z.string().max(100),
+    /** Seconds since the oldest unsynced outbox row was written (0 when none). */
+    oldest_unsynced_age_s: z.number().int().nonnegative().optional(),
   }),
   'admin.action': z.strictObject({
     action: z.string().min(1).max(100),
     detail: z.record(z.string(), z.unknown()).optional(),
+  }),
+  /** Tombstone for a seq the kiosk quarantined: fills the seq so the queue moves on; the operator sees it. */
+  'outbox.quarantined': z.strictObject({
+    original_type: z.string().min(1).max(100),
+    reason: z.string().min(1).max(500),
   }),
 } as const;
 
@@ -70,6 +77,7 @@ export const SyncEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...envelope, type: z.literal('payout.result'), payload: payloads['payout.result'] }),
   z.strictObject({ ...envelope, type: z.literal('kiosk.heartbeat'), payload: payloads['kiosk.heartbeat'] }),
   z.strictObject({ ...envelope, type: z.literal('admin.action'), payload: payloads['admin.action'] }),
+  z.strictObject({ ...envelope, type: z.literal('outbox.quarantined'), payload: payloads['outbox.quarantined'] }),
 ]);
 export type SyncEvent = z.infer<typeof SyncEventSchema>;
 

@@ -22,6 +22,12 @@ const EnvSchema = z.object({
   HOPPER_PORT: z.string().min(1),
   HOPPER_ADDRESS: int(3, 1).refine((n) => n <= 255, 'a ccTalk address is 1..255'),
   HOPPER_BAUD: int(9600, 1),
+  // cctalk-hopper.md "Dispense (167)": serial-number form (SUZOHAPP Flow) or the 8-byte NOENCRYPT form (SCH2).
+  HOPPER_DISPENSE_FORM: z.enum(['serial', 'cipher8']).default('serial'),
+  HOPPER_REPLY_FORM: z.enum(['event_counter', 'ack']).default('event_counter'),
+  // A two-wire ccTalk bus hears its own bytes back (cctalk-hopper.md "Line"); off for a four-wire adapter.
+  HOPPER_ECHO: z.enum(['on', 'off']).default('on'),
+  ROLUATM_BUILD: z.string().min(1).max(100).default('dev'),
   UI_HOST: z.string().min(1).default('127.0.0.1'),
   UI_PORT: int(0).refine((n) => n <= 65535, 'a TCP port is 0..65535'),
   WORLD_ID_BRIDGE_URL: optionalUrl,
@@ -36,6 +42,9 @@ const EnvSchema = z.object({
   DEMO_PHONE_URL: optionalUrl,
   INVENTORY_SEED_COINS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Technician PIN (issue 6): hashed into SQLite on the first start only; later changes are ignored.
+  ADMIN_PIN: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits').optional()),
+  ADMIN_SESSION_SEC: int(300, 30),
 });
 
 export interface KioskConfig {
@@ -44,7 +53,9 @@ export interface KioskConfig {
   dbPath: string;
   enrollmentCode: string | null;
   kioskName: string;
-  hopper: { path: string; address: number; baudRate: number };
+  hopper: { path: string; address: number; baudRate: number; echo: boolean; dispenseForm: 'serial' | 'cipher8'; replyForm: 'event_counter' | 'ack' };
+  /** Build id stamped at packaging (dist-electron/build-info.json → ROLUATM_BUILD); 'dev' from a checkout. */
+  build: string;
   ui: { host: string; port: number };
   worldId: { bridgeUrl: string | null; environment: 'production' | 'staging' };
   limits: { min_cents: number; max_cents: number; presets_cents: number[] };
@@ -55,6 +66,10 @@ export interface KioskConfig {
   /** Coins to record as loaded when the kiosk has no inventory yet (demo and first install). */
   inventorySeedCoins: number | null;
   logLevel: string;
+  /** First-start technician PIN (never logged; hashed into SQLite, then unused). */
+  adminPin: string | null;
+  /** The admin session closes after this many seconds without a command. */
+  adminSessionSec: number;
 }
 
 export class ConfigError extends Error {
@@ -85,7 +100,11 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     dbPath: join(e.KIOSK_DATA_DIR, 'kiosk.sqlite'),
     enrollmentCode: e.ENROLLMENT_CODE ?? null,
     kioskName: e.KIOSK_NAME,
-    hopper: { path: e.HOPPER_PORT, address: e.HOPPER_ADDRESS, baudRate: e.HOPPER_BAUD },
+    hopper: {
+      path: e.HOPPER_PORT, address: e.HOPPER_ADDRESS, baudRate: e.HOPPER_BAUD,
+      echo: e.HOPPER_ECHO === 'on', dispenseForm: e.HOPPER_DISPENSE_FORM, replyForm: e.HOPPER_REPLY_FORM,
+    },
+    build: e.ROLUATM_BUILD,
     ui: { host: e.UI_HOST, port: e.UI_PORT },
     worldId: { bridgeUrl: e.WORLD_ID_BRIDGE_URL ?? null, environment: e.WORLD_ID_ENVIRONMENT },
     limits: { min_cents: e.LIMIT_MIN_CENTS, max_cents: e.LIMIT_MAX_CENTS, presets_cents: e.PRESETS_CENTS },
@@ -95,5 +114,7 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     demoPhoneUrl: e.DEMO_PHONE_URL ?? null,
     inventorySeedCoins: e.INVENTORY_SEED_COINS ?? null,
     logLevel: e.LOG_LEVEL,
+    adminPin: e.ADMIN_PIN ?? null,
+    adminSessionSec: e.ADMIN_SESSION_SEC,
   };
 }

@@ -1,7 +1,11 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../contract/clock';
 import type { KioskApi, KioskState } from '../contract/kiosk-api';
-import { ok } from '../contract/result';
+import { err, ok } from '../contract/result';
+import { seedAdminPin } from './admin/admin-auth';
+import { createAdminService } from './admin/admin-service';
+import { ADMIN_RESTART_EXIT_CODE } from './admin/admin-system';
+import { withHopperLock } from './admin/hopper-lock';
 import { createKioskApi } from './api/kiosk-api-impl';
 import type { KioskConfig } from './config';
 import { inventoryCoins, seedInventoryIfEmpty } from './db/inventory';
@@ -9,6 +13,7 @@ import { getEnrollment, type Enrollment } from './db/kiosk-state';
 import { openKioskDb, type KioskDb } from './db/open-db';
 import { reservedCoins } from './db/transactions';
 import type { Dispenser } from './hardware/dispenser';
+import { PayoutJournal } from './hardware/payout-journal';
 import { CashOutFlow } from './kiosk/cash-out-flow';
 import { ensureEnrolled } from './kiosk/enrollment';
 import { outOfService, readHealth, toHopperHealth, UNKNOWN_HOPPER } from './kiosk/kiosk-status';
@@ -19,6 +24,7 @@ import { realTimers, type Timers } from './sync/backoff';
 import { createCloudClient } from './sync/cloud-client';
 import { startJobReceiver, type JobReceiver } from './sync/job-receiver';
 import { createOutboxPusher } from './sync/outbox-pusher';
+import { recentLog } from './log';
 
 export const KIOSK_VERSION = '0.1.0';
 const HEALTH_POLL_MS = 5_000;
@@ -30,6 +36,8 @@ export interface KioskAppDeps {
   db?: KioskDb;
   startWorldIdRequest?: StartWorldIdRequest;
   timers?: Timers;
+  /** Admin "restart": default stops the core and exits with ADMIN_RESTART_EXIT_CODE (the supervisor restarts it). */
+  requestRestart?: () => void;
 }
 
 /**
@@ -38,14 +46,18 @@ export interface KioskAppDeps {
  * `stop()` never interrupts a payout: it waits for the one in progress to settle.
  */
 export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Promise<{ api: KioskApi; stop(): Promise<void> }> {
-  const { clock, log, dispenser } = deps;
+  const { clock, log } = deps;
+  // One lock for the runner and the admin screen: never two hopper commands at once (admin/hopper-lock.ts).
+  const dispenser = withHopperLock(deps.dispenser);
   const timers = deps.timers ?? realTimers;
   const db = deps.db ?? openKioskDb(config.dbPath);
   const startWorldId = deps.startWorldIdRequest ?? (await import('./worldid/request')).startWorldIdRequest;
   if (config.inventorySeedCoins !== null) seedInventoryIfEmpty(db, clock, config.inventorySeedCoins);
+  await seedAdminPin(db, clock, config.adminPin);
 
   let enrollment: Enrollment | null = getEnrollment(db);
   let online = false;
+  let lastContactAt: string | null = null;
   let hopper = UNKNOWN_HOPPER;
   const abort = new AbortController();
   const listeners = new Set<(s: KioskState) => void>();
@@ -59,12 +71,13 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   const state = (): KioskState => ({
     flow: flow.state,
     online,
-    out_of_service: outOfService({ enrolled: enrollment !== null, online, hopper, freeCoins: freeCoins(), minCoins: config.limits.min_cents / 25 }),
+    out_of_service: admin.maintenance() ? 'maintenance' : outOfService({ enrolled: enrollment !== null, online, hopper, freeCoins: freeCoins(), minCoins: config.limits.min_cents / 25 }),
     hopper: { ...hopper, coins_available: Math.max(0, inventoryCoins(db)) },
     limits: config.limits,
     fee: config.fee,
     version: KIOSK_VERSION,
     demo_phone_url: config.demoPhoneUrl,
+    admin_open: admin.isOpen(),
   });
   const emit = () => {
     const s = state();
@@ -74,6 +87,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
     for (const l of listeners) l(s);
   };
   function setOnline(value: boolean) {
+    if (value) lastContactAt = clock.now().toISOString();
     if (online === value) return;
     online = value;
     emit();
@@ -94,9 +108,24 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
     },
   });
 
+  const customerActive = () => !['idle', 'done', 'error'].includes(flow.state.screen);
+  const admin = createAdminService({
+    db, clock, log, timers, config, version: KIOSK_VERSION, dispenser, runner, pusher, client, customerActive,
+    journal: new PayoutJournal(db, clock),
+    network: () => ({ online, lastContactAt }),
+    enrollment: () => enrollment,
+    onEnrolled: (e) => startReceiver(e),
+    onHopperChanged: () => void refreshHealth(),
+    onChange: emit,
+    requestRestart: deps.requestRestart ?? (() => void app.stop().finally(() => process.exit(ADMIN_RESTART_EXIT_CODE))),
+    recentLog: () => recentLog.recent(),
+  });
+
   async function refreshHealth(): Promise<void> {
     if (runner.busy) return;
-    hopper = toHopperHealth(await readHealth(dispenser), inventoryCoins(db));
+    const health = await readHealth(dispenser);
+    if (abort.signal.aborted) return; // stopping: the database may be closed already
+    hopper = toHopperHealth(health, inventoryCoins(db));
     emit();
   }
 
@@ -107,10 +136,10 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   healthTimer.unref();
 
   let receiver: JobReceiver | null = null;
-  const enrolling = ensureEnrolled({ db, log, client, code: config.enrollmentCode, name: config.kioskName, abort: abort.signal, timers }).then((e) => {
+  function startReceiver(e: Enrollment): void {
     enrollment = e;
     emit();
-    if (!e || abort.signal.aborted) return;
+    if (abort.signal.aborted || receiver) return;
     receiver = startJobReceiver({
       db, clock, log, client, timers, onWrite,
       enrollment: () => enrollment,
@@ -118,15 +147,21 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
       onOnline: setOnline,
     });
     onWrite();
+  }
+  const enrolling = ensureEnrolled({ db, log, client, code: config.enrollmentCode, name: config.kioskName, abort: abort.signal, timers }).then((e) => {
+    if (e) startReceiver(e);
+    else emit();
   });
 
   const api = createKioskApi({
     log,
     handlers: {
       getState: () => ok(state()),
-      startCashOut: ({ amount_cents }) => flow.startCashOut(amount_cents),
+      startCashOut: ({ amount_cents }) =>
+        admin.isOpen() ? err('admin_open', 'the technician screen is open; the kiosk is back in a moment') : flow.startCashOut(amount_cents),
       cancel: () => flow.cancel(),
       dismiss: () => flow.dismiss(),
+      ...admin.handlers,
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -135,10 +170,11 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
     },
   });
 
-  return {
+  const app = {
     api,
     async stop() {
       abort.abort();
+      admin.stop();
       clearInterval(healthTimer);
       await enrolling;
       await (receiver as JobReceiver | null)?.stop();
@@ -149,4 +185,5 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
       if (!deps.db) db.close();
     },
   };
+  return app;
 }

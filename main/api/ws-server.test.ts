@@ -6,6 +6,7 @@ import pino from 'pino';
 import WebSocket from 'ws';
 import { WireServerMessageSchema, type KioskState, type WireServerMessage } from '../../contract/kiosk-api';
 import { ok } from '../../contract/result';
+import { refusingAdminHandlers } from '../admin/admin-handlers-type';
 import { createKioskApi } from './kiosk-api-impl';
 import { safeStaticPath } from './static-files';
 import { startUiServer } from './ws-server';
@@ -20,6 +21,7 @@ const state: KioskState = {
   fee: { flat_cents: 0, bps: 0 },
   version: 'test',
   demo_phone_url: null,
+  admin_open: false,
 };
 const started: number[] = [];
 const api = createKioskApi({
@@ -29,6 +31,7 @@ const api = createKioskApi({
     startCashOut: ({ amount_cents }) => (started.push(amount_cents), ok({ transaction_id: 't' })),
     cancel: () => ok({}),
     dismiss: () => ok({}),
+    ...refusingAdminHandlers(),
   },
   subscribe: (l) => (l(state), () => {}),
 });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ManualClock, newId } from '../../contract/clock';
 import { quote } from '../../contract/money';
 import { openKioskDb } from './open-db';
-import { appendOutbox, listUnsent, markSentUpTo, pruneSent, quarantine, toSyncEvent } from './outbox';
+import { appendOutbox, getOutboxRow, listUnsent, markSentUpTo, outboxCounts, pruneSent, quarantine, toSyncEvent } from './outbox';
+import { repairGap } from './outbox-gaps';
 import { getTransaction, insertTransaction, setTransactionStatus } from './transactions';
 import { eventsForTransaction } from './events';
 
@@ -65,14 +66,60 @@ describe('outbox', () => {
     db.close();
   });
 
-  it('skips quarantined rows and never marks them sent', () => {
+  it('sends a quarantined row as a tombstone for the same seq and event id, keeping the row', () => {
     const db = openKioskDb(tmpDb());
     const clock = new ManualClock();
     for (let i = 0; i < 3; i++) insertTransaction(db, clock, newId(), quote(100, fee));
-    quarantine(db, 2, 'refused: malformed');
-    expect(listUnsent(db, 10).map((r) => r.seq)).toEqual([1, 3]);
+    quarantine(db, 2, 'malformed: refused by the cloud');
+    const rows = listUnsent(db, 10);
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(toSyncEvent(rows[1]!)).toEqual({
+      seq: 2,
+      id: rows[1]!.event_id,
+      occurred_at: rows[1]!.occurred_at,
+      type: 'outbox.quarantined',
+      payload: { original_type: 'transaction.created', reason: 'malformed: refused by the cloud' },
+    });
     markSentUpTo(db, clock, 3);
-    expect(db.prepare('SELECT sent_at FROM outbox WHERE seq = 2').pluck().get()).toBeNull();
+    expect(pruneSent(db)).toBe(2);
+    expect(getOutboxRow(db, 2)).toMatchObject({ type: 'transaction.created', quarantined_reason: 'malformed: refused by the cloud' });
+    expect(outboxCounts(db)).toEqual({ outbox_depth: 0, oldest_unsynced_at: null, quarantined: 1 });
+    db.close();
+  });
+
+  it('prunes synced rows only after the retention age and never an unsynced row', () => {
+    const db = openKioskDb(tmpDb());
+    const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
+    for (let i = 0; i < 4; i++) insertTransaction(db, clock, newId(), quote(100, fee));
+    markSentUpTo(db, clock, 2);
+    clock.advance(10 * 86_400_000);
+    markSentUpTo(db, clock, 3);
+    const sevenDaysAgo = new Date(clock.now().getTime() - 7 * 86_400_000);
+    expect(pruneSent(db, sevenDaysAgo)).toBe(2);
+    expect(db.prepare('SELECT seq FROM outbox ORDER BY seq').pluck().all()).toEqual([3, 4]);
+    expect(pruneSent(db, new Date(clock.now().getTime() + 1))).toBe(1);
+    expect(db.prepare('SELECT seq FROM outbox ORDER BY seq').pluck().all()).toEqual([4]);
+    expect(outboxCounts(db)).toMatchObject({ outbox_depth: 1, oldest_unsynced_at: '2026-01-01T00:00:00.000Z' });
+    db.close();
+  });
+
+  it('repairs a gap: sent rows still here are sent again, pruned ones become tombstones for their seq', () => {
+    const db = openKioskDb(tmpDb());
+    const clock = new ManualClock();
+    for (let i = 0; i < 5; i++) insertTransaction(db, clock, newId(), quote(100, fee));
+    markSentUpTo(db, clock, 4);
+    db.prepare('DELETE FROM outbox WHERE seq IN (1, 2)').run();
+    expect(repairGap(db, clock, 1, 4)).toEqual({ from: 1, to: 4, resent: 2, filled: 2 });
+    const wire = listUnsent(db, 10).map((r) => toSyncEvent(r));
+    expect(wire.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'outbox.quarantined'],
+      [2, 'outbox.quarantined'],
+      [3, 'transaction.created'],
+      [4, 'transaction.created'],
+      [5, 'transaction.created'],
+    ]);
+    insertTransaction(db, clock, newId(), quote(100, fee));
+    expect(listUnsent(db, 10).at(-1)?.seq).toBe(6);
     db.close();
   });
 });

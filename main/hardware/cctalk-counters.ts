@@ -72,7 +72,7 @@ export function levelFrom(hl: HighLowStatus | null, faults: DispenserFault[]): D
 
 export function faultOf(e: unknown): DispenserFault {
   if (!(e instanceof CcTalkError)) return 'unknown';
-  return e.code === 'timeout' ? 'no_reply' : e.code === 'line' || e.code === 'write' ? 'line' : 'unknown';
+  return e.code === 'timeout' ? 'no_reply' : e.code === 'line' || e.code === 'write' || e.code === 'disconnected' ? 'line' : 'unknown';
 }
 
 /** A transport/device failure as a DispenserError that keeps the cause and says what to do. */

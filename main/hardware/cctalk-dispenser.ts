@@ -4,7 +4,8 @@ import type { Clock } from '../../contract/clock';
 import { isCcTalkError } from './cctalk/errors';
 import type { ChecksumMode } from './cctalk/frame';
 import type { CcTalkHopper, DispenseForm, DispenseReplyForm, HopperStatus } from './cctalk/hopper';
-import { type CcTalkLink, type SerialBinding, openCcTalkPort } from './cctalk/open-port';
+import type { SerialBinding } from './cctalk/open-port';
+import { CcTalkConnection, type ConnectionEvent, type ReconnectOptions } from './cctalk-connection';
 import { decideFromCounters, faultOf, faultsFromFlags, levelFrom, toDispenserError } from './cctalk-counters';
 import {
   type Dispenser, DispenserError, type DispenserHealth, type DispenserIdentity,
@@ -29,6 +30,8 @@ export interface CcTalkDispenserOptions {
   /** Consecutive unreadable status polls (each already retried) before a payout is left in doubt. */
   maxStatusFailures?: number;
   binding?: SerialBinding;
+  /** Backoff for re-opening the port after it was lost (unplugged) or could not be opened. */
+  reconnect?: ReconnectOptions;
 }
 
 export type CcTalkDispenser = Dispenser & {
@@ -44,23 +47,26 @@ export function createCcTalkDispenser(opts: CcTalkDispenserOptions): CcTalkDispe
 }
 
 class CcTalkDispenserImpl implements CcTalkDispenser {
-  private link: CcTalkLink | null = null;
+  private readonly conn: CcTalkConnection;
   private identity: DispenserIdentity | null = null;
   private serialNumber: number | null = null;
-  private inFlight: Promise<unknown> | null = null;
-  private closing = false;
+  private inFlight: { kind: 'payout' | 'settle' | 'reset'; run: Promise<unknown> } | null = null;
+  private closing = true;
+  private readonly watchers = new Set<(h: DispenserHealth) => void>();
+  private lastHealth = '';
 
-  constructor(private readonly o: CcTalkDispenserOptions) {}
+  constructor(private readonly o: CcTalkDispenserOptions) {
+    this.conn = new CcTalkConnection({ ...o, log: o.log }, (e) => this.onConnection(e));
+  }
 
   get hopper(): CcTalkHopper | null {
-    return this.link?.hopper ?? null;
+    return this.conn.link?.hopper ?? null;
   }
 
   async open(): Promise<void> {
-    if (this.link) return;
     this.closing = false;
     try {
-      this.link = await openCcTalkPort({ ...this.o, log: this.o.log });
+      await this.conn.open(); // on failure it keeps retrying in the background
     } catch (e) {
       throw toDispenserError(e, `opening ${this.o.path}`);
     }
@@ -68,34 +74,42 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
 
   async close(): Promise<void> {
     this.closing = true;
-    await this.inFlight?.catch(() => undefined);
-    await this.link?.close();
-    this.link = null;
+    await this.inFlight?.run.catch(() => undefined);
+    await this.conn.close();
   }
 
   async health(): Promise<DispenserHealth> {
-    const h = this.requireHopper();
+    if (this.closing) throw new DispenserError('closed', 'the dispenser is closed; open() it first');
+    const h = this.conn.link?.hopper;
+    if (!h) return this.publish(this.disconnectedHealth());
     try {
       await h.simplePoll();
       this.identity ??= await h.identify();
       this.serialNumber = this.identity.serial;
       const faults = faultsFromFlags((await h.test()).flags).filter((f) => f !== 'disabled'); // disabled between payouts is normal
       const hl = await h.highLow().catch(() => null);
-      return { connected: true, identity: this.identity, faults, level: levelFrom(hl, faults) };
+      return this.publish({ connected: true, identity: this.identity, faults, level: levelFrom(hl, faults) });
     } catch (e) {
       if (isCcTalkError(e, 'closed')) throw toDispenserError(e, 'reading health');
-      return { connected: false, identity: this.identity, faults: [faultOf(e)], level: 'unknown' };
+      return this.publish({ connected: false, identity: this.identity, faults: [faultOf(e)], level: 'unknown' });
     }
   }
 
-  payout(request: PayoutRequest): Promise<PayoutResult> {
-    if (this.inFlight) return Promise.reject(new DispenserError('busy', 'a payout or settle is already running; wait for it'));
-    return this.exclusive(() => this.doPayout(request));
+  watchHealth(listener: (h: DispenserHealth) => void): () => void {
+    this.watchers.add(listener);
+    return () => void this.watchers.delete(listener);
   }
 
-  settleInDoubt(): Promise<SettledIntent[]> {
-    if (this.inFlight) return Promise.reject(new DispenserError('busy', 'a payout or settle is already running; wait for it'));
-    return this.exclusive(async () => {
+  async payout(request: PayoutRequest): Promise<PayoutResult> {
+    if (this.inFlight?.kind === 'settle') await this.inFlight.run.catch(() => undefined); // a settle after reconnect goes first
+    if (this.inFlight) throw new DispenserError('busy', 'a payout or settle is already running; wait for it');
+    return this.exclusive('payout', () => this.doPayout(request));
+  }
+
+  /** Waits for a payout or settle already running, then settles every open intent from the counters. */
+  async settleInDoubt(): Promise<SettledIntent[]> {
+    while (this.inFlight) await this.inFlight.run.catch(() => undefined);
+    return this.exclusive('settle', async () => {
       const settled: SettledIntent[] = [];
       for (const intent of this.o.journal.openIntents()) {
         const s = await this.settleOne(intent);
@@ -105,9 +119,24 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
     });
   }
 
-  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  /** dispenser.ts `reset` rules; 500 ms covers the device's restart (as the CLI's "reset"). */
+  reset(): Promise<void> {
+    if (this.inFlight) return Promise.reject(new DispenserError('busy', 'a payout or settle is running; reset the hopper after it'));
+    if (this.o.journal.openIntents().length > 0) {
+      return Promise.reject(new DispenserError('in_doubt', 'settle the in-doubt payout first: a reset zeroes the event counter it is settled from'));
+    }
+    return this.exclusive('reset', async () => {
+      try {
+        await this.requireHopper().reset(500);
+      } catch (e) {
+        throw toDispenserError(e, 'resetting the hopper');
+      }
+    });
+  }
+
+  private async exclusive<T>(kind: 'payout' | 'settle' | 'reset', fn: () => Promise<T>): Promise<T> {
     const run = fn();
-    this.inFlight = run;
+    this.inFlight = { kind, run };
     try {
       return await run;
     } finally {
@@ -115,9 +144,37 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
     }
   }
 
+  /** After a reconnect the hopper may be another one, and every open intent is settled before anything else. */
+  private onConnection(e: ConnectionEvent): void {
+    this.identity = null;
+    this.serialNumber = null;
+    if (e === 'disconnected') return void this.publish(this.disconnectedHealth());
+    void this.settleInDoubt()
+      .then((settled) => settled.length > 0 && this.o.log.info({ settled: settled.length }, 'in-doubt payouts settled after reconnect'))
+      .catch((err: unknown) => this.o.log.error({ err }, 'could not settle in-doubt payouts after reconnect; they stay open'))
+      .then(() => (this.closing ? undefined : this.health()))
+      .catch(() => undefined);
+  }
+
+  private disconnectedHealth(): DispenserHealth {
+    return { connected: false, identity: this.identity, faults: ['line'], level: 'unknown' };
+  }
+
+  /** Tells health watchers when what they would show changed. */
+  private publish(h: DispenserHealth): DispenserHealth {
+    const text = JSON.stringify(h);
+    if (text !== this.lastHealth) {
+      this.lastHealth = text;
+      for (const w of this.watchers) w(h);
+    }
+    return h;
+  }
+
   private requireHopper(): CcTalkHopper {
-    if (this.closing || !this.link) throw new DispenserError('closed', 'the dispenser is closed; open() it first');
-    return this.link.hopper;
+    if (this.closing) throw new DispenserError('closed', 'the dispenser is closed; open() it first');
+    const h = this.conn.link?.hopper;
+    if (!h) throw new DispenserError('line', `the hopper at ${this.o.path} is disconnected: check its USB cable; the kiosk reconnects by itself`);
+    return h;
   }
 
   private async serial(): Promise<number> {

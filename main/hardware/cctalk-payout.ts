@@ -69,7 +69,7 @@ async function pollToDecision(x: PayoutRunInput): Promise<{ decision: CounterDec
       if (status.eventCounter !== intent.eventCounter && status.eventCounter !== 0) x.onProgress?.(status.paid);
       if (decision && !decision.stillPaying) return { decision, status };
     } catch (e) {
-      if (isCcTalkError(e, 'closed') || ++failures >= x.maxStatusFailures) {
+      if (isCcTalkError(e, 'closed') || isCcTalkError(e, 'disconnected') || ++failures >= x.maxStatusFailures) {
         throw new DispenserError(faultOf(e), 'the hopper stopped answering during a payout; it is in doubt: check cable and power, then run settleInDoubt()', { cause: e });
       }
     }

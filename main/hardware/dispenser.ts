@@ -20,6 +20,9 @@
  * - `onProgress` is called with the running count of coins paid for this payout, never larger
  *   than the coins requested, never decreasing.
  * - `close` waits for a payout in progress to finish; a pending call rejects with code 'closed'.
+ * - A device that goes away (unplugged) is reopened by the implementation in the background; while it
+ *   is away `health()` resolves with `connected: false` and `payout` rejects with code 'line' before
+ *   journaling anything. On every reconnect `settleInDoubt` runs before any other command.
  */
 
 export type DispenserFault = 'jam' | 'empty' | 'opto' | 'power_up' | 'disabled' | 'line' | 'no_reply' | 'unknown';
@@ -72,6 +75,18 @@ export interface Dispenser {
   health(): Promise<DispenserHealth>;
   payout(request: PayoutRequest): Promise<PayoutResult>;
   settleInDoubt(): Promise<SettledIntent[]>;
+  /**
+   * Optional (technician "reset hopper", issue 6; added by the admin engineer W2-D1): resets the
+   * device, clearing latched flags (jam, power-up); the caller reads health() after. Rules: rejects
+   * with 'busy' while a payout or settle runs, and with 'in_doubt' while an intent is open — a reset
+   * zeroes the event counter the settlement compares against (cctalk-hopper.md "Counters").
+   */
+  reset?(): Promise<void>;
+  /**
+   * Optional: hears every change of what `health()` would report (connect, disconnect, faults,
+   * level), so the UI and the admin screen stay fresh between polls. Returns an unsubscribe function.
+   */
+  watchHealth?(listener: (h: DispenserHealth) => void): () => void;
 }
 
 export class DispenserError extends Error {

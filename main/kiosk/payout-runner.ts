@@ -10,6 +10,12 @@ import type { Dispenser } from '../hardware/dispenser';
  * skipped. What was paid comes from the payout journal (payout_intents) plus the dispenser's
  * answer, so a retry after a restart pays only the unpaid remainder. When the dispenser cannot say
  * what it paid, the job is in doubt and settleInDoubt() runs before any further payout.
+ *
+ * Remainder rule (PRODUCT.md "Money rules", issue 3): a retry pays only the proven unpaid remainder
+ * and only while the flow allows it — the signed job has not expired (the customer may still be at
+ * the kiosk). Otherwise nothing is paid and the job ends 'partial' (or 'failed' when no coin left)
+ * with the remainder owed: `coins_unpaid` and a reason in the `payout.result` event flag it to the
+ * operator. A short payout (empty, jam) is never retried: it ends 'partial' the same way.
  */
 export type PayoutEvent =
   | { kind: 'start'; job: JobRow; coinsPaid: number }
@@ -36,6 +42,13 @@ export interface PayoutRunner {
   idle(): Promise<void>;
 }
 
+/** Why the flow no longer allows paying the rest of this job (null: it does). */
+export function remainderRefusal(job: JobRow, coinsPaid: number, clock: Clock): string | null {
+  const remainder = job.coins - Math.min(coinsPaid, job.coins);
+  if (remainder === 0 || Date.parse(job.expires_at) > clock.now().getTime()) return null;
+  return `job expired before its ${remainder} unpaid coins could be paid: ${remainder} coins owed`;
+}
+
 export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
   let chain: Promise<void> = Promise.resolve();
   let pending = 0;
@@ -54,6 +67,11 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
     if (needsSettle || before.status !== 'received') await settle();
     const journal = journalForJob(deps.db, jobId);
     if (journal.openIntents > 0) return inDoubt(before, 'a payout intent is still open after settling');
+    const owed = remainderRefusal(before, journal.coinsPaid, deps.clock);
+    if (owed) {
+      deps.log.warn({ jobId, coinsPaid: journal.coinsPaid, reason: owed }, 'remainder not paid: recorded as owed');
+      return finish(before, Math.min(journal.coinsPaid, before.coins), owed);
+    }
     const job = markJobDispensing(deps.db, deps.clock, jobId);
     deps.onWrite();
     const alreadyPaid = Math.min(journal.coinsPaid, job.coins);
@@ -66,7 +84,8 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
         coins: remainder,
         onProgress: (n) => deps.onEvent({ kind: 'progress', job, coinsPaid: alreadyPaid + Math.min(n, remainder) }),
       });
-      finish(job, alreadyPaid + r.coinsPaid, r.fault ?? undefined);
+      const paid = alreadyPaid + r.coinsPaid;
+      finish(job, paid, r.fault ? `${r.fault}: ${job.coins - paid} coins owed` : undefined);
     } catch (e) {
       needsSettle = true;
       const code = (e as { code?: unknown }).code;

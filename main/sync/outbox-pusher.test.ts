@@ -6,7 +6,7 @@ import pino from 'pino';
 import { ManualClock, newId } from '../../contract/clock';
 import { quote } from '../../contract/money';
 import { openKioskDb, type KioskDb } from '../db/open-db';
-import { getOutboxRow, listUnsent } from '../db/outbox';
+import { appendOutbox, getOutboxRow, listUnsent } from '../db/outbox';
 import { insertTransaction } from '../db/transactions';
 import type { Timers } from './backoff';
 import { createCloudClient } from './cloud-client';
@@ -100,8 +100,8 @@ describe('outbox pusher', () => {
     addTx(3);
     const bad = getOutboxRow(db, 2)!.event_id;
     cloud.override.sync = (body) => {
-      const events = (body as { events: { id: string; seq: number }[] }).events;
-      if (events.some((e) => e.id === bad)) return { status: 422, body: { error: { code: 'malformed', message: 'bad event' } } };
+      const events = (body as { events: { id: string; seq: number; type: string }[] }).events;
+      if (events.some((e) => e.id === bad && e.type !== 'outbox.quarantined')) return { status: 422, body: { error: { code: 'malformed', message: 'bad event' } } };
       for (const e of events) cloud.stored.set(e.seq, e as never);
       return { status: 200, body: { high_seq: Math.max(...events.map((e) => e.seq)) } };
     };
@@ -110,6 +110,44 @@ describe('outbox pusher', () => {
     expect(getOutboxRow(db, 2)?.quarantined_reason).toMatch(/malformed/);
     expect(getOutboxRow(db, 1)?.sent_at).not.toBeNull();
     expect(getOutboxRow(db, 3)?.sent_at).not.toBeNull();
+    expect(cloud.stored.get(2)).toMatchObject({ id: bad, type: 'outbox.quarantined', payload: { original_type: 'transaction.created' } });
+    expect(pusher.status()).toMatchObject({ outbox_depth: 0, quarantined: 1 });
+    pusher.stop();
+  });
+
+  it('bounds every batch by event count and by bytes', async () => {
+    addTx(7);
+    for (let i = 0; i < 3; i++) appendOutbox(db, clock, 'admin.action', { action: 'big', detail: { blob: 'z'.repeat(3000) } });
+    const pusher = createOutboxPusher({ db, clock, log, client: client(), batch: { maxEvents: 3, maxBytes: 4000 } });
+    await pusher.kick();
+    const sizes = cloud.requests.filter((r) => r.path === '/v1/sync').map((r) => (r.body as { events: unknown[] }).events.length);
+    expect(sizes).toEqual([3, 3, 2, 1, 1]); // the 7th event and one 3 KB event fit in 4000 bytes together
+    const bodies = cloud.requests.map((r) => JSON.stringify(r.body).length);
+    expect(Math.max(...bodies)).toBeLessThanOrEqual(4000);
+    expect(listUnsent(db, 20)).toEqual([]);
+    pusher.stop();
+  });
+
+  it('answers sync now with the status after the push, and skips a pending backoff wait', async () => {
+    addTx(2);
+    cloud.override.sync = () => ({ status: 503, body: { error: { code: 'dependency_down', message: 'db down' } } });
+    const t = manualTimers();
+    const pusher = createOutboxPusher({ db, clock, log, client: client(), timers: t.timers });
+    await pusher.kick();
+    expect(pusher.status()).toMatchObject({ outbox_depth: 2, failures: 1, last_success_at: null });
+    expect(t.pending).toHaveLength(1);
+    delete cloud.override.sync;
+    clock.advance(1000);
+    const status = await pusher.syncNow();
+    expect(status).toEqual({
+      outbox_depth: 0,
+      oldest_unsynced_at: null,
+      last_success_at: clock.now().toISOString(),
+      quarantined: 0,
+      gaps_repaired: 0,
+      failures: 0,
+    });
+    expect(t.pending).toHaveLength(0);
     pusher.stop();
   });
 });

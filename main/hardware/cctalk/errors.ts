@@ -6,8 +6,9 @@
  * - nak / busy: the device refused (NAK, header 5) or is busy (header 6).
  * - bad_reply: a reply whose data does not have the documented shape.
  * - closed: the transport was closed while the command waited.
+ * - disconnected: the serial device went away (USB unplugged, EIO) — plug it back in; the dispenser reconnects.
  */
-export type CcTalkErrorCode = 'timeout' | 'line' | 'nak' | 'busy' | 'bad_reply' | 'closed' | 'write';
+export type CcTalkErrorCode = 'timeout' | 'line' | 'nak' | 'busy' | 'bad_reply' | 'closed' | 'write' | 'disconnected';
 
 export class CcTalkError extends Error {
   constructor(

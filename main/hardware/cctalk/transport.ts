@@ -49,6 +49,7 @@ export class CcTalkTransport {
   private pending: Pending | null = null;
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private lost: CcTalkError | null = null;
   private readonly onData = (chunk: Buffer): void => this.receive(chunk);
 
   constructor(
@@ -82,7 +83,7 @@ export class CcTalkTransport {
         try {
           return await this.once(header, Uint8Array.from(data), opts.timeoutMs ?? this.o.replyTimeoutMs);
         } catch (e) {
-          if (!(e instanceof CcTalkError) || !RETRYABLE.has(e.code) || attempt >= maxRetries || this.closed) throw e;
+          if (!(e instanceof CcTalkError) || !RETRYABLE.has(e.code) || attempt >= maxRetries || this.closed || this.lost) throw e;
           this.o.log?.warn({ header, attempt: attempt + 1, reason: e.code }, 'ccTalk retry of a read-only command');
           await new Promise((r) => setTimeout(r, this.o.retryDelayMs));
         }
@@ -91,6 +92,17 @@ export class CcTalkTransport {
     const result = this.tail.then(run, run);
     this.tail = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * The device went away (port closed under us, EIO): the command on the wire and every later one
+   * reject at once with code 'disconnected' instead of waiting for their timeouts.
+   */
+  disconnect(reason: string): void {
+    if (this.closed || this.lost) return;
+    this.lost = new CcTalkError('disconnected', `the serial device is gone (${reason}): check the USB cable; the kiosk reconnects by itself`);
+    this.stream.off('data', this.onData);
+    this.pending?.reject(this.lost);
   }
 
   /** Stops listening; the command on the wire and all queued ones reject with code 'closed'. */
@@ -102,6 +114,7 @@ export class CcTalkTransport {
 
   private once(header: number, data: Uint8Array, timeoutMs: number): Promise<Frame> {
     if (this.closed) return Promise.reject(new CcTalkError('closed', 'ccTalk transport closed'));
+    if (this.lost) return Promise.reject(this.lost);
     const frame = encodeFrame({ dest: this.o.address, src: this.o.hostAddress, header, data }, this.o.checksum);
     this.parser.reset();
     return new Promise<Frame>((resolve, reject) => {
