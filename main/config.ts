@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   ROLUATM_BUILD: z.string().min(1).max(100).default('dev'),
   UI_HOST: z.string().min(1).default('127.0.0.1'),
   UI_PORT: int(0).refine((n) => n <= 65535, 'a TCP port is 0..65535'),
+  /** Browser mode page token (≥ 32 chars); default a random one per start. */
+  UI_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/, 'UI_TOKEN is 32 to 128 URL-safe characters').optional(),
   WORLD_ID_BRIDGE_URL: optionalUrl,
   WORLD_ID_ENVIRONMENT: z.enum(['production', 'staging']).default('production'),
   LIMIT_MIN_CENTS: int(100, 1),
@@ -56,7 +58,7 @@ export interface KioskConfig {
   hopper: { path: string; address: number; baudRate: number; echo: boolean; dispenseForm: 'serial' | 'cipher8'; replyForm: 'event_counter' | 'ack' };
   /** Build id stamped at packaging (dist-electron/build-info.json → ROLUATM_BUILD); 'dev' from a checkout. */
   build: string;
-  ui: { host: string; port: number };
+  ui: { host: string; port: number; token: string | undefined };
   worldId: { bridgeUrl: string | null; environment: 'production' | 'staging' };
   limits: { min_cents: number; max_cents: number; presets_cents: number[] };
   fee: { flat_cents: number; bps: number };
@@ -105,7 +107,7 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
       echo: e.HOPPER_ECHO === 'on', dispenseForm: e.HOPPER_DISPENSE_FORM, replyForm: e.HOPPER_REPLY_FORM,
     },
     build: e.ROLUATM_BUILD,
-    ui: { host: e.UI_HOST, port: e.UI_PORT },
+    ui: { host: e.UI_HOST, port: e.UI_PORT, token: e.UI_TOKEN },
     worldId: { bridgeUrl: e.WORLD_ID_BRIDGE_URL ?? null, environment: e.WORLD_ID_ENVIRONMENT },
     limits: { min_cents: e.LIMIT_MIN_CENTS, max_cents: e.LIMIT_MAX_CENTS, presets_cents: e.PRESETS_CENTS },
     fee: { flat_cents: e.FEE_FLAT_CENTS, bps: e.FEE_BPS },

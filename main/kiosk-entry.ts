@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { api, config, log } = kiosk;
-  const ui = await startUiServer({ api, host: config.ui.host, port: config.ui.port, log: log.child({ part: 'ui' }) });
+  const ui = await startUiServer({ api, host: config.ui.host, port: config.ui.port, token: config.ui.token, log: log.child({ part: 'ui' }) });
   process.stdout.write(`KIOSK_URL=${ui.url}\n`);
 
   let stopping = false;

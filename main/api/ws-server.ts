@@ -23,6 +23,11 @@ export interface UiServerOptions {
   port: number;
   staticDir?: string;
   log: Logger;
+  /**
+   * The page token. Default: a new random one each start. A supervisor that restarts the kiosk
+   * (scripts/system.ts) passes the same one (UI_TOKEN) so an open screen reconnects by itself.
+   */
+  token?: string;
 }
 
 export function tokensEqual(given: string | null, expected: string): boolean {
@@ -33,7 +38,7 @@ export function tokensEqual(given: string | null, expected: string): boolean {
 }
 
 export async function startUiServer(opts: UiServerOptions): Promise<{ url: string; close(): Promise<void> }> {
-  const token = randomBytes(32).toString('base64url');
+  const token = opts.token ?? randomBytes(32).toString('base64url');
   const staticDir = opts.staticDir ?? 'dist-renderer';
   const server = createServer((req, res) => void serveStatic(staticDir, req, res));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
