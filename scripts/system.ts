@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -26,6 +28,10 @@ export interface SystemOptions {
   coinsLoaded?: number;
   log?: (line: string) => void;
   kioskEnv?: Record<string, string>;
+  /** Extra cloud env (e.g. PER_HUMAN_DAILY_COUNT) over the defaults below. */
+  cloudEnv?: Record<string, string>;
+  /** The URL the kiosk uses for the cloud (e.g. through a test proxy that can be cut); default the cloud's own. */
+  kioskCloudUrl?: (cloudUrl: string) => string | Promise<string>;
 }
 
 export interface RunningSystem {
@@ -35,6 +41,8 @@ export interface RunningSystem {
   operatorToken: string;
   hopper: Awaited<ReturnType<typeof startHopperOnPty>>;
   kiosk: ChildProcess;
+  /** The env the kiosk core runs with (npm start's Electron path starts the shell with it). */
+  readonly kioskEnv: Readonly<Record<string, string>>;
   /** Stops the kiosk process (SIGTERM, then SIGKILL after 10 s) and starts it again on the same data. */
   restartKiosk(signal?: NodeJS.Signals): Promise<string>;
   stop(): Promise<void>;
@@ -62,6 +70,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     DEV_PORTAL_BASE_URL: portal.url,
     PAYMENT_MODE: 'none',
     JOB_SIGNING_KEY: secrets.job_signing_key,
+    ...opts.cloudEnv,
   });
   const cloud = await startCloud(cloudConfig, { log: createCloudLogger(process.env.ROLUATM_VERBOSE ? 'info' : 'warn') });
   say(`cloud API ${cloud.url}`);
@@ -71,7 +80,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
 
   const code = await enrollmentCode(cloud.url, secrets.operator_token);
   const kioskEnv: Record<string, string> = {
-    CLOUD_URL: cloud.url,
+    CLOUD_URL: opts.kioskCloudUrl ? await opts.kioskCloudUrl(cloud.url) : cloud.url,
     KIOSK_DATA_DIR: join(opts.dataDir, 'kiosk'),
     ENROLLMENT_CODE: code,
     KIOSK_NAME: 'demo-kiosk',
@@ -80,11 +89,29 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     WORLD_ID_ENVIRONMENT: 'staging',
     INVENTORY_SEED_COINS: String(coins),
     DEMO_PHONE_URL: phone.url,
-    UI_PORT: '0',
+    // Fixed for this system's life, so a restarted kiosk serves the same URL and an open screen reconnects.
+    UI_PORT: String(await freePort()),
+    UI_TOKEN: randomBytes(32).toString('base64url'),
+    ADMIN_PIN: '2468',
     ...opts.kioskEnv,
   };
-  let kiosk = spawnKiosk(kioskEnv);
-  let kioskUrl = await waitForKioskUrl(kiosk, say);
+  let kiosk!: ChildProcess;
+  let kioskUrl = '';
+  let supervising = true;
+  // Like systemd's Restart=always on a Pi: a kiosk that exits by itself (a crash, or the admin
+  // screen's restart with exit code 75) is started again on the same data, port and token.
+  const launch = async (): Promise<string> => {
+    const child = spawnKiosk(kioskEnv);
+    kiosk = child;
+    kioskUrl = await waitForKioskUrl(child, say);
+    child.once('exit', (code, signal) => {
+      if (!supervising || kiosk !== child) return;
+      say(`kiosk exited (${signal ?? code}); starting it again`);
+      setTimeout(() => void launch().catch((e: unknown) => say(`kiosk restart failed: ${String(e)}`)), 500);
+    });
+    return kioskUrl;
+  };
+  await launch();
 
   const system: RunningSystem = {
     cloudUrl: cloud.url,
@@ -92,18 +119,20 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       return kioskUrl;
     },
     phoneUrl: phone.url,
+    kioskEnv,
     operatorToken: secrets.operator_token,
     hopper,
     get kiosk() {
       return kiosk;
     },
     async restartKiosk(signal: NodeJS.Signals = 'SIGTERM') {
+      supervising = false;
       await stopChild(kiosk, signal);
-      kiosk = spawnKiosk(kioskEnv);
-      kioskUrl = await waitForKioskUrl(kiosk, say);
-      return kioskUrl;
+      supervising = true;
+      return launch();
     },
     async stop() {
+      supervising = false;
       await stopChild(kiosk, 'SIGTERM');
       await hopper.stop();
       await cloud.close();
@@ -158,5 +187,17 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
       done();
     });
     child.kill(signal);
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
   });
 }
