@@ -5,9 +5,16 @@ import type { AppDeps, AppEnv, Deps } from './deps';
 import { errorBody, errorHandler } from './http-error';
 import { createJobNotifier } from './job-notifier';
 import { createJobSigner } from './job-signer';
+import { createHttpMetrics } from './metrics';
+import { createRateLimiter } from './rate-limit';
+import { accessLog, ipRateLimit } from './request-guards';
 import { enrollRoutes } from './routes/enroll';
 import { fleetRoutes } from './routes/fleet';
 import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
+import { miniappRoutes } from './routes/miniapp';
+import { openapiRoutes } from './routes/openapi';
+import { paymentRoutes } from './routes/payments';
 import { jobRoutes } from './routes/jobs';
 import { syncRoutes } from './routes/sync';
 import { transactionRoutes } from './routes/transactions';
@@ -15,14 +22,22 @@ import { worldIdRoutes } from './routes/world-id';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-/** The cloud HTTP API (ARCHITECTURE.md "Cloud HTTP API"), built from its deps; no listen here. */
-export function createApp(appDeps: AppDeps): Hono<AppEnv> {
-  const deps: Deps = {
+/** The services built once per app (or once per process, shared by the app and the payment re-checker). */
+export function buildDeps(appDeps: AppDeps): Deps {
+  return {
     ...appDeps,
     signer: createJobSigner(appDeps.config.JOB_SIGNING_KEY),
     notifier: createJobNotifier(appDeps.db, appDeps.log),
+    metrics: createHttpMetrics(),
+    limits: { ip: createRateLimiter(appDeps.config.RATE_LIMIT_IP_PER_MIN), kiosk: createRateLimiter(appDeps.config.RATE_LIMIT_KIOSK_PER_MIN) },
   };
+}
+
+/** The cloud HTTP API (ARCHITECTURE.md "Cloud HTTP API"), built from its deps; no listen here. */
+export function createApp(appDeps: AppDeps | Deps): Hono<AppEnv> {
+  const deps: Deps = 'signer' in appDeps ? appDeps : buildDeps(appDeps);
   const app = new Hono<AppEnv>();
+  app.use('*', accessLog(deps), ipRateLimit(deps));
   app.onError(errorHandler(deps.log));
   app.notFound((c) => c.json(errorBody(ErrorCodes.notFound, 'no such route'), 404));
   app.use(
@@ -32,7 +47,8 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
       onError: (c) => c.json(errorBody(ErrorCodes.tooLarge, `send at most ${BODY_LIMIT_BYTES} bytes`), 413),
     }),
   );
-  for (const routes of [healthRoutes, enrollRoutes, fleetRoutes, transactionRoutes, worldIdRoutes, jobRoutes, syncRoutes]) {
+  for (const routes of [healthRoutes, enrollRoutes, fleetRoutes, transactionRoutes, worldIdRoutes, jobRoutes, syncRoutes,
+    paymentRoutes, miniappRoutes, metricsRoutes, openapiRoutes]) {
     app.route('/', routes(deps));
   }
   return app;

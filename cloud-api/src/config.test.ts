@@ -38,8 +38,14 @@ describe('parseCloudConfig', () => {
     }
   });
 
-  it('refuses a payment mode other than none', () => {
-    expect(() => parseCloudConfig({ ...testEnv(), PAYMENT_MODE: 'world_app' })).toThrow(/PAYMENT_MODE/);
+  it('refuses world_app payments without an API key and recipient, and masks the API key', () => {
+    expect(() => parseCloudConfig({ ...testEnv(), PAYMENT_MODE: 'world_app' })).toThrow(/DEV_PORTAL_API_KEY, PAYMENT_RECIPIENT/);
+    expect(() => parseCloudConfig({ ...testEnv(), PAYMENT_MODE: 'cash' })).toThrow(/PAYMENT_MODE/);
+    const env = testEnv({ PAYMENT_MODE: 'world_app', DEV_PORTAL_API_KEY: 'api_secret_key_123', PAYMENT_RECIPIENT: '0x' + 'ab'.repeat(20) });
+    const c = parseCloudConfig(env);
+    expect(c).toMatchObject({ PAYMENT_MODE: 'world_app', PAYMENT_TOKEN: 'USDC' });
+    expect(JSON.stringify(describeConfig(c))).not.toContain('api_secret_key_123');
+    expect(() => parseCloudConfig({ ...env, PAYMENT_TOKEN: 'WLD' })).toThrow(/PAYMENT_WLD_PER_USD_MICRO/);
   });
 
   it('refuses a job signing key that is not an Ed25519 PKCS8 key', () => {

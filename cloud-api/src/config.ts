@@ -34,8 +34,20 @@ const EnvSchema = z.object({
   WORLD_ID_SIGNING_KEY: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'must be 32 bytes of hex'),
   WORLD_ID_ACTION: z.string().min(1),
   DEV_PORTAL_BASE_URL: z.url().default('https://developer.world.org'),
-  // 'world_app' (MiniKit pay + Developer Portal confirmation) comes later; until then only 'none' is accepted.
-  PAYMENT_MODE: z.enum(['none']).default('none'),
+  // 'none' = operator-funded payout (explicit); 'world_app' = MiniKit pay confirmed with the Developer Portal.
+  PAYMENT_MODE: z.enum(['none', 'world_app']).default('none'),
+  DEV_PORTAL_API_KEY: z.string().min(8).optional(),
+  PAYMENT_RECIPIENT: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x address (40 hex)').optional(),
+  PAYMENT_TOKEN: z.enum(['USDC', 'WLD']).default('USDC'),
+  /** WLD per 1 USD in millionths of a WLD; needed only when PAYMENT_TOKEN=WLD. */
+  PAYMENT_WLD_PER_USD_MICRO: int(0, 0),
+  /** Token buckets, per cloud instance (not shared across instances); 0 turns a limit off. */
+  RATE_LIMIT_IP_PER_MIN: int(1200, 0),
+  RATE_LIMIT_KIOSK_PER_MIN: int(600, 0),
+  /** Take the client IP from X-Forwarded-For (only behind a proxy you run). */
+  TRUST_PROXY: z.enum(['0', '1', 'false', 'true']).default('0').transform((v) => v === '1' || v === 'true'),
+  KIOSK_SILENT_SEC: int(600, 1),
+  JOB_STUCK_SEC: int(1800, 1),
   JOB_SIGNING_KEY: z.string().refine(isEd25519Pkcs8, 'must be an Ed25519 private key, PKCS8 DER, base64'),
   MINIAPP_BASE_URL: z.url().default('https://world.org/mini-app'),
   FEE_FLAT_CENTS: int(0, 0, 100_000),
@@ -65,12 +77,19 @@ export function parseCloudConfig(env: Record<string, string | undefined>): Cloud
   if (cfg.MIN_AMOUNT_CENTS > cfg.MAX_AMOUNT_CENTS) {
     throw new ConfigError('invalid cloud configuration — MIN_AMOUNT_CENTS must not exceed MAX_AMOUNT_CENTS');
   }
+  if (cfg.PAYMENT_MODE === 'world_app') {
+    const missing: string[] = (['DEV_PORTAL_API_KEY', 'PAYMENT_RECIPIENT'] as const).filter((k) => cfg[k] === undefined);
+    if (cfg.PAYMENT_TOKEN === 'WLD' && cfg.PAYMENT_WLD_PER_USD_MICRO === 0) missing.push('PAYMENT_WLD_PER_USD_MICRO');
+    if (missing.length) {
+      throw new ConfigError(`invalid cloud configuration — PAYMENT_MODE=world_app needs ${missing.join(', ')}`);
+    }
+  }
   return cfg;
 }
 
 /** The config with secrets masked, for a start-up log line. */
 export function describeConfig(cfg: CloudConfig): Record<string, unknown> {
-  const masked = ['OPERATOR_TOKEN', 'WORLD_ID_SIGNING_KEY', 'JOB_SIGNING_KEY', 'DATABASE_URL'] as const;
+  const masked = ['OPERATOR_TOKEN', 'WORLD_ID_SIGNING_KEY', 'JOB_SIGNING_KEY', 'DATABASE_URL', 'DEV_PORTAL_API_KEY'] as const;
   const out: Record<string, unknown> = { ...cfg };
   for (const k of masked) if (out[k] !== undefined) out[k] = '[redacted]';
   return out;

@@ -5,6 +5,8 @@ import type { Db } from './db/db';
 import type { KioskRow } from './db/kiosks';
 import type { JobSigner } from './job-signer';
 import type { JobNotifier } from './job-notifier';
+import type { HttpMetrics } from './metrics';
+import type { RateLimiter } from './rate-limit';
 
 export interface AppDeps {
   db: Db;
@@ -18,6 +20,9 @@ export interface AppDeps {
 export interface Deps extends AppDeps {
   signer: JobSigner;
   notifier: JobNotifier;
+  metrics: HttpMetrics;
+  /** Per-instance token buckets (rate-limit.ts): by client IP, and by kiosk after authentication. */
+  limits: { ip: RateLimiter; kiosk: RateLimiter };
 }
 
 export type AppEnv = { Variables: { kiosk: KioskRow } };

@@ -2,13 +2,14 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../contract/clock';
-import { createApp } from './app';
+import { buildDeps, createApp } from './app';
 import type { CloudConfig } from './config';
 import type { Db } from './db/db';
 import { migrate } from './db/migrate';
 import { openPgDb } from './db/pg-adapter';
 import { openPgliteDb } from './db/pglite-adapter';
 import { createCloudLogger } from './log';
+import { startPaymentRechecker } from './payments/payment-rechecker';
 
 export interface StartCloudOptions {
   clock?: Clock;
@@ -39,7 +40,10 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
     await db.close().catch(() => undefined);
     throw err;
   }
-  const app = createApp({ db, config, clock: opts.clock ?? systemClock, log });
+  const deps = buildDeps({ db, config, clock: opts.clock ?? systemClock, log });
+  const app = createApp(deps);
+  // world-id.md: a pending payment is checked again with backoff even when the mini app page was closed.
+  const rechecker = config.PAYMENT_MODE === 'world_app' ? startPaymentRechecker(deps) : undefined;
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });
@@ -52,6 +56,7 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
     db,
     close: () =>
       (closing ??= (async () => {
+        await rechecker?.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           if ('closeAllConnections' in server) server.closeAllConnections();

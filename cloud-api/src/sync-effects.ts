@@ -58,5 +58,7 @@ export async function applySyncEvent(q: Queryable, kioskId: string, e: SyncEvent
   let flag: string | undefined;
   if (e.type === 'payout.result') flag = await applyPayoutResult(q, kioskId, e, now);
   else if (e.type === 'transaction.status') flag = await applyStatus(q, kioskId, e, now);
+  // The kiosk could not send this seq's event (contract/sync-events.ts tombstone): a person looks at it.
+  else if (e.type === 'outbox.quarantined') flag = `quarantined_by_kiosk: ${e.payload.original_type}: ${e.payload.reason}`;
   if (flag) await flagKioskEvent(q, kioskId, e.seq, flag);
 }

@@ -1,13 +1,13 @@
-import { newId } from '../../contract/clock';
 import { ErrorCodes } from '../../contract/http';
-import { notifyTx, JOBS_CHANNEL, type Queryable } from './db/db';
+import type { Queryable } from './db/db';
 import { addTransactionEvent } from './db/events';
-import { insertJob } from './db/jobs';
 import { useIssuedNonce } from './db/nonces';
 import { useNullifier } from './db/nullifiers';
+import { hasConfirmedPayment } from './db/payments';
 import { getTransaction, setTransactionStatus, type TransactionRow } from './db/transactions';
 import type { Deps } from './deps';
 import { HttpError } from './http-error';
+import { markPaidWithJob } from './paid-job';
 
 /** A rule said no: the transaction rolls back, then only an audit event is written (see refuse()). */
 export class Refusal extends HttpError {
@@ -30,8 +30,8 @@ export function checkVerifiable(t: TransactionRow | undefined, kioskId: string, 
 
 /**
  * After the proof passed the portal: in ONE transaction, use the nonce, count the nullifiers against the
- * per-human limits, mark verified, and (PAYMENT_MODE=none) paid with THE signed dispense job, then NOTIFY
- * the kiosk's long-poll (PRODUCT.md "The customer flow" 4–6, "Money rules").
+ * per-human limits, mark verified, and (PAYMENT_MODE=none, or a payment already confirmed) paid with THE
+ * signed dispense job, then NOTIFY the kiosk's long-poll (PRODUCT.md "The customer flow" 4–6, "Money rules").
  */
 export async function applyVerifiedProof(
   deps: Deps,
@@ -52,19 +52,12 @@ export async function applyVerifiedProof(
   }
   await setTransactionStatus(q, { id: t.id, from: ['created'], to: 'verified', now, nullifier: v.nullifiers[0] });
   await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.verified', data: { nullifiers: v.nullifiers.length }, now });
-  // PAYMENT_MODE=none: operator-funded payout, explicit config (PRODUCT.md step 5).
-  await setTransactionStatus(q, { id: t.id, from: ['verified'], to: 'paid', now });
-  await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.paid', data: { payment_mode: cfg.PAYMENT_MODE }, now });
-  const job = deps.signer.sign({
-    id: newId(),
-    transaction_id: t.id,
-    kiosk_id: t.kiosk_id,
-    coins: t.coins,
-    expires_at: new Date(now.getTime() + cfg.JOB_TTL_SEC * 1000).toISOString(),
-  });
-  if (await insertJob(q, { ...job, now })) {
-    await addTransactionEvent(q, { transactionId: t.id, type: 'job.created', data: { job_id: job.id, coins: job.coins }, now });
-    await notifyTx(q, JOBS_CHANNEL, t.kiosk_id);
+  // PAYMENT_MODE=none: operator-funded payout, explicit config (PRODUCT.md step 5). world_app: the job
+  // waits for a confirmed payment, unless the payment was confirmed before this proof arrived.
+  if (cfg.PAYMENT_MODE === 'none') {
+    await markPaidWithJob(deps, q, t, { now, data: { payment_mode: cfg.PAYMENT_MODE } });
+  } else if (await hasConfirmedPayment(q, t.id)) {
+    await markPaidWithJob(deps, q, t, { now, data: { payment_mode: cfg.PAYMENT_MODE, payment: 'confirmed_before_verify' } });
   }
   const after = await getTransaction(q, t.id);
   if (!after) throw new Error('transaction vanished inside its own database transaction');

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen, readBody } from './http-util';
 import { approve, reject, type PhoneOptions, type PhoneOutcome } from './phone';
+import { payTransaction, transactionFromReturnTo } from './phone-pay';
 
 /**
  * Demo only: a tiny page standing in for World App. Paste (or pass as `?uri=`) the connector URI the
@@ -9,6 +10,8 @@ import { approve, reject, type PhoneOptions, type PhoneOutcome } from './phone';
 export interface PhonePageOptions {
   port?: number;
   phone?: PhoneOptions;
+  /** PAYMENT_MODE=world_app demo: the cloud to pay and the fake portal that plays World App's payment. */
+  pay?: { cloudUrl: string; portalUrl: string };
 }
 
 export interface PhonePage {
@@ -19,7 +22,7 @@ export interface PhonePage {
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
 
-function page(uri: string, outcome: string): string {
+function page(uri: string, outcome: string, payFor = ''): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Simulated World App</title></head><body style="font-family:sans-serif;max-width:40em;margin:2em auto">
 <h1>Simulated World App</h1>
@@ -28,6 +31,10 @@ function page(uri: string, outcome: string): string {
 <p><label>Person <input name="identity" value="sim-person-1"></label>
 <label>Reject code <input name="code" value="user_rejected"></label></p>
 <button formaction="/approve">Approve</button> <button formaction="/reject">Reject</button>
+</form>
+<form method="post" action="/pay">
+<p><label>Transaction to pay <input name="transaction" size="40" value="${escapeHtml(payFor)}"></label>
+<button id="pay">Pay</button></p>
 </form>
 ${outcome ? `<p id="outcome">${escapeHtml(outcome)}</p>` : ''}
 </body></html>`;
@@ -45,14 +52,14 @@ function sendHtml(res: ServerResponse, status: number, html: string): void {
   res.end(html);
 }
 
-async function act(req: IncomingMessage, action: string, phone: PhoneOptions): Promise<{ uri: string; text: string }> {
+async function act(req: IncomingMessage, action: string, phone: PhoneOptions): Promise<{ uri: string; text: string; returnTo?: string }> {
   const form = new URLSearchParams(await readBody(req, 64 * 1024));
   const uri = form.get('uri')?.trim() ?? '';
   try {
     const identity = form.get('identity')?.trim() || phone.identity;
     const outcome =
       action === '/approve' ? await approve(uri, { ...phone, identity }) : await reject(uri, form.get('code')?.trim() || 'user_rejected');
-    return { uri, text: describe(outcome) };
+    return { uri, text: describe(outcome), returnTo: outcome.returnTo ?? undefined };
   } catch (cause) {
     return { uri, text: `Failed: ${cause instanceof Error ? cause.message : String(cause)}` };
   }
@@ -64,8 +71,13 @@ export async function startPhonePage(opts: PhonePageOptions = {}): Promise<Phone
       const url = new URL(req.url ?? '/', 'http://phone');
       if (req.method === 'GET' && url.pathname === '/') return sendHtml(res, 200, page(url.searchParams.get('uri') ?? '', ''));
       if (req.method === 'POST' && (url.pathname === '/approve' || url.pathname === '/reject')) {
-        const { uri, text } = await act(req, url.pathname, opts.phone ?? {});
-        return sendHtml(res, 200, page(uri, text));
+        const { uri, text, returnTo } = await act(req, url.pathname, opts.phone ?? {});
+        return sendHtml(res, 200, page(uri, text, transactionFromReturnTo(returnTo)));
+      }
+      if (req.method === 'POST' && url.pathname === '/pay') {
+        const id = new URLSearchParams(await readBody(req, 64 * 1024)).get('transaction')?.trim() ?? '';
+        const text = opts.pay ? await payTransaction(opts.pay, id) : 'Payments are off in this demo (PAYMENT_MODE=none).';
+        return sendHtml(res, 200, page('', text, id));
       }
       sendHtml(res, 404, page('', 'Not found.'));
     },

@@ -5,33 +5,121 @@ export type StoreResult = 'stored' | 'duplicate' | 'conflict';
 
 /**
  * Stores one outbox event once per (kiosk, seq) (contract/sync-events.ts). The same seq with another
- * event id is a conflict: the kiosk reused a seq, which its outbox never does.
+ * event id is a conflict: the kiosk reused a seq, which its outbox never does. A seq at or below the
+ * kiosk's high-water mark whose row retention already pruned is a duplicate, never stored again.
  */
-export async function storeKioskEvent(q: Queryable, kioskId: string, e: SyncEvent, receivedAt: Date): Promise<StoreResult> {
-  const r = await q.query(
-    `INSERT INTO kiosk_events (kiosk_id, seq, event_id, type, payload, occurred_at, received_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kiosk_id, seq) DO NOTHING`,
-    [kioskId, e.seq, e.id, e.type, JSON.stringify(e.payload), e.occurred_at, receivedAt],
-  );
-  if (r.rowCount === 1) return 'stored';
+export async function storeKioskEvent(q: Queryable, kioskId: string, e: SyncEvent, receivedAt: Date, highSeq = 0): Promise<StoreResult> {
+  if (e.seq > highSeq) {
+    const r = await q.query(
+      `INSERT INTO kiosk_events (kiosk_id, seq, event_id, type, payload, occurred_at, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kiosk_id, seq) DO NOTHING`,
+      [kioskId, e.seq, e.id, e.type, JSON.stringify(e.payload), e.occurred_at, receivedAt],
+    );
+    if (r.rowCount === 1) return 'stored';
+  }
   const { rows } = await q.query<{ event_id: string }>('SELECT event_id FROM kiosk_events WHERE kiosk_id = $1 AND seq = $2', [
     kioskId,
     e.seq,
   ]);
-  return rows[0]?.event_id === e.id ? 'duplicate' : 'conflict';
+  const row = rows[0];
+  if (!row) return 'duplicate'; // below the high-water mark and pruned by retention
+  return row.event_id === e.id ? 'duplicate' : 'conflict';
+}
+
+/**
+ * The batch form of storeKioskEvent: one INSERT for the whole batch, one SELECT for the seqs that were
+ * already there. Returns the events stored now (in seq order), or the first seq reused with another id.
+ */
+export async function storeKioskEvents(
+  q: Queryable,
+  kioskId: string,
+  events: SyncEvent[],
+  receivedAt: Date,
+  highSeq: number,
+): Promise<{ stored: SyncEvent[]; conflictSeq?: number }> {
+  const fresh = events.filter((e) => e.seq > highSeq);
+  const inserted = new Set<number>();
+  if (fresh.length > 0) {
+    const r = await q.query<{ seq: number }>(
+      `INSERT INTO kiosk_events (kiosk_id, seq, event_id, type, payload, occurred_at, received_at)
+       SELECT $1, s, i, t, p::jsonb, o, $7 FROM unnest($2::int[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[]) AS u(s, i, t, p, o)
+       ON CONFLICT (kiosk_id, seq) DO NOTHING RETURNING seq`,
+      [kioskId, fresh.map((e) => e.seq), fresh.map((e) => e.id), fresh.map((e) => e.type), fresh.map((e) => JSON.stringify(e.payload)), fresh.map((e) => e.occurred_at), receivedAt],
+    );
+    for (const row of r.rows) inserted.add(Number(row.seq));
+  }
+  const stored: SyncEvent[] = [];
+  const others: SyncEvent[] = [];
+  for (const e of events) {
+    // A seq twice in one batch: the second copy is checked against the stored row like a replay.
+    if (inserted.delete(e.seq)) stored.push(e);
+    else others.push(e);
+  }
+  if (others.length === 0) return { stored };
+  const { rows } = await q.query<{ seq: number; event_id: string }>(
+    'SELECT seq, event_id FROM kiosk_events WHERE kiosk_id = $1 AND seq = ANY($2::int[])',
+    [kioskId, others.map((e) => e.seq)],
+  );
+  const ids = new Map(rows.map((r) => [Number(r.seq), r.event_id]));
+  // A seq with no row here is below the high-water mark and was pruned by retention: a duplicate.
+  const conflict = others.find((e) => ids.has(e.seq) && ids.get(e.seq) !== e.id);
+  return conflict ? { stored, conflictSeq: conflict.seq } : { stored };
 }
 
 export async function flagKioskEvent(q: Queryable, kioskId: string, seq: number, flag: string): Promise<void> {
-  await q.query('UPDATE kiosk_events SET flagged = $3 WHERE kiosk_id = $1 AND seq = $2', [kioskId, seq, flag]);
+  await q.query('UPDATE kiosk_events SET flagged = $3 WHERE kiosk_id = $1 AND seq = $2', [kioskId, seq, flag.slice(0, 500)]);
+}
+
+/**
+ * Takes the kiosk's sync lock for this transaction and returns its high-water mark. Two syncs of one
+ * kiosk (a duplicated request, a retry racing a slow answer) run one after the other from here on.
+ */
+export async function lockHighSeq(q: Queryable, kioskId: string, now: Date): Promise<number> {
+  await q.query('INSERT INTO kiosk_sync_state (kiosk_id, high_seq, updated_at) VALUES ($1, 0, $2) ON CONFLICT (kiosk_id) DO NOTHING', [
+    kioskId,
+    now,
+  ]);
+  const { rows } = await q.query<{ high_seq: number }>('SELECT high_seq FROM kiosk_sync_state WHERE kiosk_id = $1 FOR UPDATE', [kioskId]);
+  return rows[0]?.high_seq ?? 0;
+}
+
+/**
+ * Moves the high-water mark over every stored seq contiguous with it and returns it. Only the events
+ * above the mark are read (normally just the batch), never the kiosk's whole history.
+ */
+export async function advanceHighSeq(q: Queryable, kioskId: string, from: number, now: Date): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
+    `SELECT COALESCE(max(seq), $2)::int AS n FROM (
+       SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM kiosk_events WHERE kiosk_id = $1 AND seq > $2) s
+      WHERE seq = $2 + rn`,
+    [kioskId, from],
+  );
+  const high = rows[0]?.n ?? from;
+  if (high !== from) await q.query('UPDATE kiosk_sync_state SET high_seq = $2, updated_at = $3 WHERE kiosk_id = $1', [kioskId, high, now]);
+  return high;
 }
 
 /** Highest seq such that every seq 1..n of this kiosk is stored (0 when seq 1 is missing). */
 export async function highContiguousSeq(q: Queryable, kioskId: string): Promise<number> {
-  const { rows } = await q.query<{ n: number }>(
-    `SELECT COALESCE(max(seq), 0)::int AS n FROM (
-       SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM kiosk_events WHERE kiosk_id = $1) s
-      WHERE seq = rn`,
+  const { rows } = await q.query<{ high_seq: number }>('SELECT high_seq FROM kiosk_sync_state WHERE kiosk_id = $1', [kioskId]);
+  return rows[0]?.high_seq ?? 0;
+}
+
+export interface KioskEventRow {
+  seq: number;
+  event_id: string;
+  type: string;
+  payload: Record<string, unknown>;
+  occurred_at: Date;
+  received_at: Date;
+  flagged: string | null;
+}
+
+/** A kiosk's stored events in seq order (operator views and tests). */
+export async function listKioskEvents(q: Queryable, kioskId: string): Promise<KioskEventRow[]> {
+  const { rows } = await q.query<KioskEventRow>(
+    'SELECT seq, event_id, type, payload, occurred_at, received_at, flagged FROM kiosk_events WHERE kiosk_id = $1 ORDER BY seq',
     [kioskId],
   );
-  return rows[0]?.n ?? 0;
+  return rows;
 }

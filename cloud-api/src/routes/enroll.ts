@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { newId } from '../../../contract/clock';
+import { NoBodySchema } from '../../../contract/fleet';
 import { EnrollRequestSchema, ErrorCodes, type EnrollResponse } from '../../../contract/http';
 import { consumeEnrollmentCode, insertEnrollmentCode } from '../db/enrollment';
 import { insertKiosk } from '../db/kiosks';
@@ -19,6 +20,8 @@ export function enrollRoutes(deps: Deps) {
 
   // POST /v1/fleet/enrollment-codes (operator): a one-time code, stored hashed, valid 24 h.
   app.post('/v1/fleet/enrollment-codes', operatorAuth(deps), async (c) => {
+    // Takes no fields: an empty body or `{}` only (strict, like every route).
+    if (c.req.header('content-length') !== '0' && (c.req.header('content-type') ?? '') !== '') await readBody(c, NoBodySchema);
     const code = randomEnrollmentCode();
     const now = deps.clock.now();
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS);

@@ -25,3 +25,10 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S): Prom
   }
   return parsed.data;
 }
+
+/** Reads the query string through a strict zod schema; unknown or bad parameters are 400 `malformed`. */
+export function readQuery<S extends z.ZodType>(c: Context, schema: S, hint: string): z.infer<S> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) throw new HttpError(400, ErrorCodes.malformed, hint);
+  return parsed.data;
+}

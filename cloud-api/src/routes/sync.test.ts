@@ -130,6 +130,28 @@ describe.each(BACKENDS)('POST /v1/sync (%s)', (backend) => {
     expect((await txRow(paid.transaction.id))?.status).toBe('paid');
   });
 
+  it('stores a kiosk tombstone, flags it for the operator, and moves high_seq past its seq', async () => {
+    const k = await h.enrollKiosk('tombstone');
+    const stone: SyncEvent = {
+      seq: 2,
+      id: newId(),
+      occurred_at: at(),
+      type: 'outbox.quarantined',
+      payload: { original_type: 'payout.result', reason: 'malformed: refused by the cloud' },
+    };
+    expect(await highSeq(await sync(k.token, [heartbeat(1), stone, heartbeat(3)]))).toBe(3);
+    const { rows } = await h.tdb.db.query<{ flagged: string | null }>('SELECT flagged FROM kiosk_events WHERE kiosk_id = $1 AND seq = 2', [k.kioskId]);
+    expect(rows[0]?.flagged).toBe('quarantined_by_kiosk: payout.result: malformed: refused by the cloud');
+  });
+
+  it('catches its high-water mark up from events stored before the mark existed', async () => {
+    const k = await h.enrollKiosk('catch-up');
+    await sync(k.token, [heartbeat(1), heartbeat(2), heartbeat(3)]);
+    await h.tdb.db.query('DELETE FROM kiosk_sync_state WHERE kiosk_id = $1', [k.kioskId]);
+    expect(await highSeq(await sync(k.token, [heartbeat(5)]))).toBe(3);
+    expect(await highSeq(await sync(k.token, [heartbeat(4)]))).toBe(5);
+  });
+
   it('answers 400 for an unknown event type or field, and for an empty batch', async () => {
     const k = await h.enrollKiosk('bad');
     const ev = heartbeat(1);

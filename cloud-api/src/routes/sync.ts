@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { ErrorCodes, SyncRequestSchema, type SyncResponse } from '../../../contract/http';
-import { highContiguousSeq, storeKioskEvent } from '../db/sync';
+import { advanceHighSeq, lockHighSeq, storeKioskEvents } from '../db/sync';
 import type { AppEnv, Deps } from '../deps';
 import { HttpError } from '../http-error';
 import { applySyncEvent } from '../sync-effects';
@@ -10,7 +10,9 @@ import { readBody } from './request-body';
 /**
  * POST /v1/sync: stores each outbox event once per (kiosk, seq) and applies its effects in the same DB
  * transaction; a replayed event changes nothing. A seq reused with another event id rejects the whole
- * batch (409). Answers the highest contiguous seq stored (contract/sync-events.ts).
+ * batch (409). Every well-formed event is stored, even when its effect is refused (it is flagged for
+ * the operator instead), so a seq is never a permanent gap. Answers the highest contiguous seq stored
+ * (contract/sync-events.ts), kept as a per-kiosk high-water mark under a per-kiosk lock.
  */
 export function syncRoutes(deps: Deps) {
   return new Hono<AppEnv>().post('/v1/sync', kioskAuth(deps), async (c) => {
@@ -19,14 +21,13 @@ export function syncRoutes(deps: Deps) {
     const now = deps.clock.now();
     const events = [...body.events].sort((a, b) => a.seq - b.seq);
     const high = await deps.db.tx(async (q) => {
-      for (const e of events) {
-        const stored = await storeKioskEvent(q, kioskId, e, now);
-        if (stored === 'conflict') {
-          throw new HttpError(409, ErrorCodes.conflict, `seq ${e.seq} is already stored with another event id; the outbox must never reuse a seq`);
-        }
-        if (stored === 'stored') await applySyncEvent(q, kioskId, e, now);
+      const from = await lockHighSeq(q, kioskId, now);
+      const { stored, conflictSeq } = await storeKioskEvents(q, kioskId, events, now, from);
+      if (conflictSeq !== undefined) {
+        throw new HttpError(409, ErrorCodes.conflict, `seq ${conflictSeq} is already stored with another event id; the outbox must never reuse a seq`);
       }
-      return highContiguousSeq(q, kioskId);
+      for (const e of stored) await applySyncEvent(q, kioskId, e, now);
+      return advanceHighSeq(q, kioskId, from, now);
     });
     const res: SyncResponse = { high_seq: high };
     return c.json(res, 200);

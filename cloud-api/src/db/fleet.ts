@@ -1,0 +1,105 @@
+import { iso, type Queryable } from './db';
+
+/** Operator queries over the migration-002 views (kiosk_health, transaction_summary, attention_items). */
+export interface KioskHealthView {
+  id: string;
+  name: string;
+  created_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+  heartbeat_at: string | null;
+  coins_available: number | null;
+  hopper_ok: boolean | null;
+  outbox_depth: number | null;
+  version: string | null;
+  open_jobs: number;
+  silent: boolean;
+}
+
+const isoOrNull = (v: Date | string | null) => (v === null ? null : iso(v));
+
+export async function listKioskHealth(q: Queryable, o: { now: Date; silentSec: number }): Promise<KioskHealthView[]> {
+  const { rows } = await q.query<Omit<KioskHealthView, 'silent' | 'created_at' | 'last_seen_at' | 'revoked_at' | 'heartbeat_at'> & {
+    created_at: Date; last_seen_at: Date | null; revoked_at: Date | null; heartbeat_at: Date | null;
+  }>('SELECT * FROM kiosk_health ORDER BY created_at, id');
+  return rows.map((r) => {
+    const contact = r.last_seen_at ?? r.created_at;
+    return {
+      ...r,
+      created_at: iso(r.created_at),
+      last_seen_at: isoOrNull(r.last_seen_at),
+      revoked_at: isoOrNull(r.revoked_at),
+      heartbeat_at: isoOrNull(r.heartbeat_at),
+      silent: r.revoked_at === null && o.now.getTime() - new Date(contact).getTime() > o.silentSec * 1000,
+    };
+  });
+}
+
+/** Revokes a kiosk's token (idempotent: the first revocation time is kept). False when unknown. */
+export async function revokeKiosk(q: Queryable, id: string, now: Date): Promise<{ revoked_at: string } | undefined> {
+  const { rows } = await q.query<{ revoked_at: Date }>(
+    'UPDATE kiosks SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING revoked_at',
+    [id, now],
+  );
+  return rows[0] ? { revoked_at: iso(rows[0].revoked_at) } : undefined;
+}
+
+export interface JobSummary {
+  id: string;
+  status: string;
+  coins: number;
+  coins_paid: number | null;
+  coins_unpaid: number | null;
+  expires_at: string;
+}
+
+/** Jobs and payment status of many transactions in one query (no N+1). */
+export async function summariesFor(q: Queryable, ids: string[]): Promise<Map<string, { job: JobSummary | null; payment_status: string | null }>> {
+  const out = new Map<string, { job: JobSummary | null; payment_status: string | null }>();
+  if (ids.length === 0) return out;
+  const { rows } = await q.query<{
+    id: string; job_id: string | null; job_status: string | null; coins: number; job_coins_paid: number | null;
+    job_coins_unpaid: number | null; job_expires_at: Date | null; payment_status: string | null;
+  }>('SELECT * FROM transaction_summary WHERE id = ANY($1::uuid[])', [ids]);
+  for (const r of rows) {
+    const job = r.job_id && r.job_status && r.job_expires_at
+      ? { id: r.job_id, status: r.job_status, coins: r.coins, coins_paid: r.job_coins_paid, coins_unpaid: r.job_coins_unpaid, expires_at: iso(r.job_expires_at) }
+      : null;
+    out.set(r.id, { job, payment_status: r.payment_status });
+  }
+  return out;
+}
+
+export interface AttentionItem {
+  kind: string;
+  kiosk_id: string | null;
+  transaction_id: string | null;
+  ref_id: string;
+  since: string;
+  detail: Record<string, unknown>;
+}
+
+/** What needs a person now: time-based kinds only once older than their threshold (config). */
+export async function listAttention(q: Queryable, o: { now: Date; silentSec: number; stuckSec: number; limit: number }): Promise<AttentionItem[]> {
+  const { rows } = await q.query<Omit<AttentionItem, 'since'> & { since: Date }>(
+    `SELECT kind, kiosk_id, transaction_id, ref_id, since, detail FROM attention_items
+      WHERE (kind <> 'kiosk_silent' OR since < $1::timestamptz - make_interval(secs => $2))
+        AND (kind <> 'job_stuck' OR since < $1::timestamptz - make_interval(secs => $3))
+      ORDER BY since, kind, ref_id LIMIT $4`,
+    [o.now, o.silentSec, o.stuckSec, o.limit],
+  );
+  return rows.map((r) => ({ ...r, since: iso(r.since) }));
+}
+
+/** Row counts for /metrics gauges. */
+export async function fleetCounts(q: Queryable): Promise<Array<{ metric: string; label: string; n: number }>> {
+  const { rows } = await q.query<{ metric: string; label: string; n: number }>(
+    `SELECT 'transactions' AS metric, status AS label, count(*)::int AS n FROM transactions GROUP BY status
+     UNION ALL SELECT 'jobs', status, count(*)::int FROM dispense_jobs GROUP BY status
+     UNION ALL SELECT 'payments', status, count(*)::int FROM payments GROUP BY status
+     UNION ALL SELECT 'refunds_owed', status, count(*)::int FROM refunds_owed GROUP BY status
+     UNION ALL SELECT 'kiosks', CASE WHEN revoked_at IS NULL THEN 'active' ELSE 'revoked' END, count(*)::int FROM kiosks GROUP BY 2
+     UNION ALL SELECT 'attention', kind, count(*)::int FROM attention_items WHERE kind NOT IN ('kiosk_silent','job_stuck') GROUP BY kind`,
+  );
+  return rows;
+}

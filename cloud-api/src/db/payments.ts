@@ -1,0 +1,74 @@
+import { newId } from '../../../contract/clock';
+import type { Queryable } from './db';
+
+export type PaymentRowStatus = 'pending' | 'confirmed' | 'failed' | 'duplicate';
+
+export interface PaymentRow {
+  id: string;
+  transaction_id: string;
+  world_app_transaction_id: string;
+  status: PaymentRowStatus;
+  portal_status: 'pending' | 'mined' | 'failed' | null;
+  check_count: number;
+  next_check_at: Date | null;
+}
+
+const COLUMNS = 'id, transaction_id, world_app_transaction_id, status, portal_status, check_count, next_check_at';
+
+export async function getPaymentByWorldAppId(q: Queryable, worldAppTxId: string): Promise<PaymentRow | undefined> {
+  const { rows } = await q.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE world_app_transaction_id = $1`, [worldAppTxId]);
+  return rows[0];
+}
+
+export async function hasConfirmedPayment(q: Queryable, transactionId: string): Promise<boolean> {
+  const { rows } = await q.query('SELECT 1 FROM payments WHERE transaction_id = $1 AND status = $2', [transactionId, 'confirmed']);
+  return rows.length > 0;
+}
+
+export interface PaymentCheck {
+  transactionId: string;
+  worldAppTxId: string;
+  reference: string;
+  recipient: string;
+  token: 'USDC' | 'WLD';
+  tokenAmount: bigint;
+  amountCents: number;
+  status: PaymentRowStatus;
+  portalStatus: 'pending' | 'mined' | 'failed';
+  nextCheckAt: Date | null;
+  now: Date;
+}
+
+/**
+ * Records one look at the portal: inserts the payment on first sight, else updates a row that is still
+ * pending (a final row never changes). Returns the row as it now is and whether this call wrote it, or
+ * undefined when the World App id belongs to another transaction (the caller refuses it).
+ */
+export async function recordPaymentCheck(q: Queryable, c: PaymentCheck): Promise<{ row: PaymentRow; changed: boolean } | undefined> {
+  const confirmedAt = c.status === 'confirmed' ? c.now : null;
+  const written = await q.query(
+    `INSERT INTO payments (id, transaction_id, world_app_transaction_id, reference, recipient, token, token_amount, amount_cents,
+       status, portal_status, check_count, checked_at, next_check_at, confirmed_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, 1, $11, $12, $13, $11)
+     ON CONFLICT (world_app_transaction_id) DO UPDATE
+       SET status = EXCLUDED.status, portal_status = EXCLUDED.portal_status, check_count = payments.check_count + 1,
+           checked_at = EXCLUDED.checked_at, next_check_at = EXCLUDED.next_check_at, confirmed_at = EXCLUDED.confirmed_at
+     WHERE payments.transaction_id = EXCLUDED.transaction_id AND payments.status = 'pending'
+     RETURNING id`,
+    [newId(), c.transactionId, c.worldAppTxId, c.reference, c.recipient, c.token, c.tokenAmount.toString(), c.amountCents,
+      c.status, c.portalStatus, c.now, c.nextCheckAt, confirmedAt],
+  );
+  const row = await getPaymentByWorldAppId(q, c.worldAppTxId);
+  return row && row.transaction_id === c.transactionId ? { row, changed: written.rows.length === 1 } : undefined;
+}
+
+/** Pending payments whose next check is due, oldest first (the in-process re-checker). */
+export async function listDuePayments(q: Queryable, now: Date, limit: number): Promise<Array<{ transaction_id: string; world_app_transaction_id: string }>> {
+  const { rows } = await q.query<{ transaction_id: string; world_app_transaction_id: string }>(
+    `SELECT transaction_id, world_app_transaction_id FROM payments
+      WHERE status = 'pending' AND next_check_at IS NOT NULL AND next_check_at <= $1
+      ORDER BY next_check_at LIMIT $2`,
+    [now, limit],
+  );
+  return rows;
+}

@@ -1,0 +1,33 @@
+import { newId } from '../../contract/clock';
+import { notifyTx, JOBS_CHANNEL, type Queryable } from './db/db';
+import { addTransactionEvent } from './db/events';
+import { insertJob } from './db/jobs';
+import { setTransactionStatus, type TransactionRow } from './db/transactions';
+import type { Deps } from './deps';
+
+/**
+ * verified → paid, and THE signed dispense job, in the caller's DB transaction (PRODUCT.md "Money rules":
+ * a job only for a verified, paid transaction, at most one per transaction — UNIQUE (transaction_id)).
+ * The caller holds the transaction row lock. NOTIFY wakes the kiosk's long-poll at COMMIT.
+ */
+export async function markPaidWithJob(
+  deps: Deps,
+  q: Queryable,
+  t: TransactionRow,
+  paid: { now: Date; data: Record<string, unknown> },
+): Promise<boolean> {
+  const { now } = paid;
+  if (!(await setTransactionStatus(q, { id: t.id, from: ['verified'], to: 'paid', now }))) return false;
+  await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.paid', data: paid.data, now });
+  const job = deps.signer.sign({
+    id: newId(),
+    transaction_id: t.id,
+    kiosk_id: t.kiosk_id,
+    coins: t.coins,
+    expires_at: new Date(now.getTime() + deps.config.JOB_TTL_SEC * 1000).toISOString(),
+  });
+  if (!(await insertJob(q, { ...job, now }))) return false;
+  await addTransactionEvent(q, { transactionId: t.id, type: 'job.created', data: { job_id: job.id, coins: job.coins }, now });
+  await notifyTx(q, JOBS_CHANNEL, t.kiosk_id);
+  return true;
+}

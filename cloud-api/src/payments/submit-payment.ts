@@ -1,0 +1,127 @@
+import { ErrorCodes } from '../../../contract/http';
+import type { PaymentSubmitResponse } from '../../../contract/payments';
+import { FINAL_TRANSACTION_STATUSES } from '../../../contract/transaction';
+import type { Queryable } from '../db/db';
+import { addTransactionEvent } from '../db/events';
+import { getPaymentByWorldAppId, hasConfirmedPayment, recordPaymentCheck, type PaymentRowStatus } from '../db/payments';
+import { getTransaction, setTransactionStatus, type TransactionRow } from '../db/transactions';
+import type { Deps } from '../deps';
+import { HttpError, notFound } from '../http-error';
+import { markPaidWithJob } from '../paid-job';
+import { centsToTokenBaseUnits, judgePayment, pendingRecheckDelays, type ExpectedPayment } from './confirm-payment';
+import { fetchPortalTransaction, PaymentPortalUnavailableError } from './portal-transaction-client';
+
+/**
+ * POST /v1/transactions/:id/payment, and the re-checker (world-id.md "Payment in World App"):
+ * ask the portal, judge, then record the outcome in ONE DB transaction under the transaction row lock —
+ * a confirmed payment of a verified transaction makes it paid and creates THE job in that same DB
+ * transaction. Idempotent per World App transaction id; a refused or unknown payment stores nothing.
+ */
+const invalid = (message: string) => new HttpError(422, ErrorCodes.paymentInvalid, message);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const RECHECK_DELAYS = pendingRecheckDelays();
+
+export function paymentsEnabled(deps: Deps): void {
+  if (deps.config.PAYMENT_MODE !== 'world_app') throw new HttpError(404, ErrorCodes.notFound, 'this cloud takes no payments (PAYMENT_MODE=none)');
+}
+
+export async function findPayableTransaction(deps: Deps, id: string): Promise<TransactionRow> {
+  const t = UUID.test(id) ? await getTransaction(deps.db, id) : undefined;
+  if (!t) throw notFound('transaction');
+  return t;
+}
+
+export function expectedPayment(deps: Deps, t: TransactionRow): ExpectedPayment {
+  const cfg = deps.config;
+  if (!cfg.PAYMENT_RECIPIENT) throw new Error('PAYMENT_RECIPIENT is not configured; parseCloudConfig should have refused this');
+  const pricing = cfg.PAYMENT_WLD_PER_USD_MICRO > 0 ? { wldPerUsdMicro: cfg.PAYMENT_WLD_PER_USD_MICRO } : {};
+  return {
+    reference: t.payment_reference,
+    recipient: cfg.PAYMENT_RECIPIENT,
+    token: cfg.PAYMENT_TOKEN,
+    tokenAmount: centsToTokenBaseUnits(t.total_cents, cfg.PAYMENT_TOKEN, pricing),
+  };
+}
+
+const answer = (s: PaymentRowStatus): PaymentSubmitResponse => ({
+  payment_status: s === 'pending' ? 'pending' : s === 'failed' ? 'failed' : 'confirmed',
+});
+
+async function askPortal(deps: Deps, worldAppTxId: string) {
+  const cfg = deps.config;
+  try {
+    return await fetchPortalTransaction(
+      { baseUrl: cfg.DEV_PORTAL_BASE_URL, appId: cfg.WORLD_ID_APP_ID, apiKey: cfg.DEV_PORTAL_API_KEY ?? '' },
+      worldAppTxId,
+    );
+  } catch (cause) {
+    if (cause instanceof PaymentPortalUnavailableError) {
+      deps.log.warn({ status: cause.status, reason: cause.message }, 'payment portal unavailable');
+      throw new HttpError(503, ErrorCodes.dependencyDown, 'World App payments cannot be confirmed right now; the page will retry', { cause });
+    }
+    throw cause;
+  }
+}
+
+/** Checks one World App payment for transaction `t` and records what the portal said. */
+export async function submitPayment(deps: Deps, t: TransactionRow, worldAppTxId: string): Promise<PaymentSubmitResponse> {
+  const known = await getPaymentByWorldAppId(deps.db, worldAppTxId);
+  if (known && known.transaction_id !== t.id) throw invalid('this payment belongs to another cash-out; pay again from the kiosk link');
+  if (known && known.status !== 'pending') return answer(known.status);
+  const lookup = await askPortal(deps, worldAppTxId);
+  if (!lookup.found) throw invalid('World App does not know this payment; pay again from the kiosk link');
+  const expected = expectedPayment(deps, t);
+  const verdict = judgePayment(lookup.transaction, expected);
+  if (verdict.verdict === 'refused') throw invalid(verdict.message);
+  return deps.db.tx(async (q) => {
+    const now = deps.clock.now();
+    const locked = await getTransaction(q, t.id, { forUpdate: true });
+    if (!locked) throw notFound('transaction');
+    let status: PaymentRowStatus = verdict.verdict === 'confirmed' ? 'confirmed' : verdict.verdict === 'failed' ? 'failed' : 'pending';
+    if (status === 'confirmed' && (await hasConfirmedPayment(q, t.id))) {
+      const same = await getPaymentByWorldAppId(q, worldAppTxId);
+      status = same?.status === 'confirmed' ? 'confirmed' : 'duplicate';
+    }
+    const delay = RECHECK_DELAYS[known?.check_count ?? 0];
+    const recorded = await recordPaymentCheck(q, {
+      transactionId: t.id,
+      worldAppTxId,
+      reference: expected.reference,
+      recipient: expected.recipient,
+      token: expected.token,
+      tokenAmount: expected.tokenAmount,
+      amountCents: t.total_cents,
+      status,
+      portalStatus: lookup.transaction.transaction_status,
+      nextCheckAt: status === 'pending' && delay !== undefined ? new Date(now.getTime() + delay) : null,
+      now,
+    });
+    if (!recorded) throw invalid('this payment belongs to another cash-out; pay again from the kiosk link');
+    if (!recorded.changed) return answer(recorded.row.status); // a concurrent check already settled it
+    await applyOutcome(deps, q, locked, { status, paymentId: recorded.row.id, now });
+    return answer(status);
+  });
+}
+
+async function applyOutcome(
+  deps: Deps,
+  q: Queryable,
+  t: TransactionRow,
+  o: { status: PaymentRowStatus; paymentId: string; now: Date },
+): Promise<void> {
+  const data = { payment_id: o.paymentId };
+  if (o.status === 'pending') return;
+  await addTransactionEvent(q, { transactionId: t.id, type: `payment.${o.status}`, data, now: o.now });
+  if (o.status === 'failed') {
+    // world-id.md: `failed` ends the transaction (the customer was not charged).
+    if (await setTransactionStatus(q, { id: t.id, from: ['created', 'verified'], to: 'failed', now: o.now })) {
+      await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.failed', data: { reason: 'payment_failed' }, now: o.now });
+    }
+    return;
+  }
+  if (o.status === 'confirmed' && t.status === 'verified') {
+    await markPaidWithJob(deps, q, t, { now: o.now, data: { payment_mode: 'world_app', payment_id: o.paymentId } });
+  } else if (o.status === 'confirmed' && FINAL_TRANSACTION_STATUSES.includes(t.status)) {
+    deps.log.warn({ transaction_id: t.id, status: t.status }, 'payment confirmed for a transaction that already ended; shown in /v1/fleet/attention');
+  }
+}

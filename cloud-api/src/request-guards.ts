@@ -1,0 +1,53 @@
+import type { IncomingMessage } from 'node:http';
+import type { Context, MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import { ErrorCodes } from '../../contract/http';
+import type { AppEnv, Deps } from './deps';
+import { errorBody } from './http-error';
+
+/**
+ * The client's IP: the socket's peer address, or with TRUST_PROXY the first X-Forwarded-For entry.
+ * Undefined for in-process requests (tests calling app.request), which then have no per-IP bucket.
+ */
+export function clientIp(c: Context, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (fwd) return fwd;
+  }
+  const env = c.env as { incoming?: IncomingMessage } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? undefined;
+}
+
+export function rateLimited(c: Context, retryAfterSec: number) {
+  c.header('retry-after', String(retryAfterSec));
+  return c.json(errorBody(ErrorCodes.rateLimited, `too many requests; wait ${retryAfterSec} s and try again`), 429);
+}
+
+/** 429 `rate_limited` when this IP's bucket is empty (rate-limit.ts: per instance). */
+export function ipRateLimit(deps: Deps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const ip = clientIp(c, deps.config.TRUST_PROXY);
+    const now = Date.now();
+    if (ip !== undefined && !deps.limits.ip.take(ip, now)) {
+      deps.metrics.rateLimited('ip');
+      return rateLimited(c, deps.limits.ip.retryAfterSec(ip, now));
+    }
+    await next();
+  };
+}
+
+/**
+ * One debug line per request (method, route pattern, status, ms) and the HTTP metrics. Only the route
+ * pattern is logged — never headers, bodies or query strings, where tokens and codes travel.
+ */
+export function accessLog(deps: Deps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const ms = performance.now() - started;
+    const matched = routePath(c, -1);
+    const route = !matched || matched === '*' || matched === '/*' ? 'unmatched' : matched;
+    deps.metrics.record(c.req.method, route, c.res.status, ms);
+    deps.log.debug({ method: c.req.method, route, status: c.res.status, ms: Math.round(ms) }, 'request');
+  };
+}

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../../contract/clock';
+import { FleetAttentionResponseSchema, FleetKiosksResponseSchema, FleetTransactionsResponseSchema } from '../../../contract/fleet';
+import { startFakePortal, type FakePortal } from '../../../sim/worldid/portal';
+import { recordRefundOwed } from '../db/refunds';
+import { ROUTES } from '../openapi';
+import { createPaidTransaction, createTransaction } from '../testing/flows';
+import { createHarness, OPERATOR_TOKEN, type Harness } from '../testing/harness';
+import { BACKENDS } from '../testing/test-db';
+
+describe.each(BACKENDS)('fleet, metrics, openapi and rate limits (%s)', (backend) => {
+  let h: Harness;
+  let portal: FakePortal;
+  const op = (method: string, path: string) => h.req(method, path, { token: OPERATOR_TOKEN });
+
+  beforeAll(async () => {
+    portal = await startFakePortal();
+    h = await createHarness(backend, { DEV_PORTAL_BASE_URL: portal.url, RATE_LIMIT_KIOSK_PER_MIN: '30', RATE_LIMIT_IP_PER_MIN: '20', TRUST_PROXY: '1' });
+  });
+  afterAll(async () => {
+    await h.dispose();
+    await portal.close();
+  });
+
+  it('shows each kiosk with its latest heartbeat, open jobs and the payment mode', async () => {
+    const k = await h.enrollKiosk('hb');
+    await createPaidTransaction(h, k.token);
+    const beat = (seq: number, coins: number) => ({
+      seq, id: newId(), occurred_at: h.clock.now().toISOString(), type: 'kiosk.heartbeat',
+      payload: { coins_available: coins, hopper_ok: true, outbox_depth: 2, version: '1.2.3' },
+    });
+    expect((await h.req('POST', '/v1/sync', { token: k.token, body: { events: [beat(1, 300), beat(2, 280)] } })).status).toBe(200);
+    const body = FleetKiosksResponseSchema.parse(await (await op('GET', '/v1/fleet/kiosks')).json());
+    expect(body.payment_mode).toBe('none');
+    expect(body.kiosks.find((x) => x.id === k.kioskId)).toMatchObject({
+      name: 'hb', coins_available: 280, hopper_ok: true, outbox_depth: 2, version: '1.2.3', open_jobs: 1, silent: false,
+    });
+    expect((await h.req('GET', '/v1/fleet/kiosks', { token: k.token })).status).toBe(401);
+    expect((await op('GET', '/v1/fleet/kiosks?x=1')).status).toBe(400);
+  });
+
+  it('revokes a kiosk token so its next request is 401, and 404s an unknown kiosk', async () => {
+    const k = await h.enrollKiosk('revoked');
+    const res = await op('POST', `/v1/fleet/kiosks/${k.kioskId}/revoke`);
+    expect(res.status).toBe(200);
+    expect((await createTransaction(h, k.token).catch((e: Error) => e.message))).toMatch(/401/);
+    expect((await op('POST', `/v1/fleet/kiosks/${newId()}/revoke`)).status).toBe(404);
+    expect((await h.req('POST', `/v1/fleet/kiosks/${k.kioskId}/revoke`, { token: k.token })).status).toBe(401);
+  });
+
+  it('lists transactions filtered by kiosk, status and time, with job and audit trail', async () => {
+    const k = await h.enrollKiosk('list');
+    const paid = await createPaidTransaction(h, k.token);
+    h.clock.advance(1000);
+    const since = h.clock.now().toISOString();
+    const later = await createTransaction(h, k.token);
+    const all = FleetTransactionsResponseSchema.parse(await (await op('GET', `/v1/fleet/transactions?kiosk_id=${k.kioskId}`)).json());
+    expect(all.transactions.map((t) => t.id)).toEqual([later.transaction.id, paid.transaction.id]);
+    expect(all.transactions[1]).toMatchObject({ status: 'paid', job: { status: 'pending', coins: 20 } });
+    expect(all.transactions[1]?.events.map((e) => e.type)).toContain('job.created');
+    const recent = FleetTransactionsResponseSchema.parse(await (await op('GET', `/v1/fleet/transactions?kiosk_id=${k.kioskId}&since=${encodeURIComponent(since)}`)).json());
+    expect(recent.transactions.map((t) => t.id)).toEqual([later.transaction.id]);
+    expect((await op('GET', '/v1/fleet/transactions?since=yesterday')).status).toBe(400);
+  });
+
+  it('lists stuck jobs, refunds owed, flagged events and silent kiosks once past their thresholds', async () => {
+    const k = await h.enrollKiosk('attn');
+    const tx = await createPaidTransaction(h, k.token);
+    const { rows } = await h.tdb.db.query<{ id: string }>('SELECT id FROM dispense_jobs WHERE transaction_id = $1', [tx.transaction.id]);
+    const jobId = rows[0]!.id;
+    const owed = await h.tdb.db.tx((q) => recordRefundOwed(q, { transactionId: tx.transaction.id, jobId, kioskId: k.kioskId, coinsUnpaid: 3, now: h.clock.now() }));
+    expect(owed).toBe(true);
+    expect(await h.tdb.db.tx((q) => recordRefundOwed(q, { transactionId: tx.transaction.id, jobId, kioskId: k.kioskId, coinsUnpaid: 3, now: h.clock.now() }))).toBe(false);
+    const kinds = async () => FleetAttentionResponseSchema.parse(await (await op('GET', '/v1/fleet/attention')).json()).items
+      .filter((i) => i.kiosk_id === k.kioskId).map((i) => i.kind).sort();
+    expect(await kinds()).toEqual(['refund_owed']);
+    h.clock.advance(3600_000);
+    expect(await kinds()).toEqual(['job_stuck', 'kiosk_silent', 'refund_owed']);
+    const items = FleetAttentionResponseSchema.parse(await (await op('GET', '/v1/fleet/attention')).json()).items;
+    expect(items.find((i) => i.kind === 'refund_owed' && i.kiosk_id === k.kioskId)?.detail).toMatchObject({ amount_cents: 75, coins_unpaid: 3 });
+  });
+
+  it('serves Prometheus text to the operator only', async () => {
+    const res = await op('GET', '/metrics');
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/^roluatm_transactions\{status="paid"\} \d+$/m);
+    expect(text).toContain('roluatm_payment_mode_info{mode="none"} 1');
+    expect(text).toMatch(/^roluatm_http_requests_total\{method="GET",route="\/v1\/fleet\/kiosks",status="200"\} \d+$/m);
+    expect((await h.req('GET', '/metrics')).status).toBe(401);
+  });
+
+  it('describes every registered route in /openapi.json', async () => {
+    const doc = (await (await h.req('GET', '/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const registered = h.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:([a-z_]+)/g, '{$1}')}`);
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
+    expect(new Set(registered)).toEqual(new Set(documented));
+    expect(ROUTES.length).toBe(documented.length);
+    const create = doc.paths['/v1/transactions']?.post as { requestBody: { content: { 'application/json': { schema: { additionalProperties: boolean } } } } };
+    expect(create.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+  });
+
+  it('answers 429 rate_limited per kiosk and per IP, with Retry-After', async () => {
+    const k = await h.enrollKiosk('limited');
+    let kioskStatus = 0;
+    for (let i = 0; i < 31 && kioskStatus !== 429; i++) kioskStatus = (await h.req('GET', '/v1/jobs/next?wait=0', { token: k.token })).status;
+    expect(kioskStatus).toBe(429);
+    const other = await h.enrollKiosk('unlimited');
+    expect((await h.req('GET', '/v1/jobs/next?wait=0', { token: other.token })).status).toBe(204);
+    const fromIp = () => h.req('GET', '/healthz', { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await fromIp()).status);
+    expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
+    const limited = await fromIp();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(3);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    expect((await h.req('GET', '/healthz', { headers: { 'x-forwarded-for': '203.0.113.10' } })).status).toBe(200);
+  });
+});

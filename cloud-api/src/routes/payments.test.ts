@@ -1,0 +1,179 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../../contract/clock';
+import { payTransaction, transactionFromReturnTo } from '../../../sim/worldid/phone-pay';
+import { startFakePortal, type FakePortal } from '../../../sim/worldid/portal';
+import { recheckDuePayments } from '../payments/payment-rechecker';
+import { buildDeps } from '../app';
+import { createTransaction, jobsOf, postWorldId, resultFor } from '../testing/flows';
+import { parseCloudConfig } from '../config';
+import { startCloud } from '../start-cloud';
+import { createHarness, OPERATOR_TOKEN, silentLog, testEnv, type Harness } from '../testing/harness';
+import { payAsAsked, postPayment, TEST_RECIPIENT, worldAppEnv } from '../testing/payment-flows';
+import { BACKENDS, pgliteDataDirCopy } from '../testing/test-db';
+
+const code = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+
+describe.each(BACKENDS)('World App payments (%s)', (backend) => {
+  let h: Harness;
+  let portal: FakePortal;
+  let kiosk: { kioskId: string; token: string };
+  const status = async (id: string) => (await h.tdb.db.query<{ status: string }>('SELECT status FROM transactions WHERE id = $1', [id])).rows[0]?.status;
+  const verified = async (identity: string, amount = 500) => {
+    const tx = await createTransaction(h, kiosk.token, amount);
+    const res = await postWorldId(h, kiosk.token, tx.transaction.id, resultFor(tx, identity));
+    expect(res.status).toBe(200);
+    return tx;
+  };
+
+  beforeAll(async () => {
+    portal = await startFakePortal();
+    h = await createHarness(backend, worldAppEnv(portal));
+    kiosk = await h.enrollKiosk('pay');
+  });
+  afterAll(async () => {
+    await h.dispose();
+    await portal.close();
+  });
+
+  it('stops at verified after World ID, then a mined payment makes it paid with exactly one job', async () => {
+    const tx = await verified('p-alice');
+    expect(await status(tx.transaction.id)).toBe('verified');
+    expect(await jobsOf(h, tx.transaction.id)).toEqual([]);
+    const reqRes = await h.req('GET', `/v1/transactions/${tx.transaction.id}/payment-request`);
+    expect(await reqRes.json()).toEqual({
+      reference: tx.payment_reference, to: TEST_RECIPIENT, token: 'USDC', token_amount: '5000000', description: expect.any(String),
+    });
+    const paid = await payAsAsked(h, portal, tx.transaction.id);
+    const res = await postPayment(h, tx.transaction.id, paid);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ payment_status: 'confirmed' });
+    expect(await status(tx.transaction.id)).toBe('paid');
+    expect(await jobsOf(h, tx.transaction.id)).toHaveLength(1);
+    const again = await postPayment(h, tx.transaction.id, paid);
+    expect(await again.json()).toEqual({ payment_status: 'confirmed' });
+    expect(await jobsOf(h, tx.transaction.id)).toHaveLength(1);
+  });
+
+  it('answers 202 while pending and the re-checker confirms it later with backoff', async () => {
+    const tx = await verified('p-bob');
+    const paid = await payAsAsked(h, portal, tx.transaction.id, { pendingChecks: 2 });
+    expect((await postPayment(h, tx.transaction.id, paid)).status).toBe(202);
+    const deps = buildDeps({ db: h.tdb.db, config: h.config, clock: h.clock, log: silentLog });
+    expect(await recheckDuePayments(deps)).toBe(0); // not due yet (first delay 1 s)
+    h.clock.advance(1000);
+    expect(await recheckDuePayments(deps)).toBe(1); // still pending; next in 2 s
+    expect(await jobsOf(h, tx.transaction.id)).toEqual([]);
+    h.clock.advance(2000);
+    expect(await recheckDuePayments(deps)).toBe(1);
+    expect(await status(tx.transaction.id)).toBe('paid');
+    expect(await jobsOf(h, tx.transaction.id)).toHaveLength(1);
+    const { rows } = await h.tdb.db.query<{ check_count: number; status: string }>('SELECT check_count, status FROM payments WHERE world_app_transaction_id = $1', [paid]);
+    expect(rows[0]).toEqual({ check_count: 3, status: 'confirmed' });
+  });
+
+  it('ends the transaction when the payment failed on chain, with no job', async () => {
+    const tx = await verified('p-carol');
+    const paid = await payAsAsked(h, portal, tx.transaction.id, { status: 'failed' });
+    const res = await postPayment(h, tx.transaction.id, paid);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ payment_status: 'failed' });
+    expect(await status(tx.transaction.id)).toBe('failed');
+    expect(await jobsOf(h, tx.transaction.id)).toEqual([]);
+  });
+
+  it('refuses a payment id replayed for another transaction, and mismatched payments, storing nothing', async () => {
+    const a = await verified('p-dave');
+    const b = await verified('p-erin');
+    const paidA = await payAsAsked(h, portal, a.transaction.id);
+    expect((await postPayment(h, a.transaction.id, paidA)).status).toBe(200);
+    const replay = await postPayment(h, b.transaction.id, paidA);
+    expect(replay.status).toBe(422);
+    expect(await code(replay)).toBe('payment_invalid');
+    for (const o of [{ amount: '4999999' }, { to: '0x' + 'b2'.repeat(20) }, { reference: a.payment_reference }, { token: 'WLD' }]) {
+      const bad = await payAsAsked(h, portal, b.transaction.id, o);
+      const res = await postPayment(h, b.transaction.id, bad);
+      expect(res.status).toBe(422);
+      expect(await code(res)).toBe('payment_invalid');
+    }
+    const unknown = await postPayment(h, b.transaction.id, '0xdeadbeef');
+    expect(await code(unknown)).toBe('payment_invalid');
+    const { rows } = await h.tdb.db.query('SELECT 1 FROM payments WHERE transaction_id = $1', [b.transaction.id]);
+    expect(rows).toEqual([]);
+    expect(await status(b.transaction.id)).toBe('verified');
+  });
+
+  it('answers 503 dependency_down when the portal is out, and changes nothing', async () => {
+    const tx = await verified('p-frank');
+    const paid = await payAsAsked(h, portal, tx.transaction.id);
+    portal.payments.setMode('fail_5xx');
+    try {
+      const res = await postPayment(h, tx.transaction.id, paid);
+      expect(res.status).toBe(503);
+      expect(await code(res)).toBe('dependency_down');
+    } finally {
+      portal.payments.setMode('ok');
+    }
+    expect(await status(tx.transaction.id)).toBe('verified');
+    expect((await postPayment(h, tx.transaction.id, paid)).status).toBe(200);
+  }, 15_000);
+
+  it('creates the job at verification when the payment was confirmed first', async () => {
+    const tx = await createTransaction(h, kiosk.token);
+    const paid = await payAsAsked(h, portal, tx.transaction.id);
+    expect(await (await postPayment(h, tx.transaction.id, paid)).json()).toEqual({ payment_status: 'confirmed' });
+    expect(await jobsOf(h, tx.transaction.id)).toEqual([]);
+    expect((await postWorldId(h, kiosk.token, tx.transaction.id, resultFor(tx, 'p-gina'))).status).toBe(200);
+    expect(await status(tx.transaction.id)).toBe('paid');
+    expect(await jobsOf(h, tx.transaction.id)).toHaveLength(1);
+  });
+
+  it('creates exactly one job when two confirmations of one transaction race', async () => {
+    const tx = await verified('p-hal');
+    const one = await payAsAsked(h, portal, tx.transaction.id);
+    const two = await payAsAsked(h, portal, tx.transaction.id);
+    // On Postgres these run on separate pooled connections; the transaction row lock decides.
+    const results = await Promise.all([one, one, two, two].map((id) => postPayment(h, tx.transaction.id, id)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(await jobsOf(h, tx.transaction.id)).toHaveLength(1);
+    const { rows } = await h.tdb.db.query<{ status: string }>('SELECT status FROM payments WHERE transaction_id = $1 ORDER BY status', [tx.transaction.id]);
+    expect(rows.map((r) => r.status)).toEqual(['confirmed', 'duplicate']);
+    const attention = await h.tdb.db.query<{ kind: string }>("SELECT kind FROM attention_items WHERE transaction_id = $1 AND kind = 'payment_unresolved'", [tx.transaction.id]);
+    expect(attention.rows).toHaveLength(1);
+  });
+
+  it('serves the mini app page and script', async () => {
+    const tx = await createTransaction(h, kiosk.token);
+    const page = await h.req('GET', `/miniapp/pay/${tx.transaction.id}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain(tx.transaction.id);
+    expect((await h.req('GET', '/miniapp/pay/not-an-id')).status).toBe(404);
+    const script = await h.req('GET', '/miniapp/assets/pay.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toContain('javascript');
+  }, 30_000);
+});
+
+describe('the simulated phone page (sim/worldid/phone-pay.ts)', () => {
+  it('reads the payment request over HTTP, pays at the fake portal and gets the payment confirmed', async () => {
+    const portal = await startFakePortal();
+    const dataDir = await pgliteDataDirCopy();
+    const cloud = await startCloud(parseCloudConfig(testEnv({ ...worldAppEnv(portal), DATA_DIR: dataDir })), { log: silentLog });
+    try {
+      const post = async (path: string, body: unknown, token: string) =>
+        (await fetch(`${cloud.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) })).json();
+      const { code: enrolCode } = (await post('/v1/fleet/enrollment-codes', {}, OPERATOR_TOKEN)) as { code: string };
+      const { token } = (await post('/v1/kiosks/enroll', { code: enrolCode, name: 'phone' }, '')) as { token: string };
+      const created = (await post('/v1/transactions', { id: newId(), amount_cents: 300 }, token)) as { transaction: { id: string }; return_to: string };
+      expect(transactionFromReturnTo(created.return_to)).toBe(created.transaction.id);
+      expect(await payTransaction({ cloudUrl: cloud.url, portalUrl: portal.url }, created.transaction.id)).toBe('Payment confirmed.');
+      const { rows } = await cloud.db.query<{ status: string }>('SELECT status FROM payments WHERE transaction_id = $1', [created.transaction.id]);
+      expect(rows).toEqual([{ status: 'confirmed' }]);
+    } finally {
+      await cloud.close();
+      await portal.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

@@ -1,0 +1,57 @@
+import type { Queryable } from '../db/db';
+import { JOBS_CHANNEL, notifyTx, type Db } from '../db/db';
+import { addTransactionEvent } from '../db/events';
+
+/**
+ * The cloud's scheduled work (issue 4 "in the cloud, expiring unpaid transactions, returning expired
+ * leases, retention"). Each task is one DB transaction, takes `now` from the caller's injected Clock,
+ * and writes an audit event for every transaction it changes (PRODUCT.md "Money rules").
+ */
+
+/** created/verified past expires_at → expired (never a paid one: its job decides). Returns the ids. */
+export async function expireUnpaidTransactions(db: Db, now: Date): Promise<string[]> {
+  return db.tx(async (q) => {
+    const { rows } = await q.query<{ id: string }>(
+      `UPDATE transactions SET status = 'expired', updated_at = $1
+        WHERE status IN ('created','verified') AND expires_at <= $1
+        RETURNING id`,
+      [now],
+    );
+    for (const r of rows) await addTransactionEvent(q, { transactionId: r.id, type: 'transaction.expired', data: { by: 'cloud' }, now });
+    return rows.map((r) => r.id);
+  });
+}
+
+/**
+ * A delivered job whose lease ran out without an ack goes back to pending, and the kiosk's long-poll
+ * is woken (NOTIFY at commit), so redelivery does not wait for the poller to look again.
+ */
+export async function returnExpiredLeases(db: Db, now: Date): Promise<string[]> {
+  return db.tx(async (q) => {
+    const { rows } = await q.query<{ id: string; kiosk_id: string; transaction_id: string }>(
+      `UPDATE dispense_jobs SET status = 'pending', lease_until = NULL
+        WHERE status = 'delivered' AND lease_until <= $1 AND expires_at > $1
+        RETURNING id, kiosk_id, transaction_id`,
+      [now],
+    );
+    for (const r of rows) await addTransactionEvent(q, { transactionId: r.transaction_id, type: 'job.lease_expired', data: { job_id: r.id }, now });
+    for (const kiosk of new Set(rows.map((r) => r.kiosk_id))) await notifyTx(q, JOBS_CHANNEL, kiosk);
+    return rows.map((r) => r.id);
+  });
+}
+
+/**
+ * Retention: heartbeats received more than `days` ago are deleted once they are below the kiosk's
+ * high-water mark (so the answer to /v1/sync never goes backwards) and not flagged. Every other kiosk
+ * event is the audit record and is kept.
+ */
+export async function pruneKioskHeartbeats(q: Queryable, now: Date, days: number): Promise<number> {
+  const cutoff = new Date(now.getTime() - days * 86_400_000);
+  const r = await q.query(
+    `DELETE FROM kiosk_events e USING kiosk_sync_state s
+      WHERE e.kiosk_id = s.kiosk_id AND e.seq <= s.high_seq
+        AND e.type = 'kiosk.heartbeat' AND e.flagged IS NULL AND e.received_at < $1`,
+    [cutoff],
+  );
+  return r.rowCount;
+}

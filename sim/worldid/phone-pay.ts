@@ -1,0 +1,43 @@
+import { simulatePay } from './portal-payments';
+
+/**
+ * Demo only: what the mini app page does in World App, done server-side for the simulated phone —
+ * read the cloud's payment request, "pay" it at the fake portal, report the World App transaction id
+ * to the cloud (repeating while pending). Returns a sentence for the page.
+ */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/** The transaction id in a mini app return_to link (`…?path=/pay/<id>`), or ''. */
+export function transactionFromReturnTo(returnTo: string | undefined): string {
+  if (!returnTo) return '';
+  try {
+    const path = new URL(returnTo).searchParams.get('path') ?? '';
+    return UUID.exec(path)?.[0] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export async function payTransaction(to: { cloudUrl: string; portalUrl: string }, transactionId: string, o: { sleep?: (ms: number) => Promise<void> } = {}): Promise<string> {
+  if (!UUID.test(transactionId)) return 'Enter the transaction id to pay.';
+  const base = `${to.cloudUrl.replace(/\/$/, '')}/v1/transactions/${encodeURIComponent(transactionId)}`;
+  try {
+    const reqRes = await fetch(`${base}/payment-request`);
+    const request = (await reqRes.json()) as { reference?: string; to?: string; token?: string; token_amount?: string; error?: { message: string } };
+    if (reqRes.status !== 200 || !request.reference || !request.to || !request.token_amount) return `Cannot pay: ${request.error?.message ?? `HTTP ${reqRes.status}`}`;
+    const worldAppTxId = await simulatePay({ portalUrl: to.portalUrl }, {
+      reference: request.reference, to: request.to, token: request.token === 'WLD' ? 'WLD' : 'USDCE', amount: request.token_amount,
+    });
+    const sleep = o.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(`${base}/payment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ transaction_id: worldAppTxId }) });
+      const body = (await res.json()) as { payment_status?: string; error?: { message: string } };
+      if (res.status === 200) return `Payment ${body.payment_status}.`;
+      if (res.status !== 202 && res.status < 500) return `Payment refused: ${body.error?.message ?? `HTTP ${res.status}`}`;
+      await sleep(1000);
+    }
+    return 'Payment still pending; the cloud keeps checking.';
+  } catch (cause) {
+    return `Failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+  }
+}
