@@ -46,7 +46,17 @@ export const FlowStateSchema = z.discriminatedUnion('screen', [
     expires_at: z.string(),
   }),
   z.object({ screen: z.literal('verifying'), ...txFields }),
-  z.object({ screen: z.literal('waiting_payment'), ...txFields, payment_url: z.string().nullable() }),
+  z.object({
+    screen: z.literal('waiting_payment'),
+    ...txFields,
+    payment_url: z.string().nullable(),
+    /**
+     * SVG QR of payment_url, shown when the cloud still waits for payment (PAYMENT_MODE=world_app):
+     * the second-scan path for when World App does not follow `return_to` (PRODUCT.md step 3).
+     */
+    payment_qr_svg: z.string().nullable(),
+    expires_at: z.string(),
+  }),
   z.object({ screen: z.literal('dispensing'), ...txFields, coins_paid: z.number().int() }),
   z.object({ screen: z.literal('done'), ...txFields, coins_paid: z.number().int(), receipt_code: z.string() }),
   z.object({

@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   FEE_FLAT_CENTS: int(0),
   FEE_BPS: int(0).refine((n) => n <= 10_000, 'basis points are 0..10000'),
   QR_TIMEOUT_SEC: int(120, 10),
+  /** How long the screen waits for the payment after verification before saying so. */
+  PAYMENT_TIMEOUT_SEC: int(300, 1),
   IDLE_TIMEOUT_SEC: int(60, 5),
   DEMO_PHONE_URL: optionalUrl,
   INVENTORY_SEED_COINS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).optional()),
@@ -63,6 +65,7 @@ export interface KioskConfig {
   limits: { min_cents: number; max_cents: number; presets_cents: number[] };
   fee: { flat_cents: number; bps: number };
   qrTimeoutSec: number;
+  paymentTimeoutSec: number;
   idleTimeoutSec: number;
   demoPhoneUrl: string | null;
   /** Coins to record as loaded when the kiosk has no inventory yet (demo and first install). */
@@ -112,6 +115,7 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     limits: { min_cents: e.LIMIT_MIN_CENTS, max_cents: e.LIMIT_MAX_CENTS, presets_cents: e.PRESETS_CENTS },
     fee: { flat_cents: e.FEE_FLAT_CENTS, bps: e.FEE_BPS },
     qrTimeoutSec: e.QR_TIMEOUT_SEC,
+    paymentTimeoutSec: e.PAYMENT_TIMEOUT_SEC,
     idleTimeoutSec: e.IDLE_TIMEOUT_SEC,
     demoPhoneUrl: e.DEMO_PHONE_URL ?? null,
     inventorySeedCoins: e.INVENTORY_SEED_COINS ?? null,

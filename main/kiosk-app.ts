@@ -134,6 +134,12 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   await recoverAtStartup({ db, clock, log, dispenser, runner, onWrite });
   const healthTimer = setInterval(() => void refreshHealth(), HEALTH_POLL_MS);
   healthTimer.unref();
+  // Between polls the dispenser pushes changes (unplugged, reconnected, faults, level): shown at once.
+  const unwatchHealth = deps.dispenser.watchHealth?.((h) => {
+    if (abort.signal.aborted) return;
+    hopper = toHopperHealth(h, inventoryCoins(db));
+    emit();
+  });
 
   let receiver: JobReceiver | null = null;
   function startReceiver(e: Enrollment): void {
@@ -176,6 +182,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
       abort.abort();
       admin.stop();
       clearInterval(healthTimer);
+      unwatchHealth?.();
       await enrolling;
       await (receiver as JobReceiver | null)?.stop();
       flow.stop();

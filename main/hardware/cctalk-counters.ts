@@ -62,11 +62,22 @@ export function shortPayoutFault(faults: DispenserFault[]): DispenserFault {
   return (['jam', 'empty', 'opto', 'power_up'] as const).find((f) => faults.includes(f)) ?? 'empty';
 }
 
-export function levelFrom(hl: HighLowStatus | null, faults: DispenserFault[]): DispenserHealth['level'] {
-  if (faults.includes('empty')) return 'empty';
-  if (!hl || (!hl.lowSensorFitted && !hl.highSensorFitted)) return 'unknown';
-  if (hl.lowSensorFitted && hl.belowLow) return 'low';
-  if (hl.highSensorFitted && hl.atOrAboveHigh) return 'high';
+/**
+ * The coin level from the 217 sensors where fitted (cctalk-hopper.md "Headers": bit0 below low,
+ * bit1 at/above high, bit4/bit5 sensor fitted) and from the kiosk's own count (coins loaded at
+ * refill minus coins the counters proved paid): the more cautious of the two wins.
+ */
+export function levelFrom(
+  hl: HighLowStatus | null,
+  faults: DispenserFault[],
+  counted: { coins: number | null; lowAt: number } = { coins: null, lowAt: 0 },
+): DispenserHealth['level'] {
+  const n = counted.coins;
+  if (faults.includes('empty') || n === 0) return 'empty';
+  const sensorLow = !!hl?.lowSensorFitted && hl.belowLow;
+  if (sensorLow || (n !== null && n < counted.lowAt)) return 'low';
+  if (hl?.highSensorFitted && hl.atOrAboveHigh) return 'high';
+  if ((!hl || (!hl.lowSensorFitted && !hl.highSensorFitted)) && n === null) return 'unknown';
   return 'ok';
 }
 

@@ -30,6 +30,8 @@ export interface CcTalkDispenserOptions {
   /** Consecutive unreadable status polls (each already retried) before a payout is left in doubt. */
   maxStatusFailures?: number;
   binding?: SerialBinding;
+  /** Below this many counted coins (journal inventory) health reports level 'low' (default 40). */
+  lowLevelCoins?: number;
   /** Backoff for re-opening the port after it was lost (unplugged) or could not be opened. */
   reconnect?: ReconnectOptions;
 }
@@ -37,6 +39,7 @@ export interface CcTalkDispenserOptions {
 export type CcTalkDispenser = Dispenser & {
   /** The typed command set, for the technician CLI; null while closed. */
   readonly hopper: CcTalkHopper | null;
+  watchHealth(listener: (h: DispenserHealth) => void): () => void;
 };
 
 const CoinsSchema = z.number().int().min(1).max(255);
@@ -88,7 +91,8 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
       this.serialNumber = this.identity.serial;
       const faults = faultsFromFlags((await h.test()).flags).filter((f) => f !== 'disabled'); // disabled between payouts is normal
       const hl = await h.highLow().catch(() => null);
-      return this.publish({ connected: true, identity: this.identity, faults, level: levelFrom(hl, faults) });
+      const counted = { coins: this.o.journal.getInventory?.() ?? null, lowAt: this.o.lowLevelCoins ?? 40 };
+      return this.publish({ connected: true, identity: this.identity, faults, level: levelFrom(hl, faults, counted) });
     } catch (e) {
       if (isCcTalkError(e, 'closed')) throw toDispenserError(e, 'reading health');
       return this.publish({ connected: false, identity: this.identity, faults: [faultOf(e)], level: 'unknown' });

@@ -132,4 +132,6 @@ export interface PayoutJournalPort {
   recordIntent(intent: PayoutIntentInput): string;
   recordOutcome(intentId: string, outcome: PayoutOutcomeInput): void;
   openIntents(): OpenPayoutIntent[];
+  /** Optional: coins in the hopper as counted (loaded at refill minus proven payouts); null until set. */
+  getInventory?(): number | null;
 }

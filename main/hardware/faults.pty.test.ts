@@ -59,7 +59,7 @@ describe('simulator fault hooks over a pty', () => {
 
   it('journals nothing and pays nothing when every reply comes after the timeout', async () => {
     const { sim, dispenser, journal } = await rig({ faults: { answerLateMs: 400 } });
-    await expect(dispenser.payout({ jobId: 'job-too-late', coins: 4 })).rejects.toMatchObject({ code: 'no_reply' });
+    await expect(dispenser.payout({ jobId: 'job-too-late', coins: 4 })).rejects.toMatchObject({ code: expect.stringMatching(/^(no_reply|line)$/) }); // silence, or a stale late reply breaking the next echo
     expect(journal.openIntents()).toEqual([]);
     expect(sim.dispenseCommands).toBe(0);
     expect(sim.coinsOut).toBe(0);

@@ -95,4 +95,36 @@ describe('cash-out flow', () => {
     expect(err.flow).toMatchObject({ screen: 'error', error: { code: 'partial_payout' }, coins_owed: 13 });
     expect(getTransaction(h.db, started.ok ? started.value.transaction_id : '')).toMatchObject({ status: 'partial', coins_paid: 7 });
   });
+
+  it('shows the payment page as a second QR while the cloud waits for payment, then pays when the job comes', async () => {
+    h = await startHarness();
+    h.cloud.autoJob = false;
+    await ready(h);
+    const started = await h.api.startCashOut({ amount_cents: 500 });
+    const txId = started.ok ? started.value.transaction_id : '';
+    await h.waitFor((s) => s.flow.screen === 'scan', 'the QR');
+    h.worldId.approve();
+    const waiting = await h.waitFor((s) => s.flow.screen === 'waiting_payment', 'the payment screen');
+    expect(waiting.flow.screen === 'waiting_payment' && waiting.flow.payment_qr_svg).toMatch(/^<svg/);
+    expect(h.dispenser.payouts).toEqual([]);
+    h.cloud.queueJob(h.cloud.jobFor(txId, 20));
+    await h.waitFor((s) => s.flow.screen === 'done', 'the receipt');
+    expect(h.dispenser.payouts.map((p) => p.coins)).toEqual([20]);
+  });
+
+  it('says the payment did not arrive in time, keeps the transaction open, and still pays a job that comes later', async () => {
+    h = await startHarness({ env: { PAYMENT_TIMEOUT_SEC: '1' } });
+    h.cloud.autoJob = false;
+    await ready(h);
+    const started = await h.api.startCashOut({ amount_cents: 500 });
+    const txId = started.ok ? started.value.transaction_id : '';
+    await h.waitFor((s) => s.flow.screen === 'scan', 'the QR');
+    h.worldId.approve();
+    const timedOut = await h.waitFor((s) => s.flow.screen === 'error', 'the timeout screen');
+    expect(timedOut.flow.screen === 'error' && timedOut.flow.error.code).toBe('payment_timeout');
+    expect(getTransaction(h.db, txId)?.status).toBe('verified');
+    h.cloud.queueJob(h.cloud.jobFor(txId, 20));
+    await h.waitFor((s) => s.flow.screen === 'done', 'the late payout');
+    expect(getTransaction(h.db, txId)).toMatchObject({ status: 'completed', coins_paid: 20 });
+  });
 });

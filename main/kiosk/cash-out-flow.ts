@@ -32,6 +32,7 @@ export interface CashOutFlowDeps {
     limits: { min_cents: number; max_cents: number };
     fee: FeePolicy;
     qrTimeoutSec: number;
+    paymentTimeoutSec: number;
     idleTimeoutSec: number;
     worldId: { bridgeUrl: string | null; environment: 'production' | 'staging' };
     demoPhoneUrl: string | null;
@@ -159,7 +160,26 @@ export class CashOutFlow {
     if (!this.isCurrent(tx.id) || this.flow.screen !== 'verifying') return;
     if (!verdict.ok) return this.fail(tx.id, verdict.code, verdict.status);
     this.setStatus(tx.id, 'verified');
-    this.show({ screen: 'waiting_payment', ...fields(tx), payment_url: reg.return_to });
+    await this.waitForPayment(tx, reg.return_to, verdict.status === 'verified');
+  }
+
+  /**
+   * After verification the cloud creates the job once payment is confirmed (at once with
+   * PAYMENT_MODE=none). The job takes the screen over when it arrives (onPayoutEvent). If it does
+   * not come within PAYMENT_TIMEOUT_SEC the screen says so; the transaction stays open, so a payment
+   * confirmed later is still paid out here (jobs are never dropped).
+   */
+  private async waitForPayment(tx: TransactionRow, paymentUrl: string, needsPayment: boolean): Promise<void> {
+    const payment_qr_svg = needsPayment ? await QRCode.toString(paymentUrl, { type: 'svg', margin: 1 }) : null;
+    if (!this.isCurrent(tx.id)) return;
+    const timeoutMs = this.deps.config.paymentTimeoutSec * 1000;
+    const expires_at = new Date(this.deps.clock.now().getTime() + timeoutMs).toISOString();
+    this.show({ screen: 'waiting_payment', ...fields(tx), payment_url: paymentUrl, payment_qr_svg, expires_at });
+    this.timers.setTimeout(() => {
+      if (!this.isCurrent(tx.id) || this.flow.screen !== 'waiting_payment') return;
+      this.session = null;
+      this.show({ screen: 'error', ...errorScreen('payment_timeout'), transaction_id: tx.id, coins_owed: null });
+    }, timeoutMs);
   }
 
   /** Error screen for the current transaction; the transaction gets its final status (+outbox). */
@@ -232,7 +252,6 @@ function payoutEndScreen(tx: TransactionRow, e: Exclude<PayoutEvent, { kind: 'st
   return { screen: 'error', ...errorScreen(code), transaction_id: tx.id, coins_owed: e.job.coins - paid };
 }
 
-/** The receipt code the customer keeps: first 8 characters of the transaction id, upper-case. */
 /**
  * The receipt code a customer can quote: the last 8 hex digits of the transaction id. A UUIDv7
  * begins with the timestamp (alike for every cash-out in the same minute); it ends in random bits.

@@ -10,13 +10,13 @@ export async function verifyScreenFor(
   client: Pick<CloudClient, 'submitWorldId'>,
   txId: string,
   result: unknown,
-): Promise<{ ok: true } | { ok: false; code: string; status: TransactionStatus }> {
+): Promise<{ ok: true; status: TransactionStatus } | { ok: false; code: string; status: TransactionStatus }> {
   if (typeof result !== 'object' || result === null || Array.isArray(result)) {
     return { ok: false, code: 'proof_invalid', status: 'refused' };
   }
   try {
-    await client.submitWorldId(txId, result as Record<string, unknown>);
-    return { ok: true };
+    const answer = await client.submitWorldId(txId, result as Record<string, unknown>);
+    return { ok: true, status: answer.transaction.status };
   } catch (e) {
     if (!(e instanceof CloudError)) throw e;
     if (e.transient) return { ok: false, code: 'offline', status: 'cancelled' };

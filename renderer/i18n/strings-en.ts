@@ -1,5 +1,8 @@
+import { adminEn } from './strings-admin-en';
+
 /** English customer strings (default). `{name}` placeholders are filled by `t()`. */
 export const en = {
+  ...adminEn,
   'lang.switch': 'Español',
   'lang.switch_label': 'Cambiar a español',
   'connecting.title': 'Connecting to the kiosk…',
@@ -42,6 +45,7 @@ export const en = {
   'waiting_payment.title': 'Pay in World App',
   'waiting_payment.body': 'Confirm the payment of {total} in World App. Your coins come out right after.',
   'waiting_payment.link': 'If the payment page did not open, open this link on your phone:',
+  'waiting_payment.qr_alt': 'QR code of the payment page. Scan it with your phone if World App did not open it.',
   'dispensing.title': 'Paying out your coins',
   'dispensing.of': 'of {coins} quarters',
   'dispensing.progress_label': 'Coins paid out',

@@ -1,7 +1,9 @@
+import { adminEs } from './strings-admin-es';
 import type { StringKey } from './strings-en';
 
 /** Spanish customer strings; the type makes a missing key a compile error, the test checks placeholders. */
 export const es: Record<StringKey, string> = {
+  ...adminEs,
   'lang.switch': 'English',
   'lang.switch_label': 'Switch to English',
   'connecting.title': 'Conectando con el cajero…',
@@ -44,6 +46,7 @@ export const es: Record<StringKey, string> = {
   'waiting_payment.title': 'Pague en World App',
   'waiting_payment.body': 'Confirme el pago de {total} en World App. Sus monedas salen justo después.',
   'waiting_payment.link': 'Si la página de pago no se abrió, abra este enlace en su teléfono:',
+  'waiting_payment.qr_alt': 'Código QR de la página de pago. Escanéelo con su teléfono si World App no la abrió.',
   'dispensing.title': 'Entregando sus monedas',
   'dispensing.of': 'de {coins} monedas',
   'dispensing.progress_label': 'Monedas entregadas',

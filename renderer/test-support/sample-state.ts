@@ -11,6 +11,7 @@ export function sampleState(patch: Partial<KioskState> = {}): KioskState {
     fee: { flat_cents: 50, bps: 100 },
     version: '0.1.0',
     demo_phone_url: null,
+    admin_open: false,
     ...patch,
   };
 }
@@ -29,7 +30,13 @@ export const sampleFlows: { [S in FlowState['screen']]: Extract<FlowState, { scr
     expires_at: '2026-01-01T00:05:00.000Z',
   },
   verifying: { screen: 'verifying', ...tx },
-  waiting_payment: { screen: 'waiting_payment', ...tx, payment_url: 'https://example.test/pay/abc' },
+  waiting_payment: {
+    screen: 'waiting_payment',
+    ...tx,
+    payment_url: 'https://example.test/pay/abc',
+    payment_qr_svg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><path d="M0 0h2v2H0z"/></svg>',
+    expires_at: '2026-01-01T00:05:00.000Z',
+  },
   dispensing: { screen: 'dispensing', ...tx, coins_paid: 17 },
   done: { screen: 'done', ...tx, coins_paid: 40, receipt_code: 'K7Q-4XZ' },
   error: {

@@ -87,7 +87,7 @@ export async function startFakeCloud(): Promise<FakeCloud> {
     if (path === '/v1/transactions') return cloud.override.transactions?.(body, path) ?? createTx(body as { id: string; amount_cents: number });
     if (/^\/v1\/transactions\/[^/]+\/world-id$/.test(path)) {
       const id = decodeURIComponent(path.split('/')[3] ?? '');
-      const r = cloud.override['world-id']?.(body, path) ?? { status: 200, body: { transaction: { ...txs.get(id), status: 'verified' } } };
+      const r = cloud.override['world-id']?.(body, path) ?? { status: 200, body: { transaction: { ...txs.get(id), status: cloud.autoJob ? 'paid' : 'verified' } } };
       const tx = txs.get(id);
       if (r.status === 200 && cloud.autoJob && tx) cloud.queueJob(cloud.jobFor(id, tx.coins));
       return r;

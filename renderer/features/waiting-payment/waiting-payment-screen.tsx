@@ -3,10 +3,11 @@ import { formatCents } from '../../../contract/money';
 import { useI18n } from '../../i18n/i18n-context';
 import { Spinner } from '../../ui/spinner';
 import { TxSummary } from '../../ui/tx-summary';
+import { svgDataUrl } from '../scan/countdown';
 
 /**
  * PRODUCT.md "The customer flow" 3 and 5: the phone should already be on the payment page via
- * return_to; where it is not, the payment link is shown (as a second QR once the core makes its SVG).
+ * return_to; where it is not, the payment link is shown as a second QR (payment_qr_svg) and as text.
  */
 export function WaitingPaymentScreen({ flow }: { flow: Extract<FlowState, { screen: 'waiting_payment' }> }) {
   const { t } = useI18n();
@@ -15,7 +16,10 @@ export function WaitingPaymentScreen({ flow }: { flow: Extract<FlowState, { scre
       <Spinner />
       <h1>{t('waiting_payment.title')}</h1>
       <p className="sentence" role="status">{t('waiting_payment.body', { total: formatCents(flow.total_cents) })}</p>
-      {flow.payment_url !== null && (
+      {flow.payment_qr_svg !== null && (
+        <img className="qr qr-second" data-testid="payment-qr" src={svgDataUrl(flow.payment_qr_svg)} alt={t('waiting_payment.qr_alt')} />
+      )}
+      {flow.payment_qr_svg !== null && flow.payment_url !== null && (
         <p className="payment-link">
           {t('waiting_payment.link')} <span className="url" data-testid="payment-url">{flow.payment_url}</span>
         </p>

@@ -1,0 +1,30 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { reservedCoins } from '../db/transactions';
+import { startHarness, type Harness } from './testing/kiosk-harness';
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.stop();
+  h = null;
+});
+
+describe('coins promised to a transaction in flight', () => {
+  it('are reserved: a new cash-out may use only the coins held minus those still owed to an unfinished job', async () => {
+    h = await startHarness({ coins: 30 });
+    await h.waitFor((s) => s.online && s.out_of_service === null, 'in service');
+    h.dispenser.crash = true; // the first job's payout is left in doubt: its 20 coins stay promised
+    const first = await h.api.startCashOut({ amount_cents: 500 });
+    expect(first.ok).toBe(true);
+    await h.waitFor((s) => s.flow.screen === 'scan', 'the QR');
+    h.worldId.approve();
+    await h.waitFor((s) => s.flow.screen === 'error', 'the in-doubt screen');
+    expect(reservedCoins(h.db)).toBe(20);
+    expect((await h.api.dismiss({})).ok).toBe(true);
+
+    // 30 held − 20 reserved = 10 free: 20 coins ($5) is refused, 8 coins ($2) is not
+    expect(await h.api.startCashOut({ amount_cents: 500 })).toMatchObject({ ok: false, error: { code: 'empty' } });
+    expect(h.db.prepare("SELECT count(*) FROM transactions WHERE status NOT IN ('cancelled')").pluck().get()).toBe(1);
+    const second = await h.api.startCashOut({ amount_cents: 200 });
+    expect(second.ok).toBe(true);
+  });
+});
