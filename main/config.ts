@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { join } from 'node:path';
+import { KioskScheduleEnvSchema, type KioskScheduleConfig } from './scheduler/kiosk-scheduler';
 
 /**
  * Kiosk configuration, parsed once at start-up from env (ARCHITECTURE.md "Configuration").
@@ -75,6 +76,8 @@ export interface KioskConfig {
   adminPin: string | null;
   /** The admin session closes after this many seconds without a command. */
   adminSessionSec: number;
+  /** node-cron schedule: heartbeat, outbox retention, local transaction expiry (main/scheduler). */
+  schedule: KioskScheduleConfig;
 }
 
 export class ConfigError extends Error {
@@ -87,7 +90,7 @@ export class ConfigError extends Error {
 
 /** Parses the kiosk's env; throws a ConfigError naming every bad variable and what to set instead. */
 export function parseKioskConfig(env: Record<string, string | undefined>): KioskConfig {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = EnvSchema.extend(KioskScheduleEnvSchema.shape).safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`invalid kiosk configuration — fix these variables: ${lines.join('; ')}`, { cause: parsed.error });
@@ -122,5 +125,6 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     logLevel: e.LOG_LEVEL,
     adminPin: e.ADMIN_PIN ?? null,
     adminSessionSec: e.ADMIN_SESSION_SEC,
+    schedule: KioskScheduleEnvSchema.parse(e),
   };
 }

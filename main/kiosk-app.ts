@@ -24,6 +24,7 @@ import { realTimers, type Timers } from './sync/backoff';
 import { createCloudClient } from './sync/cloud-client';
 import { startJobReceiver, type JobReceiver } from './sync/job-receiver';
 import { createOutboxPusher } from './sync/outbox-pusher';
+import { startKioskScheduler } from './scheduler/kiosk-scheduler';
 import { recentLog } from './log';
 
 export const KIOSK_VERSION = '0.1.0';
@@ -134,6 +135,12 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   await recoverAtStartup({ db, clock, log, dispenser, runner, onWrite });
   const healthTimer = setInterval(() => void refreshHealth(), HEALTH_POLL_MS);
   healthTimer.unref();
+  // issue 4: heartbeat (health, inventory, version, outbox depth), outbox retention, local expiry.
+  const scheduler = startKioskScheduler({
+    db, clock, log, onWrite,
+    config: config.schedule,
+    heartbeat: () => ({ coins_available: Math.max(0, inventoryCoins(db)), hopper_ok: hopper.ok, version: KIOSK_VERSION }),
+  });
   // Between polls the dispenser pushes changes (unplugged, reconnected, faults, level): shown at once.
   const unwatchHealth = deps.dispenser.watchHealth?.((h) => {
     if (abort.signal.aborted) return;
@@ -182,6 +189,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
       abort.abort();
       admin.stop();
       clearInterval(healthTimer);
+      await scheduler.stop();
       unwatchHealth?.();
       await enrolling;
       await (receiver as JobReceiver | null)?.stop();

@@ -1,5 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
+import { CloudScheduleEnvSchema } from './scheduler/cloud-scheduler';
 
 /**
  * Cloud API configuration (ARCHITECTURE.md "Configuration"): parsed once, in the entry point, from env.
@@ -61,12 +62,14 @@ const EnvSchema = z.object({
   PER_HUMAN_DAILY_CENTS: int(10_000, 100),
 });
 
-export type CloudConfig = z.infer<typeof EnvSchema>;
+/** The API's settings plus its node-cron schedule (scheduler/cloud-scheduler.ts), parsed together once. */
+const FullSchema = EnvSchema.extend(CloudScheduleEnvSchema.shape);
+export type CloudConfig = z.infer<typeof FullSchema>;
 
 /** Pure: reads only the given env object. Throws ConfigError naming every bad variable (never its value). */
 export function parseCloudConfig(env: Record<string, string | undefined>): CloudConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = EnvSchema.safeParse(cleaned);
+  const parsed = FullSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`invalid cloud configuration — fix these environment variables: ${lines.join('; ')}`, {

@@ -1,3 +1,4 @@
+import { startCloudScheduler } from './scheduler/cloud-scheduler';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
@@ -44,6 +45,8 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
   const app = createApp(deps);
   // world-id.md: a pending payment is checked again with backoff even when the mini app page was closed.
   const rechecker = config.PAYMENT_MODE === 'world_app' ? startPaymentRechecker(deps) : undefined;
+  // issue 4: expire unpaid transactions, return expired leases, retention (safe on every instance).
+  const scheduler = startCloudScheduler({ db, clock: deps.clock, log, config });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });
@@ -57,6 +60,7 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
     close: () =>
       (closing ??= (async () => {
         await rechecker?.stop();
+        await scheduler.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           if ('closeAllConnections' in server) server.closeAllConnections();

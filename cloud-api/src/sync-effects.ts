@@ -2,6 +2,7 @@ import type { SyncEvent, TransactionStatus } from '../../contract';
 import type { Queryable } from './db/db';
 import { addTransactionEvent } from './db/events';
 import { finishJob, getJob } from './db/jobs';
+import { recordRefundOwed } from './db/refunds';
 import { flagKioskEvent } from './db/sync';
 import { getTransaction, setTransactionStatus } from './db/transactions';
 
@@ -38,6 +39,8 @@ async function applyPayoutResult(q: Queryable, kioskId: string, e: PayoutResult,
     data: { job_id: job.id, coins_paid: p.coins_paid, coins_unpaid: p.coins_unpaid, seq: e.seq, reason: p.reason ?? null },
     now,
   });
+  // PRODUCT.md step 7: the unpaid remainder of a partial or failed payout is owed back and flagged.
+  await recordRefundOwed(q, { transactionId: job.transaction_id, jobId: job.id, kioskId, coinsUnpaid: p.coins_unpaid, reason: p.reason ?? null, now });
   return undefined;
 }
 

@@ -92,6 +92,14 @@ describe.each(BACKENDS)('POST /v1/sync (%s)', (backend) => {
     const { tx, job } = await deliveredJob(k.token);
     await sync(k.token, [result(1, job, 7, 'partial')]);
     expect(await txRow(tx.transaction.id)).toEqual({ status: 'partial', coins_paid: 7 });
+    const owed = await h.tdb.db.query<{ coins_unpaid: number; amount_cents: number; status: string }>(
+      'SELECT coins_unpaid, amount_cents, status FROM refunds_owed WHERE job_id = $1',
+      [job.id],
+    );
+    expect(owed.rows).toEqual([{ coins_unpaid: job.coins - 7, amount_cents: (job.coins - 7) * 25, status: 'owed' }]);
+    await sync(k.token, [result(1, job, 7, 'partial')]);
+    const again = await h.tdb.db.query('SELECT 1 FROM refunds_owed WHERE job_id = $1', [job.id]);
+    expect(again.rowCount).toBe(1);
   });
 
   it('keeps but flags a result claiming more coins than ordered, changing nothing', async () => {
