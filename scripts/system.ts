@@ -10,6 +10,7 @@ import { startCloud } from '../cloud-api/src/start-cloud';
 import { createCloudLogger } from '../cloud-api/src/log';
 import { startBridge } from '../sim/worldid/bridge';
 import { SIM_APP_ID, SIM_RP_ID, startFakePortal } from '../sim/worldid/portal';
+import { SIM_PORTAL_API_KEY } from '../sim/worldid/portal-payments';
 import { startPhonePage } from '../sim/worldid/phone-page';
 import { startHopperOnPty } from '../sim/hopper/pty';
 import type { HopperSimulatorOptions } from '../sim/hopper/simulator';
@@ -28,6 +29,8 @@ export interface SystemOptions {
   coinsLoaded?: number;
   log?: (line: string) => void;
   kioskEnv?: Record<string, string>;
+  /** 'none' (operator-funded, default) or 'world_app' (the simulated phone pays after verifying). */
+  paymentMode?: 'none' | 'world_app';
   /** Extra cloud env (e.g. PER_HUMAN_DAILY_COUNT) over the defaults below. */
   cloudEnv?: Record<string, string>;
   /** The URL the kiosk uses for the cloud (e.g. through a test proxy that can be cut); default the cloud's own. */
@@ -45,19 +48,22 @@ export interface RunningSystem {
   readonly kioskEnv: Readonly<Record<string, string>>;
   /** Stops the kiosk process (SIGTERM, then SIGKILL after 10 s) and starts it again on the same data. */
   restartKiosk(signal?: NodeJS.Signals): Promise<string>;
+  /** Stops the kiosk process for good (no restart): npm start's Electron path runs the core itself. */
+  stopKiosk(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const APP_ID = SIM_APP_ID;
 const RP_ID = SIM_RP_ID;
 const ACTION = 'roluatm-cash-out';
+/** The demo's payment recipient (a made-up address; the fake portal checks only that it matches). */
+const DEMO_RECIPIENT = '0x00000000000000000000000000000000000a7e1d';
 
 export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const say = opts.log ?? (() => {});
   const secrets = loadOrCreateDemoSecrets(join(opts.dataDir, 'demo-secrets.json'));
   const bridge = await startBridge({});
   const portal = await startFakePortal({ appId: APP_ID });
-  const phone = await startPhonePage({});
   const cloudConfig = parseCloudConfig({
     PORT: '0',
     DATABASE_URL: opts.databaseUrl,
@@ -68,12 +74,15 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     WORLD_ID_SIGNING_KEY: secrets.world_id_signing_key,
     WORLD_ID_ACTION: ACTION,
     DEV_PORTAL_BASE_URL: portal.url,
-    PAYMENT_MODE: 'none',
+    PAYMENT_MODE: opts.paymentMode ?? 'none',
+    // world_app: the simulated phone pays at the fake portal, whose key and recipient these are.
+    ...(opts.paymentMode === 'world_app' ? { DEV_PORTAL_API_KEY: SIM_PORTAL_API_KEY, PAYMENT_RECIPIENT: DEMO_RECIPIENT } : {}),
     JOB_SIGNING_KEY: secrets.job_signing_key,
     ...opts.cloudEnv,
   });
   const cloud = await startCloud(cloudConfig, { log: createCloudLogger(process.env.ROLUATM_VERBOSE ? 'info' : 'warn') });
   say(`cloud API ${cloud.url}`);
+  const phone = await startPhonePage({ pay: { cloudUrl: cloud.url, portalUrl: portal.url } });
   const coins = opts.coinsLoaded ?? 400;
   const hopper = await startHopperOnPty({ coins, ...opts.hopper });
   say(`hopper simulator on ${hopper.devicePath}`);
@@ -131,6 +140,10 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       supervising = true;
       return launch();
     },
+    async stopKiosk() {
+      supervising = false;
+      await stopChild(kiosk, 'SIGTERM');
+    },
     async stop() {
       supervising = false;
       await stopChild(kiosk, 'SIGTERM');
@@ -142,7 +155,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   return system;
 }
 
-async function enrollmentCode(cloudUrl: string, operatorToken: string): Promise<string> {
+/** A fresh enrolment code from the cloud's operator API (also used by the admin e2e tests). */
+export async function enrollmentCode(cloudUrl: string, operatorToken: string): Promise<string> {
   const res = await fetch(`${cloudUrl}/v1/fleet/enrollment-codes`, {
     method: 'POST',
     headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' },

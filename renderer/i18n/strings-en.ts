@@ -44,7 +44,7 @@ export const en = {
   'verifying.body': 'Checking your World ID…',
   'waiting_payment.title': 'Pay in World App',
   'waiting_payment.body': 'Confirm the payment of {total} in World App. Your coins come out right after.',
-  'waiting_payment.link': 'If the payment page did not open, open this link on your phone:',
+  'waiting_payment.link': 'If the payment page did not open on your phone, scan this code:',
   'waiting_payment.qr_alt': 'QR code of the payment page. Scan it with your phone if World App did not open it.',
   'dispensing.title': 'Paying out your coins',
   'dispensing.of': 'of {coins} quarters',

@@ -45,7 +45,7 @@ export const es: Record<StringKey, string> = {
   'verifying.body': 'Comprobando su World ID…',
   'waiting_payment.title': 'Pague en World App',
   'waiting_payment.body': 'Confirme el pago de {total} en World App. Sus monedas salen justo después.',
-  'waiting_payment.link': 'Si la página de pago no se abrió, abra este enlace en su teléfono:',
+  'waiting_payment.link': 'Si la página de pago no se abrió en su teléfono, escanee este código:',
   'waiting_payment.qr_alt': 'Código QR de la página de pago. Escanéelo con su teléfono si World App no la abrió.',
   'dispensing.title': 'Entregando sus monedas',
   'dispensing.of': 'de {coins} monedas',

@@ -5,26 +5,45 @@ import { Spinner } from '../../ui/spinner';
 import { TxSummary } from '../../ui/tx-summary';
 import { svgDataUrl } from '../scan/countdown';
 
+type WaitingFlow = Extract<FlowState, { screen: 'waiting_payment' }>;
+
 /**
  * PRODUCT.md "The customer flow" 3 and 5: the phone should already be on the payment page via
- * return_to; where it is not, the payment link is shown as a second QR (payment_qr_svg) and as text.
+ * return_to; where it is not, the payment page is shown as a second QR (payment_qr_svg) beside the
+ * text, laid out like the scan screen so it fits 800×480.
  */
-export function WaitingPaymentScreen({ flow }: { flow: Extract<FlowState, { screen: 'waiting_payment' }> }) {
+export function WaitingPaymentScreen({ flow }: { flow: WaitingFlow }) {
   const { t } = useI18n();
-  return (
-    <section className="screen message-screen" data-testid="screen-waiting_payment">
-      <Spinner />
-      <h1>{t('waiting_payment.title')}</h1>
+  const body = (
+    <>
+      <h1 id="waiting-payment-title">{t('waiting_payment.title')}</h1>
       <p className="sentence" role="status">{t('waiting_payment.body', { total: formatCents(flow.total_cents) })}</p>
-      {flow.payment_qr_svg !== null && (
-        <img className="qr qr-second" data-testid="payment-qr" src={svgDataUrl(flow.payment_qr_svg)} alt={t('waiting_payment.qr_alt')} />
-      )}
-      {flow.payment_qr_svg !== null && flow.payment_url !== null && (
-        <p className="payment-link">
-          {t('waiting_payment.link')} <span className="url" data-testid="payment-url">{flow.payment_url}</span>
-        </p>
-      )}
-      <TxSummary tx={flow} />
+    </>
+  );
+  if (flow.payment_qr_svg === null) {
+    return (
+      <section className="screen message-screen" data-testid="screen-waiting_payment" aria-labelledby="waiting-payment-title">
+        <Spinner />
+        {body}
+        <TxSummary tx={flow} />
+      </section>
+    );
+  }
+  return (
+    <section className="screen scan-screen" data-testid="screen-waiting_payment" aria-labelledby="waiting-payment-title">
+      <div className="qr-frame">
+        <img className="qr" data-testid="payment-qr" src={svgDataUrl(flow.payment_qr_svg)} alt={t('waiting_payment.qr_alt')} />
+      </div>
+      <div className="scan-side">
+        {body}
+        <p className="hint">{t('waiting_payment.link')}</p>
+        {flow.payment_url !== null && (
+          <p className="payment-link url" data-testid="payment-url">
+            {flow.payment_url}
+          </p>
+        )}
+        <TxSummary tx={flow} />
+      </div>
     </section>
   );
 }
