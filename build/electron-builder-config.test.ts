@@ -61,6 +61,19 @@ describe('electron-builder.yml', () => {
     expect(config.publish[0]?.url).toMatch(/^https:\/\//);
   });
 
+  it('ships electron-updater >= 6.6.4 (ARM-to-ARM AppImage updates) as a production dependency', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies['electron-updater']).toMatch(/^\^?6\.\d+\.\d+$/);
+    const installed = (require('electron-updater/package.json') as { version: string }).version.split('.').map(Number);
+    const [major = 0, minor = 0, patch = 0] = installed;
+    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(6_006_004);
+  });
+
+  it('packs the build stamp (dist-electron/build-info.json) through the files allowlist', () => {
+    expect(config.files).toContain('dist-electron/**/*');
+    expect(config.files.filter((f) => f.startsWith('!')).some((f) => /json/.test(f))).toBe(false);
+  });
+
   it('points the packed app at the bundled Electron main that package.json names', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { main: string };
     expect((config['extraMetadata'] as { main: string }).main).toBe(pkg.main);

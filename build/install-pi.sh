@@ -12,6 +12,8 @@
 #   --enrollment-code CODE  sets ENROLLMENT_CODE (one-time code from POST /v1/fleet/enrollment-codes)
 #   --kiosk-name NAME       sets KIOSK_NAME
 #   --hopper-address N      sets HOPPER_ADDRESS (ccTalk address, usually 3)
+#   --dispense-form FORM    sets HOPPER_DISPENSE_FORM: serial or cipher8
+#   --update-url URL        sets ROLUATM_UPDATE_URL (electron-updater generic feed; https)
 set -euo pipefail
 
 ROOT=/
@@ -34,7 +36,9 @@ while [ $# -gt 0 ]; do
     --enrollment-code) ENV_SET[ENROLLMENT_CODE]="${2:?--enrollment-code needs a code}"; shift 2 ;;
     --kiosk-name) ENV_SET[KIOSK_NAME]="${2:?--kiosk-name needs a name}"; shift 2 ;;
     --hopper-address) ENV_SET[HOPPER_ADDRESS]="${2:?--hopper-address needs a number}"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --dispense-form) ENV_SET[HOPPER_DISPENSE_FORM]="${2:?--dispense-form needs serial or cipher8}"; shift 2 ;;
+    --update-url) ENV_SET[ROLUATM_UPDATE_URL]="${2:?--update-url needs a URL}"; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -45,6 +49,12 @@ done
 [[ "$KIOSK_USER" =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] || die "--user must be a plain user name"
 if [ -n "${ENV_SET[HOPPER_ADDRESS]:-}" ] && ! [[ "${ENV_SET[HOPPER_ADDRESS]}" =~ ^[0-9]{1,3}$ ]]; then
   die "--hopper-address must be 1..255"
+fi
+if [ -n "${ENV_SET[HOPPER_DISPENSE_FORM]:-}" ] && ! [[ "${ENV_SET[HOPPER_DISPENSE_FORM]}" =~ ^(serial|cipher8)$ ]]; then
+  die "--dispense-form must be serial or cipher8"
+fi
+if [ -n "${ENV_SET[ROLUATM_UPDATE_URL]:-}" ] && ! [[ "${ENV_SET[ROLUATM_UPDATE_URL]}" =~ ^https:// ]]; then
+  die "--update-url must be an https:// URL"
 fi
 ROOT="$(cd "$ROOT" && pwd)"
 P="${ROOT%/}"
@@ -95,25 +105,25 @@ install_user() {
   mkdir -p "$P$HOME_DIR"
 }
 
+# The AppImage goes into the launcher's pending slot (build/roluatm-launch.sh): the next start
+# checks its sha512, extracts it (no FUSE at boot), keeps the running version as previous and
+# rolls back to it if the new one fails its start-up health check. Re-running with the AppImage
+# already running stages nothing.
 install_app() {
-  mkdir -p "$P/opt/roluatm/bin"
-  install -m 0755 "$APPIMAGE" "$P/opt/roluatm/RoluATM.AppImage.new"
-  mv -f "$P/opt/roluatm/RoluATM.AppImage.new" "$P/opt/roluatm/RoluATM.AppImage"
-  if $LIVE; then
-    # Unpack once so no FUSE is needed at boot; chrome-sandbox must be root-owned and setuid.
-    rm -rf /opt/roluatm/app /opt/roluatm/squashfs-root
-    (cd /opt/roluatm && ./RoluATM.AppImage --appimage-extract >/dev/null && mv squashfs-root app)
-    if [ -f /opt/roluatm/app/chrome-sandbox ]; then chown root:root /opt/roluatm/app/chrome-sandbox; chmod 4755 /opt/roluatm/app/chrome-sandbox; fi
+  local rel="$P/var/lib/roluatm/releases" version sum
+  mkdir -p "$P/opt/roluatm/bin" "$rel"
+  sum="$(sha512sum "$APPIMAGE" | cut -d' ' -f1)"
+  if [ -f "$rel/current.AppImage" ] && [ "$(sha512sum "$rel/current.AppImage" | cut -d' ' -f1)" = "$sum" ]; then
+    say "this AppImage is already the running version: nothing staged"
   else
-    say "skip (not /): RoluATM.AppImage --appimage-extract"
+    version="$(basename "$APPIMAGE" | sed -nE 's/^[^-]+-([0-9]+\.[0-9]+\.[0-9]+[^-]*)-[^-]+\.AppImage$/\1/p')"
+    [ -n "$version" ] || version="manual-${sum:0:12}"
+    printf '%s\n' "$sum" | put /var/lib/roluatm/releases/pending.sha512 0644
+    printf '%s\n' "$version" | put /var/lib/roluatm/releases/pending.version 0644
+    put /var/lib/roluatm/releases/pending.AppImage 0755 < "$APPIMAGE"
+    say "staged $version; it is installed (with rollback) on the next start of the app"
   fi
-  put /opt/roluatm/bin/roluatm-launch 0755 <<'LAUNCH'
-#!/bin/sh
-# Started by roluatm.service. Runs the unpacked app when present, else the AppImage.
-set -eu
-if [ -x /opt/roluatm/app/AppRun ]; then exec /opt/roluatm/app/AppRun --ozone-platform-hint=auto "$@"; fi
-exec /opt/roluatm/RoluATM.AppImage --ozone-platform-hint=auto "$@"
-LAUNCH
+  put /opt/roluatm/bin/roluatm-launch 0755 < "$HERE/roluatm-launch.sh"
   put /opt/roluatm/bin/roluatm-session 0755 <<'SESSION'
 #!/bin/sh
 # Run by the kiosk user's compositor autostart: gives systemd --user the Wayland session, then
@@ -136,12 +146,20 @@ KIOSK_DATA_DIR=/var/lib/roluatm
 HOPPER_PORT=/dev/roluatm-hopper
 HOPPER_ADDRESS=3
 HOPPER_BAUD=9600
+# Dispense (167) form: serial (SUZOHAPP Flow, DIP 8 off) or cipher8 (SCH2 NOENCRYPT builds); reply: event_counter or ack.
+HOPPER_DISPENSE_FORM=serial
+HOPPER_REPLY_FORM=event_counter
+# on for a two-wire ccTalk bus (the adapter hears its own bytes), off for a four-wire adapter.
+HOPPER_ECHO=on
+# electron-updater feed (generic server with latest-linux-arm64.yml); empty: no automatic updates.
+ROLUATM_UPDATE_URL=
 LOG_LEVEL=info
 ENV
   fi
   local key
   for key in "${!ENV_SET[@]}"; do set_env "$key" "${ENV_SET[$key]}"; done
   live chown "root:$KIOSK_USER" /etc/roluatm/kiosk.env
+  live chown -R "$KIOSK_USER:$KIOSK_USER" /var/lib/roluatm/releases
   live chown "$KIOSK_USER:$KIOSK_USER" /var/lib/roluatm /var/log/roluatm
   chmod 0750 "$P/var/lib/roluatm"
 }

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -51,7 +52,10 @@ describe('Pi install scripts', () => {
   it('installs the app, unit, udev rule, autostart, watchdog and log settings into a root folder', () => {
     const root = tempRoot();
     run(INSTALL, ['--root', root, '--appimage', join(root, 'RoluATM-0.1.0-arm64.AppImage'), '--usb-id', '10c4:ea60', '--cloud-url', 'https://cloud.example', '--hopper-address', '3']);
-    expect(statSync(join(root, 'opt/roluatm/RoluATM.AppImage')).mode & 0o111).not.toBe(0);
+    expect(statSync(join(root, 'var/lib/roluatm/releases/pending.AppImage')).mode & 0o111).not.toBe(0);
+    expect(read(root, 'var/lib/roluatm/releases/pending.version')).toBe('0.1.0\n');
+    expect(read(root, 'var/lib/roluatm/releases/pending.sha512')).toBe(`${createHash('sha512').update(read(root, 'RoluATM-0.1.0-arm64.AppImage')).digest('hex')}\n`);
+    expect(read(root, 'opt/roluatm/bin/roluatm-launch')).toBe(readFileSync('build/roluatm-launch.sh', 'utf8'));
     const unit = read(root, 'etc/systemd/user/roluatm.service');
     expect(unit).toMatch(/^Restart=always$/m);
     expect(unit).toMatch(/^WatchdogSec=\d+$/m);
@@ -83,6 +87,28 @@ describe('Pi install scripts', () => {
     expect(read(root, 'etc/roluatm/kiosk.env')).toMatch(/^CLOUD_URL=https:\/\/cloud.example$/m);
   });
 
+  it('stages nothing when the AppImage given is already the running version', () => {
+    const root = tempRoot();
+    const image = join(root, 'RoluATM-0.1.0-arm64.AppImage');
+    mkdirSync(join(root, 'var/lib/roluatm/releases'), { recursive: true });
+    writeFileSync(join(root, 'var/lib/roluatm/releases/current.AppImage'), readFileSync(image));
+    const out = run(INSTALL, ['--root', root, '--appimage', image]);
+    expect(out).toContain('already the running version');
+    expect(existsSync(join(root, 'var/lib/roluatm/releases/pending.AppImage'))).toBe(false);
+  });
+
+  it('writes the hopper dispense form and the update feed into kiosk.env, and refuses bad ones', () => {
+    const root = tempRoot();
+    const image = join(root, 'RoluATM-0.1.0-arm64.AppImage');
+    run(INSTALL, ['--root', root, '--appimage', image, '--dispense-form', 'cipher8', '--update-url', 'https://updates.example/roluatm']);
+    const env = read(root, 'etc/roluatm/kiosk.env');
+    expect(env).toMatch(/^HOPPER_DISPENSE_FORM=cipher8$/m);
+    expect(env).toMatch(/^ROLUATM_UPDATE_URL=https:\/\/updates.example\/roluatm$/m);
+    const bad = spawnSync('bash', [INSTALL, '--root', root, '--appimage', image, '--dispense-form', 'encrypted'], { encoding: 'utf8' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('--dispense-form must be serial or cipher8');
+  });
+
   it('refuses bad options with a message and no changes', () => {
     const root = tempRoot();
     const r = spawnSync('bash', [INSTALL, '--root', root, '--appimage', join(root, 'RoluATM-0.1.0-arm64.AppImage'), '--usb-id', 'nope'], { encoding: 'utf8' });
@@ -99,6 +125,7 @@ describe('Pi install scripts', () => {
     writeFileSync(join(root, 'var/lib/roluatm/kiosk.sqlite'), 'journal');
     run(UNINSTALL, ['--root', root]);
     expect(existsSync(join(root, 'opt/roluatm'))).toBe(false);
+    expect(existsSync(join(root, 'var/lib/roluatm/releases'))).toBe(false);
     expect(existsSync(join(root, 'etc/systemd/user/roluatm.service'))).toBe(false);
     expect(existsSync(join(root, 'etc/udev/rules.d/99-roluatm-hopper.rules'))).toBe(false);
     expect(read(root, 'boot/firmware/config.txt')).toBe('arm_64bit=1\n');

@@ -48,7 +48,7 @@ rm -f "$P/etc/systemd/user/roluatm.service" \
 drop_block "$HOME_DIR/.config/wayfire.ini"
 drop_block /boot/firmware/config.txt
 drop_block /boot/config.txt
-rm -rf "$P/opt/roluatm"
+rm -rf "$P/opt/roluatm" "$P/var/lib/roluatm/releases"
 live systemctl daemon-reload
 live udevadm control --reload-rules
 

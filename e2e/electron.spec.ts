@@ -1,6 +1,6 @@
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,9 @@ test.beforeAll(async () => {
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed; fix the build first`);
   }
   dataDir = mkdtempSync(join(tmpdir(), 'roluatm-electron-'));
+  // This start is a trial of version 0.1.0, as build/roluatm-launch.sh sets it up after an update.
+  mkdirSync(join(dataDir, 'releases'));
+  writeFileSync(join(dataDir, 'releases', 'trial'), '0.1.0 1\n');
   app = await electron.launch({
     executablePath: binary as string,
     // Chromium refuses its OS sandbox as root (CI containers); a kiosk never runs as root.
@@ -47,6 +50,9 @@ test.beforeAll(async () => {
       KIOSK_DATA_DIR: dataDir,
       HOPPER_PORT: join(dataDir, 'no-hopper-here'),
       LOG_LEVEL: 'warn',
+      ROLUATM_RELEASES_DIR: join(dataDir, 'releases'),
+      ROLUATM_TRIAL: '0.1.0',
+      ROLUATM_HEALTH_DEADLINE_SEC: '10',
     },
   });
   page = await app.firstWindow();
@@ -92,4 +98,8 @@ test('navigation away and new windows are refused', async () => {
   });
   await expect.poll(() => app.windows().length).toBe(1);
   await expect.poll(() => page.url()).toBe(before);
+});
+
+test('a start on trial passes its health check (hopper fault reported, cloud offline tolerated) and confirms itself', async () => {
+  await expect.poll(() => existsSync(join(dataDir, 'releases', 'trial')), { timeout: 30_000 }).toBe(false);
 });

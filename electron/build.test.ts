@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildElectron, type ElectronBuildResult } from './build';
+import { readBuildInfo } from './build-info';
 
 let out: string;
 let result: ElectronBuildResult;
@@ -55,6 +56,14 @@ describe('Electron bundle (build:electron)', () => {
     const imports = [...code.matchAll(/^import [^;]*? from "([^".][^"]*)";$/gm)].map((m) => m[0]).filter((l) => !l.endsWith('from "electron";'));
     const probe = `${imports.join('\n')}\nprocess.stdout.write('loaded');`;
     expect(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' })).toBe('loaded');
+  });
+
+  it('stamps dist-electron/build-info.json with the package version and a build id the app reads', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const info = readBuildInfo(join(out, 'build-info.json'));
+    expect(info).toEqual(result.buildInfo);
+    expect(info?.version).toBe(pkg.version);
+    expect(info?.build).toMatch(new RegExp(`^${pkg.version.replaceAll('.', '\\.')}\\+\\d{12}\\.\\w+$`));
   });
 
   it('copies the kiosk migrations where open-db.ts looks for them beside the bundle', () => {

@@ -1,6 +1,8 @@
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { makeBuildInfo, type BuildInfo } from './build-info';
 import { checkIndexHtmlCsp } from './csp';
 
 /**
@@ -11,7 +13,8 @@ import { checkIndexHtmlCsp } from './csp';
  * serialport, @serialport/*), pino (its worker files) and idkit-core (its WASM next to its JS) are
  * loaded from the app's production node_modules, exactly as under plain Node.
  * Kiosk SQL migrations are copied beside main.js, where main/db/open-db.ts looks for them
- * (`<dir of the bundle>/migrations`).
+ * (`<dir of the bundle>/migrations`). dist-electron/build-info.json carries the build id
+ * (electron/build-info.ts), which the packed app shows in the admin screen.
  *
  * Usage: tsx electron/build.ts [--out DIR] [--check-renderer]
  */
@@ -20,6 +23,7 @@ export interface ElectronBuildResult {
   mainFile: string;
   preloadFile: string;
   migrations: string[];
+  buildInfo: BuildInfo;
   metafiles: (Metafile | undefined)[];
 }
 
@@ -33,7 +37,7 @@ const common: BuildOptions = {
   metafile: true,
 };
 
-export async function buildElectron(rootDir: string, outRoot: string): Promise<ElectronBuildResult> {
+export async function buildElectron(rootDir: string, outRoot: string, buildInfo: BuildInfo = currentBuildInfo(rootDir)): Promise<ElectronBuildResult> {
   const outDir = join(outRoot, 'electron');
   const mainFile = join(outDir, 'main.js');
   const preloadFile = join(outDir, 'preload.cjs');
@@ -55,7 +59,20 @@ export async function buildElectron(rootDir: string, outRoot: string): Promise<E
     external: ['electron'],
   });
   const migrations = copyMigrations(join(rootDir, 'main', 'db', 'migrations'), join(outDir, 'migrations'));
-  return { outDir, mainFile, preloadFile, migrations, metafiles: [main.metafile, preload.metafile] };
+  writeFileSync(join(outRoot, 'build-info.json'), `${JSON.stringify(buildInfo)}\n`);
+  return { outDir, mainFile, preloadFile, migrations, buildInfo, metafiles: [main.metafile, preload.metafile] };
+}
+
+/** package.json version + now + the checkout's short commit (read-only git), or ROLUATM_BUILD_ID. */
+export function currentBuildInfo(rootDir: string): BuildInfo {
+  const { version } = JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { version: string };
+  let gitSha: string | null = null;
+  try {
+    gitSha = execFileSync('git', ['rev-parse', '--short=8', 'HEAD'], { cwd: rootDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    gitSha = null;
+  }
+  return makeBuildInfo({ version, now: new Date(), gitSha, env: process.env });
 }
 
 function copyMigrations(from: string, to: string): string[] {
@@ -80,7 +97,7 @@ async function cli(argv: string[]): Promise<number> {
   const outIdx = argv.indexOf('--out');
   const out = outIdx >= 0 && argv[outIdx + 1] ? resolve(argv[outIdx + 1] as string) : join(root, 'dist-electron');
   const result = await buildElectron(root, out);
-  process.stdout.write(`${JSON.stringify({ main: result.mainFile, preload: result.preloadFile, migrations: result.migrations })}\n`);
+  process.stdout.write(`${JSON.stringify({ main: result.mainFile, preload: result.preloadFile, migrations: result.migrations, build: result.buildInfo.build })}\n`);
   if (argv.includes('--check-renderer')) {
     const problems = rendererCspProblems(root);
     if (problems.length > 0) {

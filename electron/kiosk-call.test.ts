@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KIOSK_COMMAND_NAMES, type KioskApi } from '../contract/kiosk-api';
+import { KIOSK_COMMAND_NAMES, type KioskApi, type KioskCommandName } from '../contract/kiosk-api';
 import { checkKioskCall, dispatchKioskCall } from './kiosk-call';
 
 /** A core stand-in that records calls; the real core is exercised by main/ tests and e2e. */
@@ -18,9 +18,18 @@ function recordingApi(calls: string[], throwOn?: string): KioskApi {
   } as unknown as KioskApi;
 }
 
+/** One valid params object per contract command; a new command fails typecheck until it has one. */
+const VALID_PARAMS: Record<KioskCommandName, object> = {
+  getState: {}, startCashOut: { amount_cents: 500 }, cancel: {}, dismiss: {},
+  adminUnlock: { pin: '1234' }, adminLock: {}, adminStatus: {}, adminRefill: { coins: 400 }, adminEmpty: {},
+  adminTestDispense: {}, adminSettleInDoubt: {}, adminResetHopper: {}, adminSyncNow: {},
+  adminEnroll: { code: 'ABCDEF12' }, adminChangePin: { new_pin: '5678' }, adminRestart: {}, adminSetMaintenance: { on: true },
+};
+
 describe('checkKioskCall', () => {
-  it.each(KIOSK_COMMAND_NAMES.filter((n) => n !== 'startCashOut'))('accepts the contract command %s with empty params', (method) => {
-    expect(checkKioskCall({ method, params: {} })).toEqual({ ok: true, value: { method, params: {} } });
+  it.each(KIOSK_COMMAND_NAMES)('accepts the contract command %s with valid params', (method) => {
+    const params = VALID_PARAMS[method];
+    expect(checkKioskCall({ method, params })).toEqual({ ok: true, value: { method, params } });
   });
 
   it('accepts startCashOut with a valid amount', () => {

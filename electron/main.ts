@@ -3,13 +3,19 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { systemClock } from '../contract/clock';
+import type { KioskApi, KioskState } from '../contract/kiosk-api';
 import { createLogger } from '../main/log';
+import { readBuildInfo } from './build-info';
 import { checkIndexHtmlCsp } from './csp';
 import { registerKioskIpc } from './ipc';
 import { createQuitCoordinator, ReloadBackoff } from './lifecycle';
 import { createNotifier, watchdogIntervalMs } from './sd-notify';
 import { devToolsEnabled, isAllowedNavigation, isPermissionAllowed, kioskWindowOptions } from './security';
 import { startCore } from './start-core';
+import { watchTrial } from './trial-monitor';
+import { parseShellUpdateConfig, type ShellUpdateConfig } from './update-config';
+import { trialVersion } from './update-slots';
+import { startUpdater } from './updater';
 
 // Thin Electron entry: window, security and lifecycle only. The kiosk core is the same one browser
 // mode runs (main/); no kiosk logic lives here. Bundled to dist-electron/electron/main.js (ESM).
@@ -79,7 +85,10 @@ async function boot(): Promise<void> {
   Menu.setApplicationMenu(null);
   lockDownSession();
   checkCsp();
-  const core = await startCore();
+  const updates = parseShellUpdateConfig(process.env);
+  // The packed build id (electron/build-info.ts) reaches the core as ROLUATM_BUILD: admin screen.
+  const buildInfo = readBuildInfo(join(here, '..', 'build-info.json'));
+  const core = await startCore({ ...process.env, ROLUATM_BUILD: process.env['ROLUATM_BUILD'] ?? buildInfo?.build });
   const quit = createQuitCoordinator({
     stop: async () => {
       notifier.stopping();
@@ -94,6 +103,8 @@ async function boot(): Promise<void> {
   process.on('SIGTERM', () => app.quit());
   process.on('SIGINT', () => app.quit());
   const win = createKioskWindow();
+  let rendererLoaded = false;
+  win.webContents.on('did-finish-load', () => (rendererLoaded = true));
   win.on('close', (event) => {
     if (!quit.stopping) event.preventDefault(); // Alt+F4 and the like: the kiosk window stays.
   });
@@ -103,6 +114,30 @@ async function boot(): Promise<void> {
   powerSaveBlocker.start('prevent-display-sleep');
   startWatchdog(() => core.api.getState({}));
   notifier.ready();
+  const trial = trialVersion(process.env);
+  if (trial === null) return startUpdates(updates, core.api);
+  watchTrial({
+    version: trial, releasesDir: updates.releasesDir, policy: updates.trial, clock: systemClock, log,
+    observe: async () => ({ coreStarted: true, rendererLoaded, state: await currentState(core.api) }),
+    onDone: (healthy) => (healthy ? startUpdates(updates, core.api) : app.quit()),
+  });
+}
+
+async function currentState(api: KioskApi): Promise<KioskState | null> {
+  const r = await api.getState({});
+  return r.ok ? r.value : null;
+}
+
+/** Automatic updates (electron/updater.ts) once this version is known good; off without a feed URL. */
+function startUpdates(updates: ShellUpdateConfig, api: KioskApi): void {
+  if (updates.feedUrl === null) {
+    log.info('automatic updates are off (no ROLUATM_UPDATE_URL)');
+    return;
+  }
+  startUpdater({
+    feedUrl: updates.feedUrl, releasesDir: updates.releasesDir, currentVersion: app.getVersion(), policy: updates.policy,
+    clock: systemClock, log, getState: () => currentState(api), quit: () => app.quit(),
+  });
 }
 
 /** Pings systemd only while the core answers, so a wedged core is restarted (WatchdogSec). */

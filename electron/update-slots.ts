@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, createReadStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The release slots the launcher (build/roluatm-launch.sh) and the app share, in
+ * ROLUATM_RELEASES_DIR (default /var/lib/roluatm/releases, owned by the kiosk user):
+ *   current.AppImage + current/      the running version (extracted, no FUSE needed)
+ *   previous.AppImage + previous/    the one before, kept for rollback
+ *   pending.AppImage, pending.sha512 (hex), pending.version   staged by the app, promoted by the launcher
+ *   trial                            "<version> <starts>" while the current version is unconfirmed
+ *   bad-versions                     versions that failed their start-up health check (one a line)
+ * The app only ever writes pending.* (last: pending.AppImage, by rename) and removes `trial`.
+ */
+export class UpdateSlotError extends Error {
+  constructor(
+    readonly code: 'stage_sha512_mismatch' | 'stage_failed',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'UpdateSlotError';
+  }
+}
+
+export function readBadVersions(dir: string): string[] {
+  try {
+    return readFileSync(join(dir, 'bad-versions'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  } catch {
+    return [];
+  }
+}
+
+export function sha512File(path: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha512');
+    createReadStream(path).on('error', reject).on('data', (c) => hash.update(c)).on('end', () => resolve(hash.digest()));
+  });
+}
+
+/**
+ * Copies a downloaded, electron-updater-verified AppImage into the pending slot, checking its sha512
+ * again on the copy (the launcher checks it a third time before promoting it).
+ */
+export async function stagePending(dir: string, update: { file: string; version: string; sha512Base64: string }): Promise<string> {
+  const target = join(dir, 'pending.AppImage');
+  const tmp = `${target}.tmp`;
+  try {
+    copyFileSync(update.file, tmp);
+  } catch (cause) {
+    throw new UpdateSlotError('stage_failed', `cannot copy the update into ${dir}; check that the kiosk user owns it`, { cause });
+  }
+  const digest = await sha512File(tmp);
+  if (digest.toString('base64') !== update.sha512Base64) {
+    rmSync(tmp, { force: true });
+    throw new UpdateSlotError('stage_sha512_mismatch', `the staged copy of ${update.version} does not match its sha512; it was discarded and will be downloaded again`);
+  }
+  writeFileSync(join(dir, 'pending.sha512'), `${digest.toString('hex')}\n`);
+  writeFileSync(join(dir, 'pending.version'), `${update.version}\n`);
+  renameSync(tmp, target);
+  return target;
+}
+
+/** The launcher puts the version on trial in ROLUATM_TRIAL; null when this start is not a trial. */
+export function trialVersion(env: Record<string, string | undefined>): string | null {
+  const v = env['ROLUATM_TRIAL'];
+  return v !== undefined && /^\S{1,64}$/.test(v) ? v : null;
+}
+
+/** The running version passed its health check: it stays. True when a trial was confirmed. */
+export function confirmTrial(dir: string, version: string): boolean {
+  const file = join(dir, 'trial');
+  if (!existsSync(file)) return false;
+  const [onTrial] = readFileSync(file, 'utf8').trim().split(/\s+/);
+  if (onTrial !== version) return false;
+  rmSync(file, { force: true });
+  return true;
+}

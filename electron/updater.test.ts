@@ -1,0 +1,142 @@
+import { HttpExecutor, configureRequestOptions, configureRequestUrl, type DownloadOptions } from 'builder-util-runtime';
+import updaterPkg from 'electron-updater';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request, type ClientRequest, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../contract/clock';
+import { KioskStateSchema, type KioskState } from '../contract/kiosk-api';
+import { startUpdater } from './updater';
+
+/**
+ * electron/updater.ts with the real electron-updater AppImageUpdater against a generic feed served
+ * here. Only what needs Electron is replaced: the app adapter (version, cache folders) and the HTTP
+ * executor (electron.net → node:http). electron-updater itself checks the sha512.
+ */
+class NodeExecutor extends HttpExecutor<ClientRequest> {
+  createRequest(options: object, callback: (r: IncomingMessage) => void): ClientRequest {
+    return request(options, callback);
+  }
+  download(url: URL, destination: string, options: DownloadOptions): Promise<string> {
+    return options.cancellationToken.createPromise((resolve, reject, onCancel) => {
+      const requestOptions = { headers: options.headers ?? undefined };
+      configureRequestUrl(url, requestOptions);
+      configureRequestOptions(requestOptions);
+      this.doDownload(requestOptions, { destination, options, onCancel, responseHandler: null, callback: (e) => (e ? reject(e) : resolve(destination)) }, 0);
+    });
+  }
+}
+
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'roluatm-updater-'));
+  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+async function serveFeed(files: Record<string, Buffer | string>): Promise<string> {
+  const server: Server = createServer((req, res) => {
+    const body = files[(req.url ?? '').split('?')[0]?.slice(1) ?? ''];
+    if (body === undefined) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-length': Buffer.byteLength(body) }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+const channelFile = `latest-linux${process.arch === 'x64' ? '' : `-${process.arch}`}.yml`;
+
+function feedFor(version: string, image: Buffer, announcedSha512 = createHash('sha512').update(image).digest('base64')): Record<string, Buffer | string> {
+  const name = `RoluATM-${version}-${process.arch}.AppImage`;
+  const yml = `version: ${version}\nfiles:\n  - url: ${name}\n    sha512: ${announcedSha512}\n    size: ${image.length}\npath: ${name}\nsha512: ${announcedSha512}\nreleaseDate: '2026-11-25T00:00:00.000Z'\n`;
+  return { [channelFile]: yml, [name]: image };
+}
+
+const idle: KioskState = KioskStateSchema.parse({
+  flow: { screen: 'idle' }, online: true, out_of_service: null,
+  hopper: { connected: true, ok: true, serial: 1, faults: [], coins_available: 10 },
+  limits: { min_cents: 100, max_cents: 5000, presets_cents: [500] }, fee: { flat_cents: 0, bps: 0 },
+  version: '0.1.0', demo_phone_url: null, admin_open: false,
+});
+
+function run(feedUrl: string, getState: () => Promise<KioskState | null>) {
+  const root = tmp();
+  const releases = join(root, 'releases');
+  mkdirSync(releases);
+  const oldAppImage = join(root, 'current.AppImage');
+  writeFileSync(oldAppImage, 'the running version');
+  // electron-builder packs this beside app.asar from `publish`; electron-updater reads the cache dir name from it.
+  writeFileSync(join(root, 'app-update.yml'), `provider: generic\nurl: ${feedUrl}\nupdaterCacheDirName: roluatm-updater\n`);
+  const previousEnv = process.env['APPIMAGE'];
+  process.env['APPIMAGE'] = oldAppImage;
+  cleanups.push(() => void (previousEnv === undefined ? delete process.env['APPIMAGE'] : (process.env['APPIMAGE'] = previousEnv)));
+  const adapter = {
+    version: '0.1.0', name: 'RoluATM', isPackaged: true, appUpdateConfigPath: join(root, 'app-update.yml'),
+    userDataPath: join(root, 'user'), baseCachePath: join(root, 'cache'),
+    whenReady: () => Promise.resolve(), relaunch: () => undefined, quit: () => undefined, onQuit: () => undefined,
+  };
+  const logs: string[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
+  let quits = 0;
+  const updater = startUpdater({
+    feedUrl, releasesDir: releases, currentVersion: '0.1.0', policy: { firstCheckAfterMs: 0, checkEveryMs: 3_600_000 },
+    clock: new ManualClock(), log, getState, quit: () => void quits++, tickMs: 10,
+    makeUpdater: () => {
+      const u = new updaterPkg.AppImageUpdater(undefined, adapter);
+      (u as unknown as { httpExecutor: HttpExecutor<ClientRequest> }).httpExecutor = new NodeExecutor();
+      u.disableDifferentialDownload = true;
+      return u;
+    },
+  });
+  cleanups.push(() => updater.stop());
+  return { releases, logs, quits: () => quits };
+}
+
+async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('startUpdater with electron-updater', () => {
+  it('downloads a newer version, stages it verified for the launcher, and quits once the kiosk is idle', async () => {
+    const image = Buffer.from('#!/bin/sh\necho new version 0.2.0\n');
+    let state: KioskState = { ...idle, flow: { screen: 'registering', amount_cents: 500 } };
+    const r = run(await serveFeed(feedFor('0.2.0', image)), async () => state);
+    await until(() => existsSync(join(r.releases, 'pending.AppImage')), 'the staged AppImage');
+    expect(readFileSync(join(r.releases, 'pending.AppImage'))).toEqual(image);
+    expect(readFileSync(join(r.releases, 'pending.version'), 'utf8')).toBe('0.2.0\n');
+    await until(() => r.logs.some((l) => l.includes('customer_session')), 'the deferral');
+    expect(r.quits()).toBe(0);
+    state = idle;
+    await until(() => r.quits() === 1, 'the quit to install');
+  });
+
+  it('stages nothing when the file does not match the sha512 the feed announced', async () => {
+    const image = Buffer.from('tampered bytes');
+    const r = run(await serveFeed(feedFor('0.2.0', image, createHash('sha512').update('the real build').digest('base64'))), async () => idle);
+    await until(() => r.logs.some((l) => l.includes('sha512 checksum mismatch')), 'the refused download');
+    expect(existsSync(join(r.releases, 'pending.AppImage'))).toBe(false);
+    expect(r.quits()).toBe(0);
+  });
+
+  it('does not download a version the launcher rolled back before', async () => {
+    const image = Buffer.from('bad build');
+    const feed = await serveFeed(feedFor('0.2.0', image));
+    const r = run(feed, async () => idle);
+    writeFileSync(join(r.releases, 'bad-versions'), '0.2.0\n');
+    await until(() => r.logs.some((l) => l.includes('update_known_bad')), 'the refusal');
+    expect(existsSync(join(r.releases, 'pending.AppImage'))).toBe(false);
+  });
+});
