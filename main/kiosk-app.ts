@@ -18,7 +18,7 @@ import { CashOutFlow } from './kiosk/cash-out-flow';
 import { ensureEnrolled } from './kiosk/enrollment';
 import { outOfService, readHealth, toHopperHealth, UNKNOWN_HOPPER } from './kiosk/kiosk-status';
 import { createPayoutRunner } from './kiosk/payout-runner';
-import { recoverAtStartup } from './kiosk/startup-recovery';
+import { recoverAtStartup, resumeUnfinishedJobs } from './kiosk/startup-recovery';
 import type { StartWorldIdRequest } from './kiosk/world-id-port';
 import { realTimers, type Timers } from './sync/backoff';
 import { createCloudClient } from './sync/cloud-client';
@@ -142,10 +142,13 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
     heartbeat: () => ({ coins_available: Math.max(0, inventoryCoins(db)), hopper_ok: hopper.ok, version: KIOSK_VERSION }),
   });
   // Between polls the dispenser pushes changes (unplugged, reconnected, faults, level): shown at once.
+  // When it comes back, jobs left unfinished while it was away are queued again (startup-recovery.ts).
   const unwatchHealth = deps.dispenser.watchHealth?.((h) => {
     if (abort.signal.aborted) return;
+    const reconnected = h.connected && !hopper.connected;
     hopper = toHopperHealth(h, inventoryCoins(db));
     emit();
+    if (reconnected && resumeUnfinishedJobs(db, runner) > 0) onWrite();
   });
 
   let receiver: JobReceiver | null = null;

@@ -10,6 +10,12 @@ export interface ReconnectOptions {
 
 export type ConnectionEvent = 'connected' | 'disconnected';
 
+const GONE_CODES = new Set(['EIO', 'ENXIO', 'ENODEV', 'EBADF']);
+function isGone(err: unknown): boolean {
+  const e = err as { code?: unknown; disconnected?: unknown } | null;
+  return e?.disconnected === true || (typeof e?.code === 'string' && GONE_CODES.has(e.code));
+}
+
 /**
  * The serial port a dispenser talks through, kept open: when the device goes away (USB unplugged:
  * the port closes with `disconnected`, reads and writes fail with EIO) the link is dropped, every
@@ -57,8 +63,11 @@ export class CcTalkConnection {
   private adopt(link: CcTalkLink): void {
     this.current = link;
     this.delayMs = this.o.reconnect?.initialMs ?? 250;
-    link.port.once('close', (err: unknown) => {
-      if ((err as { disconnected?: boolean } | null)?.disconnected) this.lost(link, err);
+    // Any close we did not ask for means the device went away: serialport closes with a
+    // DisconnectedError on a read error, and a failed write (EIO) destroys the stream (close, no argument).
+    link.port.on('close', (err: unknown) => this.lost(link, err ?? new Error('serial port closed')));
+    link.port.on('error', (err: unknown) => {
+      if (isGone(err)) this.lost(link, err);
     });
   }
 

@@ -83,7 +83,9 @@ export function levelFrom(
 
 export function faultOf(e: unknown): DispenserFault {
   if (!(e instanceof CcTalkError)) return 'unknown';
-  return e.code === 'timeout' ? 'no_reply' : e.code === 'line' || e.code === 'write' || e.code === 'disconnected' ? 'line' : 'unknown';
+  if (e.code === 'timeout') return 'no_reply';
+  // bad_reply: a frame of the wrong shape, in practice a stale reply answered late (no sequence numbers in ccTalk)
+  return ['line', 'write', 'disconnected', 'bad_reply'].includes(e.code) ? 'line' : 'unknown';
 }
 
 /** A transport/device failure as a DispenserError that keeps the cause and says what to do. */

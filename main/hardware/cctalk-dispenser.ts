@@ -153,11 +153,23 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
     this.identity = null;
     this.serialNumber = null;
     if (e === 'disconnected') return void this.publish(this.disconnectedHealth());
-    void this.settleInDoubt()
-      .then((settled) => settled.length > 0 && this.o.log.info({ settled: settled.length }, 'in-doubt payouts settled after reconnect'))
-      .catch((err: unknown) => this.o.log.error({ err }, 'could not settle in-doubt payouts after reconnect; they stay open'))
-      .then(() => (this.closing ? undefined : this.health()))
-      .catch(() => undefined);
+    void this.settleAfterReconnect();
+  }
+
+  /** Settles until it succeeds while the link stays up (a device that was just plugged in may not answer yet). */
+  private async settleAfterReconnect(): Promise<void> {
+    const link = this.conn.link;
+    for (let waitMs = 100; !this.closing && this.conn.link === link; waitMs = Math.min(waitMs * 2, 5000)) {
+      try {
+        const settled = await this.settleInDoubt();
+        if (settled.length > 0) this.o.log.info({ settled: settled.length }, 'in-doubt payouts settled after reconnect');
+        break;
+      } catch (err) {
+        this.o.log.warn({ err, retryInMs: waitMs }, 'could not settle in-doubt payouts after reconnect yet; they stay open');
+        await new Promise((r) => setTimeout(r, waitMs).unref());
+      }
+    }
+    if (!this.closing && this.conn.link === link) await this.health().catch(() => undefined);
   }
 
   private disconnectedHealth(): DispenserHealth {

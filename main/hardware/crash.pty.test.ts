@@ -8,8 +8,12 @@ import type { HopperSimOptions } from '../../sim/hopper/sim-types';
 import { journalForJob } from '../db/jobs';
 import { openKioskDb } from '../db/open-db';
 import { PayoutJournal } from './payout-journal';
+import type { ChildArgs } from './testing/crash-child';
 import { type CrashChild, startCrashChild } from './testing/crash-parent';
-import { until } from './testing/dispenser-fixture';
+import { until as untilFor } from './testing/dispenser-fixture';
+
+/** A child (tsx start-up) can take seconds on a loaded machine: wait generously for its states. */
+const until = (pred: () => boolean) => untilFor(pred, 20_000);
 
 /**
  * Done-when of issue 3: the kiosk process is SIGKILLed between the journal write and the 167, between
@@ -30,7 +34,7 @@ async function rig(simOpts: HopperSimOptions = {}) {
   const db = join(dir, 'kiosk.db');
   const children: CrashChild[] = [];
   cleanups.push(() => Promise.all(children.map((c) => c.kill())));
-  const child = (jobId: string, coins: number, extra: { holdAfterIntent?: boolean; payRemainder?: boolean } = {}) => {
+  const child = (jobId: string, coins: number, extra: Partial<Pick<ChildArgs, 'holdAfterIntent' | 'payRemainder' | 'dispenseForm' | 'replyForm'>> = {}) => {
     const c = startCrashChild({ device: hopper.devicePath, db, jobId, coins, ...extra });
     children.push(c);
     return c;
@@ -92,7 +96,20 @@ describe('kiosk process SIGKILLed around a payout, restarted on the same journal
     expectBooksAgree(r, 'job-b', 20);
   });
 
-  it('never re-sends the 167 when killed while its reply was late, and ignores the stale reply after restart', async () => {
+  it('never re-sends the 167 of an 8-byte-form, ACK-reply hopper when killed before its reply', async () => {
+    const forms = { dispenseForm: 'cipher8', replyForm: 'ack' } as const;
+    const r = await rig({ ...forms, faults: { dropReplyAfterPaying: true } });
+    const first = r.child('job-ack', 10, forms);
+    await until(() => r.sim.dispenseCommands === 1);
+    await first.kill();
+
+    const after = await restartAndFinish(r.child('job-ack', 10, forms));
+    expect(after.settled).toEqual([expect.objectContaining({ jobId: 'job-ack', coinsPaid: 10 })]);
+    expect(r.sim.dispenseLog).toEqual([10]);
+    expectBooksAgree(r, 'job-ack', 10);
+  });
+
+  it('never re-sends the 167 when killed while its reply was late', async () => {
     const r = await rig({ faults: { lateReplyTo: { header: 167, ms: 900 } } });
     const first = r.child('job-late', 15);
     await until(() => (r.sim.seen.get(167) ?? 0) === 1);

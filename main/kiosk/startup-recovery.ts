@@ -37,8 +37,18 @@ export async function recoverAtStartup(deps: {
     deps.log.error({ err: e }, 'could not settle in-doubt payouts at start-up; will retry before the next payout');
     deps.runner.settleFirst();
   }
-  const jobs = listUnfinishedJobs(deps.db);
-  for (const job of jobs) void deps.runner.enqueue(job.id);
-  if (cancelled > 0 || jobs.length > 0) deps.onWrite();
-  return { cancelled, jobs: jobs.length };
+  const jobs = resumeUnfinishedJobs(deps.db, deps.runner);
+  if (cancelled > 0 || jobs > 0) deps.onWrite();
+  return { cancelled, jobs };
+}
+
+/**
+ * Queues every job received but not finished (received, dispensing, in_doubt). At start-up, and
+ * again when the hopper comes back after an unplug: the runner settles in-doubt intents first and
+ * pays only the proven remainder, only while the job allows it (payout-runner.ts "Remainder rule").
+ */
+export function resumeUnfinishedJobs(db: KioskDb, runner: PayoutRunner): number {
+  const jobs = listUnfinishedJobs(db);
+  for (const job of jobs) void runner.enqueue(job.id);
+  return jobs.length;
 }

@@ -1,6 +1,9 @@
 /**
- * `npx tsx sim/hopper/main.ts [--coins N] [--coins-per-second N] [--address N]`: a simulated ccTalk
- * hopper on a pty. Prints one JSON line `{"device":"/tmp/.../A"}` on stdout and runs until SIGINT/SIGTERM.
+ * `npm run sim -- hopper [--coins N] [--coins-per-second N] [--address N] [--serial N]
+ * [--dispense-form serial|cipher8] [--reply-form event_counter|ack] [--checksum simple|crc16]`
+ * (or `npx tsx sim/hopper/main.ts …`): a simulated ccTalk hopper on a pty. Prints one JSON line
+ * `{"device":"/tmp/.../A"}` on stdout and runs until SIGINT/SIGTERM. Defaults: a SUZOHAPP Flow-like
+ * hopper (serial-number form, event-counter reply, 8-bit checksum) at address 3.
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -13,12 +16,20 @@ const { values } = parseArgs({
     coins: { type: 'string' },
     'coins-per-second': { type: 'string' },
     address: { type: 'string' },
+    serial: { type: 'string' },
+    'dispense-form': { type: 'string' },
+    'reply-form': { type: 'string' },
+    checksum: { type: 'string' },
   },
 });
 const Args = z.object({
   coins: z.coerce.number().int().min(0).optional(),
   'coins-per-second': z.coerce.number().int().min(1).max(1000).optional(),
   address: z.coerce.number().int().min(2).max(255).optional(),
+  serial: z.coerce.number().int().min(0).max(0xffffff).optional(),
+  'dispense-form': z.enum(['serial', 'cipher8']).optional(),
+  'reply-form': z.enum(['event_counter', 'ack']).optional(),
+  checksum: z.enum(['simple', 'crc16']).optional(),
 });
 const args = Args.parse(values);
 
@@ -41,7 +52,15 @@ const stop = (signal: string): void => {
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 
-hopper = await startHopperOnPty({ inventory: args.coins, coinsPerSecond: args['coins-per-second'], address: args.address });
+hopper = await startHopperOnPty({
+  inventory: args.coins,
+  coinsPerSecond: args['coins-per-second'],
+  address: args.address,
+  serial: args.serial,
+  dispenseForm: args['dispense-form'],
+  replyForm: args['reply-form'],
+  checksum: args.checksum,
+});
 if (stopping) {
   await hopper.stop();
   process.exit(0);

@@ -19,6 +19,10 @@ export interface HopperSimFaults {
   corruptChecksum: number;
   /** Every reply is sent this many ms late. */
   answerLateMs: number;
+  /** Once: the reply to the next frame with this header is sent `ms` late (the command itself acts at once). */
+  lateReplyTo: { header: number; ms: number } | null;
+  /** Once: when the next frame with this header arrives, these faults are set before it is handled. */
+  armOn: { header: number; faults: Partial<Omit<HopperSimFaults, 'armOn'>> } | null;
   /** Once: after this many coins of a payout the power drops for offMs, then the hopper restarts. */
   powerCycleMidPayout: { afterCoins: number; offMs: number } | null;
   /** Cable pulled: no replies at all (the host's own echo stays: it comes from its UART). */
@@ -67,6 +71,8 @@ export const NO_FAULTS: HopperSimFaults = {
   dropReplyAfterPaying: false,
   corruptChecksum: 0,
   answerLateMs: 0,
+  lateReplyTo: null,
+  armOn: null,
   powerCycleMidPayout: null,
   silent: false,
   sendGarbage: 0,

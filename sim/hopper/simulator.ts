@@ -36,6 +36,10 @@ export class HopperSimulator {
   powered = true;
   /** 167 commands accepted since the simulator started (tests assert "no second 167"). */
   dispenseCommands = 0;
+  /** Coins asked for by each accepted 167, in order (tests assert a retry asks only the remainder). */
+  readonly dispenseLog: number[] = [];
+  /** Frames for this address seen per header, accepted or not (tests wait for "the hopper saw the 167"). */
+  readonly seen = new Map<number, number>();
   private remaining = 0;
   private paid = 0;
   private unpaid = 0;
@@ -111,7 +115,13 @@ export class HopperSimulator {
     if (!this.powered) return;
     for (const frame of this.parser.push(bytes)) {
       if (frame.dest !== this.o.address) continue; // part 1 §12: silence for another address
-      this.answer(this.handle(frame));
+      this.seen.set(frame.header, (this.seen.get(frame.header) ?? 0) + 1);
+      const arm = this.faults.armOn;
+      if (arm && arm.header === frame.header) {
+        this.faults.armOn = null;
+        Object.assign(this.faults, arm.faults);
+      }
+      this.answer(this.handle(frame), frame.header);
     }
   }
 
@@ -190,6 +200,7 @@ export class HopperSimulator {
     const n = data[data.length - 1] ?? 0;
     if (n === 0 || !this.enabled || this.paying || this.flags.jam) return 'nak';
     this.dispenseCommands++;
+    this.dispenseLog.push(n);
     this.eventCounter = this.eventCounter >= 255 ? 1 : this.eventCounter + 1;
     this.remaining = n;
     this.paid = 0;
@@ -262,8 +273,14 @@ export class HopperSimulator {
     this.coinTimer = null;
   }
 
-  private answer(reply: Reply): void {
+  private answer(reply: Reply, header: number): void {
     if (reply === null || this.faults.silent) return;
+    let lateMs = this.faults.answerLateMs || this.o.replyDelayMs;
+    const late = this.faults.lateReplyTo;
+    if (late && late.header === header) {
+      this.faults.lateReplyTo = null;
+      lateMs = late.ms;
+    }
     const frame = encodeFrame({ dest: HOST_ADDRESS, src: this.o.address, header: reply === 'nak' ? 5 : 0, data: Uint8Array.from(reply === 'nak' ? [] : reply) }, this.o.checksum);
     if (this.faults.corruptChecksum > 0) {
       this.faults.corruptChecksum--;
@@ -275,7 +292,7 @@ export class HopperSimulator {
       this.faults.sendGarbage = 0;
       out = Buffer.concat([Buffer.from(garbage), frame]);
     }
-    this.later(this.faults.answerLateMs || this.o.replyDelayMs, () => this.powered && this.transmit(out));
+    this.later(lateMs, () => this.powered && this.transmit(out));
   }
 
   private transmit(b: Buffer): void {

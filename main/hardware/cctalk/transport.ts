@@ -113,8 +113,8 @@ export class CcTalkTransport {
   }
 
   private once(header: number, data: Uint8Array, timeoutMs: number): Promise<Frame> {
+    if (this.lost) return Promise.reject(this.lost); // before 'closed': the port is closed because it was lost
     if (this.closed) return Promise.reject(new CcTalkError('closed', 'ccTalk transport closed'));
-    if (this.lost) return Promise.reject(this.lost);
     const frame = encodeFrame({ dest: this.o.address, src: this.o.hostAddress, header, data }, this.o.checksum);
     this.parser.reset();
     return new Promise<Frame>((resolve, reject) => {

@@ -40,7 +40,7 @@ export function startCrashChild(args: ChildArgs): CrashChild {
     events,
     exited,
     stderr: () => err,
-    next(kind, ms = 10_000) {
+    next(kind, ms = 20_000) {
       type E = Extract<ChildEvent, { event: typeof kind }>;
       const find = () => events.find((e): e is E => e.event === kind);
       return new Promise<E>((res, rej) => {
