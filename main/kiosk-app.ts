@@ -24,6 +24,7 @@ import { realTimers, type Timers } from './sync/backoff';
 import { createCloudClient } from './sync/cloud-client';
 import { startJobReceiver, type JobReceiver } from './sync/job-receiver';
 import { createOutboxPusher } from './sync/outbox-pusher';
+import { CloudTime } from './sync/cloud-time';
 import { startKioskScheduler } from './scheduler/kiosk-scheduler';
 import { recentLog } from './log';
 
@@ -64,7 +65,9 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   const listeners = new Set<(s: KioskState) => void>();
   let lastSent = '';
 
-  const client = createCloudClient({ baseUrl: config.cloudUrl, token: () => enrollment?.token ?? null });
+  // Job expiry is the cloud's time; a Pi without a real-time clock may be far off (sync/cloud-time.ts).
+  const cloudTime = new CloudTime(clock);
+  const client = createCloudClient({ baseUrl: config.cloudUrl, token: () => enrollment?.token ?? null, cloudTime });
   const pusher = createOutboxPusher({ db, clock, log, client, timers, onReachable: (r) => setOnline(r) });
   const onWrite = () => void pusher.kick();
   const freeCoins = () => inventoryCoins(db) - reservedCoins(db);
@@ -102,7 +105,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
     onChange: emit,
   });
   const runner = createPayoutRunner({
-    db, clock, log, dispenser, onWrite,
+    db, clock, log, dispenser, onWrite, cloudClock: cloudTime,
     onEvent: (e) => {
       flow.onPayoutEvent(e);
       if (e.kind === 'finished' || e.kind === 'in_doubt') void refreshHealth();
@@ -157,7 +160,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
     emit();
     if (abort.signal.aborted || receiver) return;
     receiver = startJobReceiver({
-      db, clock, log, client, timers, onWrite,
+      db, clock, log, client, timers, onWrite, cloudClock: cloudTime,
       enrollment: () => enrollment,
       onJob: (job) => void runner.enqueue(job.id),
       onOnline: setOnline,

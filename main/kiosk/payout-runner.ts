@@ -30,6 +30,8 @@ export interface PayoutRunnerDeps {
   dispenser: Dispenser;
   onWrite: () => void;
   onEvent: (e: PayoutEvent) => void;
+  /** The cloud's time (sync/cloud-time.ts), against which a job's expiry is judged; default `clock`. */
+  cloudClock?: Clock;
 }
 
 export interface PayoutRunner {
@@ -67,7 +69,7 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
     if (needsSettle || before.status !== 'received') await settle();
     const journal = journalForJob(deps.db, jobId);
     if (journal.openIntents > 0) return inDoubt(before, 'a payout intent is still open after settling');
-    const owed = remainderRefusal(before, journal.coinsPaid, deps.clock);
+    const owed = remainderRefusal(before, journal.coinsPaid, deps.cloudClock ?? deps.clock);
     if (owed) {
       deps.log.warn({ jobId, coinsPaid: journal.coinsPaid, reason: owed }, 'remainder not paid: recorded as owed');
       return finish(before, Math.min(journal.coinsPaid, before.coins), owed);

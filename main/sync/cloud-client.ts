@@ -17,6 +17,7 @@ import type { SignedJob } from '../../contract/job';
 import type { SyncEvent } from '../../contract/sync-events';
 import type { TransactionView } from '../../contract/http';
 import { CloudError } from './cloud-error';
+import type { CloudTime } from './cloud-time';
 
 /**
  * HTTP client for the cloud API (ARCHITECTURE.md "Cloud HTTP API", contract/http.ts). Short
@@ -37,6 +38,8 @@ export interface CloudClientOptions {
   /** Read on every call, so the token saved at enrolment is used at once. */
   token: () => string | null;
   timeoutMs?: number;
+  /** Fed the Date header of every answer, so job expiry is judged in the cloud's time. */
+  cloudTime?: CloudTime;
 }
 
 interface Call<T extends z.ZodTypeAny> {
@@ -72,6 +75,7 @@ export function createCloudClient(opts: CloudClientOptions): CloudClient {
         signal: AbortSignal.any(signals),
       });
       text = await res.body.text();
+      opts.cloudTime?.observe(res.headers.date);
     } catch (cause) {
       const aborted = c.abort?.aborted === true;
       throw new CloudError(aborted ? 'aborted' : 'offline', 0, aborted ? 'request aborted' : `the cloud did not answer ${c.method} ${c.path}`, { cause });

@@ -14,6 +14,7 @@ import { createPayoutRunner } from '../kiosk/payout-runner';
 import { FakeDispenser } from '../kiosk/testing/fake-dispenser';
 import { createCloudClient } from './cloud-client';
 import { startJobReceiver, type JobReceiver } from './job-receiver';
+import { CloudTime } from './cloud-time';
 import { startFakeCloud, type FakeCloud } from './testing/fake-cloud';
 
 const log = pino({ level: 'silent' });
@@ -96,5 +97,27 @@ describe('job receiver', () => {
     expect(dispenser.payouts).toHaveLength(1);
     expect(getJob(db, job.id)).toMatchObject({ status: 'completed', coins_paid: 20 });
     expect(getTransaction(db, tx)).toMatchObject({ status: 'completed', coins_paid: 20 });
+  });
+
+  it('accepts a fresh job when the kiosk clock is a day ahead, judging expiry in the cloud time', async () => {
+    await receiver.stop();
+    const ahead = new ManualClock(Date.now() + 24 * 3600_000);
+    const cloudTime = new CloudTime(ahead);
+    const got: string[] = [];
+    receiver = startJobReceiver({
+      db,
+      clock: ahead,
+      cloudClock: cloudTime,
+      log,
+      client: createCloudClient({ baseUrl: cloud.url, token: () => cloud.token, timeoutMs: 2000, cloudTime }),
+      enrollment: () => ({ kiosk_id: cloud.kioskId, job_public_key: cloud.publicKeyB64 }),
+      onJob: (job) => got.push(job.id),
+      waitSec: 1,
+    });
+    const job = cloud.jobFor(localTx(), 20); // expires an hour after the cloud's now: "expired" by the kiosk clock
+    cloud.queueJob(job);
+    await waitFor(() => got.length === 1);
+    expect(got).toEqual([job.id]);
+    expect(Math.round(cloudTime.skew / 3600_000)).toBe(-24);
   });
 });

@@ -20,6 +20,8 @@ export const LONG_POLL_WAIT_SEC = 25;
 export interface JobReceiverDeps {
   db: KioskDb;
   clock: Clock;
+  /** The cloud's time (sync/cloud-time.ts) for the job's expiry; default `clock`. */
+  cloudClock?: Clock;
   log: Logger;
   client: Pick<CloudClient, 'nextJob' | 'ackJob'>;
   enrollment: () => { kiosk_id: string; job_public_key: string } | null;
@@ -53,7 +55,7 @@ export function startJobReceiver(deps: JobReceiverDeps): JobReceiver {
         job,
         publicKey: jobPublicKey(enrol.job_public_key),
         kioskId: enrol.kiosk_id,
-        clock: deps.clock,
+        clock: deps.cloudClock ?? deps.clock,
         transaction: getTransaction(deps.db, job.transaction_id),
       });
       if (!check.ok) {
