@@ -1,25 +1,10 @@
-import type { RpContext } from '../../contract/http';
+import type { WorldIdOutcome, WorldIdRequest, WorldIdRequestOptions } from '../worldid/request';
 
 /**
- * What the flow needs from main/worldid/request.ts (startWorldIdRequest). Declared here so the
+ * What the flow needs from main/worldid/request.ts (startWorldIdRequest), as a type only, so the
  * flow can be tested with a fake; the real one drives idkit-core (world-id.md "Kiosk side").
  */
-export type WorldIdWaitResult = { ok: true; result: unknown } | { ok: false; code: string; message: string };
-
-export interface WorldIdRequestHandle {
-  connectorURI: string;
-  requestId: string;
-  wait(opts: { timeoutMs: number; abort?: AbortSignal }): Promise<WorldIdWaitResult>;
-}
-
-export interface WorldIdRequestOptions {
-  appId: string;
-  action: string;
-  rpContext: RpContext;
-  signal: string;
-  bridgeUrl?: string;
-  returnTo?: string;
-  environment?: 'production' | 'staging';
-}
-
+export type { WorldIdRequestOptions };
+export type WorldIdWaitResult = WorldIdOutcome;
+export type WorldIdRequestHandle = Pick<WorldIdRequest, 'connectorURI' | 'requestId' | 'wait'>;
 export type StartWorldIdRequest = (opts: WorldIdRequestOptions) => Promise<WorldIdRequestHandle>;
