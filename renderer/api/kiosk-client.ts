@@ -102,6 +102,19 @@ export function createKioskClient(transport: KioskTransport, options: KioskClien
     startCashOut: (p) => invoke('startCashOut', p),
     cancel: (p) => invoke('cancel', p),
     dismiss: (p) => invoke('dismiss', p),
+    adminUnlock: (p) => invoke('adminUnlock', p),
+    adminLock: (p) => invoke('adminLock', p),
+    adminStatus: (p) => invoke('adminStatus', p),
+    adminRefill: (p) => invoke('adminRefill', p),
+    adminEmpty: (p) => invoke('adminEmpty', p),
+    adminTestDispense: (p) => invoke('adminTestDispense', p),
+    adminSettleInDoubt: (p) => invoke('adminSettleInDoubt', p),
+    adminResetHopper: (p) => invoke('adminResetHopper', p),
+    adminSyncNow: (p) => invoke('adminSyncNow', p),
+    adminEnroll: (p) => invoke('adminEnroll', p),
+    adminChangePin: (p) => invoke('adminChangePin', p),
+    adminRestart: (p) => invoke('adminRestart', p),
+    adminSetMaintenance: (p) => invoke('adminSetMaintenance', p),
     onState(listener) {
       if (snapshot.state) listener(snapshot.state);
       return stateListeners.add(listener);

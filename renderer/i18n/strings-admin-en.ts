@@ -7,6 +7,7 @@ export const adminEn = {
   'admin.unlock': 'Unlock',
   'admin.back': 'Back',
   'admin.title': 'Admin',
+  'admin.refresh': 'Refresh',
   'admin.lock': 'Lock',
   'admin.sections': 'Admin sections',
   'admin.tab_hopper': 'Hopper',

@@ -1,0 +1,45 @@
+/**
+ * Spanish text for the error codes the core sends (main/kiosk/error-messages.ts). The core's English
+ * sentence is shown as sent; in Spanish a known code is shown from here, an unknown one as sent.
+ */
+export interface ErrorText {
+  message: string;
+  next_step: string;
+}
+
+export const ERRORS_ES: Readonly<Record<string, ErrorText>> = {
+  offline: { message: 'El cajero no tiene conexión en este momento.', next_step: 'Intente de nuevo en unos minutos. No se cobró nada.' },
+  not_enrolled: { message: 'Este cajero aún no está configurado.', next_step: 'Pida ayuda al personal.' },
+  hopper: { message: 'El dispensador de monedas necesita atención.', next_step: 'Intente más tarde o pida ayuda al personal.' },
+  empty: { message: 'El cajero no tiene suficientes monedas para ese monto.', next_step: 'Elija un monto menor.' },
+  busy: { message: 'El cajero está ocupado con otro retiro.', next_step: 'Espere un momento e intente de nuevo.' },
+  maintenance: { message: 'El cajero está cerrado por mantenimiento.', next_step: 'Vuelva pronto. No se cobró nada.' },
+  admin_open: { message: 'Un técnico está trabajando en este cajero.', next_step: 'Vuelva en unos minutos. No se cobró nada.' },
+  payment_timeout: { message: 'El pago no llegó a tiempo.', next_step: 'Si pagó, quédese aquí: sus monedas salen en cuanto se confirme, o se le devuelve el dinero. Si no, no se cobró nada.' },
+  payment_failed: { message: 'El pago en World App no se completó.', next_step: 'Empiece de nuevo. No se pagaron monedas ni se cobró nada.' },
+  payment_invalid: { message: 'El pago no corresponde a este retiro.', next_step: 'Pida ayuda al personal. No se pagará nada por él.' },
+  amount_out_of_range: { message: 'Ese monto está fuera de lo que paga este cajero.', next_step: 'Elija un monto dentro de los límites indicados.' },
+  limit_reached: { message: 'Llegó a su límite de retiros por ahora.', next_step: 'Vuelva más tarde. No se cobró nada.' },
+  proof_invalid: { message: 'World ID no pudo confirmar esta verificación.', next_step: 'Empiece de nuevo y escanee el nuevo código con World App.' },
+  signal_mismatch: { message: 'Esa verificación pertenece a otro retiro.', next_step: 'Empiece de nuevo y escanee el nuevo código.' },
+  action_mismatch: { message: 'Esa verificación era para otra aplicación.', next_step: 'Empiece de nuevo y escanee el nuevo código.' },
+  nonce_invalid: { message: 'Esa verificación ya se usó o es demasiado antigua.', next_step: 'Empiece de nuevo y escanee el nuevo código.' },
+  nullifier_used: { message: 'Este World ID ya se usó para este retiro.', next_step: 'Empiece un retiro nuevo.' },
+  transaction_expired: { message: 'Este retiro tardó demasiado y venció.', next_step: 'Empiece de nuevo. No se cobró nada.' },
+  transaction_state: { message: 'Este retiro no puede continuar.', next_step: 'Empiece de nuevo.' },
+  timeout: { message: 'El código no se escaneó a tiempo.', next_step: 'Empiece de nuevo cuando esté listo.' },
+  user_rejected: { message: 'La verificación fue rechazada en World App.', next_step: 'Empiece de nuevo si quiere retirar.' },
+  verification_rejected: { message: 'La verificación fue rechazada en World App.', next_step: 'Empiece de nuevo si quiere retirar.' },
+  max_verifications_reached: { message: 'Llegó a su límite de retiros por ahora.', next_step: 'Vuelva más tarde.' },
+  connection_failed: { message: 'El cajero no puede comunicarse con World ID en este momento.', next_step: 'Intente de nuevo en unos minutos. No se cobró nada.' },
+  request_failed: { message: 'El cajero no pudo iniciar la verificación de World ID.', next_step: 'Intente de nuevo o pida ayuda al personal.' },
+  partial_payout: { message: 'El cajero no pudo pagar todas sus monedas.', next_step: 'Pida ayuda al personal: las monedas que se le deben se muestran aquí y quedan registradas.' },
+  payout_failed: { message: 'El cajero no pudo pagar sus monedas.', next_step: 'Pida ayuda al personal: su pago está registrado y se le devolverá.' },
+  payout_in_doubt: { message: 'El cajero perdió contacto con el dispensador durante su pago.', next_step: 'Pida ayuda al personal: lo pagado se está verificando con el dispensador.' },
+};
+
+/** The error's sentences in `lang`: English as the core sent them; Spanish from ERRORS_ES when the code is known. */
+export function errorText(lang: string, code: string, sent: ErrorText): ErrorText {
+  if (lang !== 'es') return sent;
+  return Object.hasOwn(ERRORS_ES, code) ? (ERRORS_ES[code] as ErrorText) : sent;
+}
