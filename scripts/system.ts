@@ -116,7 +116,11 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     child.once('exit', (code, signal) => {
       if (!supervising || kiosk !== child) return;
       say(`kiosk exited (${signal ?? code}); starting it again`);
-      setTimeout(() => void launch().catch((e: unknown) => say(`kiosk restart failed: ${String(e)}`)), 500);
+      setTimeout(() => {
+        // Checked again: restartKiosk()/stop() may have taken over during the pause.
+        if (!supervising || kiosk !== child) return;
+        void launch().catch((e: unknown) => say(`kiosk restart failed: ${String(e)}`));
+      }, 500);
     });
     return kioskUrl;
   };
