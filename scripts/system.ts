@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { EnrollmentCodeResponseSchema } from '../contract/http';
 import { parseCloudConfig } from '../cloud-api/src/config';
@@ -170,9 +170,12 @@ export async function enrollmentCode(cloudUrl: string, operatorToken: string): P
   return EnrollmentCodeResponseSchema.parse(await res.json()).code;
 }
 
+/**
+ * One node process with tsx as its loader (not the `tsx` wrapper, which runs the kiosk in a second
+ * process): a signal sent to the child — SIGKILL in the crash tests included — reaches the kiosk itself.
+ */
 function spawnKiosk(env: Record<string, string>): ChildProcess {
-  const tsx = resolve('node_modules/.bin/tsx');
-  return spawn(tsx, ['main/kiosk-entry.ts'], {
+  return spawn(process.execPath, ['--import', 'tsx', 'main/kiosk-entry.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
