@@ -4,10 +4,11 @@ import { ManualClock } from '../../contract/clock';
 import { type HopperOnPty, startHopperOnPty } from '../../sim/hopper/pty';
 import type { HopperSimOptions } from '../../sim/hopper/sim-types';
 import { openKioskDb } from '../db/open-db';
-import { type CcTalkDispenserOptions, createCcTalkDispenser } from './cctalk-dispenser';
+import type { CcTalkDispenserOptions } from './cctalk-dispenser';
 import { DispenserError } from './dispenser';
 import { PayoutJournal } from './payout-journal';
-import { silentLog, tmpJournal, until } from './testing/dispenser-fixture';
+import { tmpJournal, until } from './testing/dispenser-fixture';
+import { dispenserOnPty } from './testing/pty-rig';
 
 /** The real `serialport` on a socat pty, against the simulator on the other side. */
 const cleanups: (() => unknown)[] = [];
@@ -15,19 +16,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function onPty(simOpts: HopperSimOptions = {}, opts: Partial<CcTalkDispenserOptions> = {}) {
-  const hopper = await startHopperOnPty({ coinsPerSecond: 100, ...simOpts });
-  cleanups.push(() => hopper.stop());
-  const j = tmpJournal();
-  cleanups.push(j.dispose);
-  const dispenser = createCcTalkDispenser({
-    path: hopper.devicePath, journal: j.journal, clock: new ManualClock(), log: silentLog,
-    statusPollMs: 20, replyTimeoutMs: 150, ...opts,
-  });
-  await dispenser.open();
-  cleanups.push(() => dispenser.close());
-  return { hopper, sim: hopper.sim, dispenser, journal: j.journal };
-}
+const onPty = (simOpts: HopperSimOptions = {}, opts: Partial<CcTalkDispenserOptions> = {}) => dispenserOnPty(cleanups, simOpts, opts);
 
 function cli(hopper: HopperOnPty, args: string[]): Promise<{ code: number; json: Record<string, unknown> }> {
   return new Promise((resolve) => {
