@@ -174,7 +174,7 @@ export async function enrollmentCode(cloudUrl: string, operatorToken: string): P
  * One node process with tsx as its loader (not the `tsx` wrapper, which runs the kiosk in a second
  * process): a signal sent to the child — SIGKILL in the crash tests included — reaches the kiosk itself.
  */
-function spawnKiosk(env: Record<string, string>): ChildProcess {
+export function spawnKiosk(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'main/kiosk-entry.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -183,12 +183,19 @@ function spawnKiosk(env: Record<string, string>): ChildProcess {
 
 const KioskUrlLine = z.string().regex(/^KIOSK_URL=(\S+)$/);
 
-function waitForKioskUrl(child: ChildProcess, say: (line: string) => void): Promise<string> {
+export function waitForKioskUrl(child: ChildProcess, say: (line: string) => void): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error('the kiosk did not print KIOSK_URL within 60 s')), 60_000);
-    child.stderr?.on('data', (chunk: Buffer) => process.env.ROLUATM_VERBOSE && process.stderr.write(chunk));
-    child.once('exit', (code) => reject(new Error(`the kiosk process exited early with code ${code}`)));
+    // The last lines the kiosk wrote, so a start-up failure says why (pino lines on stdout, crashes on stderr).
+    const tail: string[] = [];
+    const keep = (line: string) => tail.push(line.slice(0, 500)) > 8 && tail.shift();
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (process.env.ROLUATM_VERBOSE) process.stderr.write(chunk);
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) keep(line);
+    });
+    child.once('exit', (code) => reject(new Error(`the kiosk process exited early with code ${code}:\n${tail.join('\n')}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      keep(line);
       const parsed = KioskUrlLine.safeParse(line.trim());
       if (!parsed.success) return;
       clearTimeout(timer);
@@ -199,7 +206,7 @@ function waitForKioskUrl(child: ChildProcess, say: (line: string) => void): Prom
   });
 }
 
-function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
     const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -211,7 +218,7 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -40,6 +40,17 @@ export class HopperSimulator {
   readonly dispenseLog: number[] = [];
   /** Frames for this address seen per header, accepted or not (tests wait for "the hopper saw the 167"). */
   readonly seen = new Map<number, number>();
+  /**
+   * Observation taps for test harnesses (the chaos runner kills the kiosk at named moments).
+   * `frame` runs before a frame for this address is handled; returning 'drop' makes the hopper
+   * never see it. `handled` runs right after it was handled, before the reply leaves. `coin` runs
+   * after each coin left the hopper.
+   */
+  readonly taps: {
+    frame?: (header: number) => 'drop' | void;
+    handled?: (header: number) => void;
+    coin?: (coinsOut: number) => void;
+  } = {};
   private remaining = 0;
   private paid = 0;
   private unpaid = 0;
@@ -121,7 +132,10 @@ export class HopperSimulator {
         this.faults.armOn = null;
         Object.assign(this.faults, arm.faults);
       }
-      this.answer(this.handle(frame), frame.header);
+      if (this.taps.frame?.(frame.header) === 'drop') continue;
+      const reply = this.handle(frame);
+      this.taps.handled?.(frame.header);
+      this.answer(reply, frame.header);
     }
   }
 
@@ -246,6 +260,7 @@ export class HopperSimulator {
     this.eeprom.lastPaid = this.paid;
     this.eeprom.lastUnpaid = this.remaining;
     if (this.remaining === 0) this.endPayout();
+    this.taps.coin?.(this.coinsOut);
   }
 
   private endPayout(): void {

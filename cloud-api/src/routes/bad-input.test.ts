@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../contract/clock';
 import { startFakePortal, type FakePortal } from '../../../sim/worldid/portal';
 import { BODY_LIMIT_BYTES } from '../app';
-import type { Db } from '../db/db';
+import { checksum } from '../testing/db-checksum';
 import { createTransaction, postWorldId, resultFor } from '../testing/flows';
 import { createHarness, OPERATOR_TOKEN, type Harness } from '../testing/harness';
 import { payAsAsked, postPayment, worldAppEnv } from '../testing/payment-flows';
@@ -10,33 +10,8 @@ import { BACKENDS } from '../testing/test-db';
 
 /**
  * Bad input for every route (issue 5 "Done when"): each answer is a 4xx with a stable code, never a 5xx,
- * and the database is unchanged — checked by a checksum of every table (kiosks without last_seen_at,
- * which any authenticated call updates; transaction events without refusal records, the one allowed trace).
+ * and the database is unchanged — checked by a checksum of every table (testing/db-checksum.ts).
  */
-const TABLES: Record<string, string> = {
-  kiosks: 'SELECT id, name, token_hash, revoked_at FROM kiosks',
-  enrollment_codes: 'SELECT * FROM enrollment_codes',
-  transactions: 'SELECT * FROM transactions',
-  transaction_events: "SELECT * FROM transaction_events WHERE type <> 'world_id.refused'",
-  dispense_jobs: 'SELECT * FROM dispense_jobs',
-  nullifiers: 'SELECT * FROM nullifiers',
-  issued_nonces: 'SELECT * FROM issued_nonces',
-  kiosk_events: 'SELECT * FROM kiosk_events',
-  payments: 'SELECT * FROM payments',
-  refunds_owed: 'SELECT * FROM refunds_owed',
-};
-
-async function checksum(db: Db): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [name, sql] of Object.entries(TABLES)) {
-    const { rows } = await db.query<{ n: number; h: string }>(
-      `SELECT count(*)::int AS n, md5(COALESCE(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM (${sql}) x`,
-    );
-    out[name] = `${rows[0]?.n}:${rows[0]?.h}`;
-  }
-  return out;
-}
-
 interface Case {
   name: string;
   method: string;
@@ -150,6 +125,15 @@ describe.each(BACKENDS)('bad input on every route (%s)', (backend) => {
     add({ name: 'revoke: kiosk token', method: 'POST', path: `/v1/fleet/kiosks/${a.kioskId}/revoke`, token: B }, 401, 'unauthorized');
     add({ name: 'revoke: not a uuid', method: 'POST', path: '/v1/fleet/kiosks/abc/revoke', token: OPERATOR_TOKEN }, 404, 'not_found');
     add({ name: 'mini app page: not a uuid', method: 'GET', path: '/miniapp/pay/<script>' }, 404, 'not_found');
+    // Found by fuzz/cloud-routes.ts: each was a 500 (uuid cast, NUL/unpaired surrogate into Postgres) or a 201.
+    add({ name: 'ack: 36 dashes', method: 'POST', path: `/v1/jobs/${'-'.repeat(36)}/ack`, token: B }, 404, 'not_found');
+    add({ name: 'world-id: 36 dashes', method: 'POST', path: `${tx('-'.repeat(36))}/world-id`, token: A, body: { result: resultFor(fresh) } }, 404, 'not_found');
+    add({ name: 'enrol: NUL in the name', method: 'POST', path: '/v1/kiosks/enroll', body: { code: 'AAAA-BBBB-CCCC', name: 'a\u0000b' } }, 400, 'malformed');
+    add({ name: 'enrol: unpaired surrogate', method: 'POST', path: '/v1/kiosks/enroll', raw: '{"code":"AAAA-BBBB-CCCC","name":"\\udfff"}', headers: { 'content-type': 'application/json' } }, 400, 'malformed');
+    add({ name: 'sync: seq beyond a Postgres integer', method: 'POST', path: '/v1/sync', token: B, body: ev(hb, { seq: 2 ** 31 }) }, 400, 'malformed');
+    add({ name: 'sync: NUL in a payload string', method: 'POST', path: '/v1/sync', token: B, body: ev({ ...hb, version: '1\u0000' }) }, 400, 'malformed');
+    add({ name: 'enrollment code: a body without content type', method: 'POST', path: '/v1/fleet/enrollment-codes', token: OPERATOR_TOKEN, raw: 'garbage' }, 400, 'malformed');
+    add({ name: 'enrollment code: {} without content type', method: 'POST', path: '/v1/fleet/enrollment-codes', token: OPERATOR_TOKEN, raw: '{}', headers: { 'content-type': '' } }, 400, 'malformed');
     add({ name: 'mini app script: wrong method', method: 'POST', path: '/miniapp/assets/pay.js' }, 404, 'not_found');
   });
   afterAll(async () => {

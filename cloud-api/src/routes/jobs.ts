@@ -6,6 +6,7 @@ import { ackJob, claimNextJob, getJob, nextLeaseEnd, toSignedJob, type JobRow } 
 import type { AppEnv, Deps } from '../deps';
 import { HttpError, notFound } from '../http-error';
 import { kioskAuth } from './auth';
+import { isUuidPathId } from './path-id';
 
 const WaitSchema = z.coerce.number().int().min(0).max(60).default(25);
 
@@ -58,7 +59,7 @@ export function jobRoutes(deps: Deps) {
   app.post('/v1/jobs/:id/ack', kioskAuth(deps), async (c) => {
     const id = c.req.param('id');
     const kioskId = c.get('kiosk').id;
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('job');
+    if (!isUuidPathId(id)) throw notFound('job');
     const status = await deps.db.tx(async (q) => {
       const job = await getJob(q, id, { forUpdate: true });
       if (!job || job.kiosk_id !== kioskId) throw notFound('job');

@@ -6,6 +6,7 @@ import { HttpError } from '../http-error';
 import { applyVerifiedProof, checkVerifiable, recordRefusal, Refusal } from '../world-id-flow';
 import { checkResultAgainstTransaction, PortalUnavailableError, verifyWithPortal } from '../worldid';
 import { kioskAuth } from './auth';
+import { isUuidPathId } from './path-id';
 import { readBody } from './request-body';
 
 /**
@@ -19,7 +20,7 @@ export function worldIdRoutes(deps: Deps) {
     const kiosk = c.get('kiosk');
     const id = c.req.param('id');
     const cfg = deps.config;
-    const found = /^[0-9a-f-]{36}$/i.test(id) ? await getTransaction(deps.db, id) : undefined;
+    const found = isUuidPathId(id) ? await getTransaction(deps.db, id) : undefined;
     try {
       const t = checkVerifiable(found, kiosk.id, deps.clock.now());
       const local = checkResultAgainstTransaction(body.result, { transactionId: t.id, action: cfg.WORLD_ID_ACTION, nonce: t.rp_nonce });

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { checkRun, tally, type RunRecord } from './invariants';
+
+/** The chaos checker must catch each kind of money error; a checker that cannot fail proves nothing. */
+const TX = '01a21403-86c9-74b7-9e1a-23b498727661';
+const JOB = '01a21403-8ff6-7377-81b7-115abafa2c47';
+
+function paid(coins: number, over: Partial<RunRecord> = {}): RunRecord {
+  return {
+    run: 0,
+    scenario: 'clean',
+    transactionId: TX,
+    coins: 16,
+    hopperCoins: coins,
+    dispenses: [16],
+    kiosk: { status: coins === 16 ? 'completed' : 'partial', coins_paid: coins, jobs: [{ id: JOB, status: coins === 16 ? 'completed' : 'partial', coins: 16, coins_paid: coins }] },
+    cloud: { status: coins === 16 ? 'completed' : 'partial', coins_paid: coins, job: { id: JOB, status: coins === 16 ? 'completed' : 'partial', coins_paid: coins } },
+    refundsOwedCoins: coins === 16 ? [] : [16 - coins],
+    outboxUnsent: 0,
+    settled: true,
+    ...over,
+  };
+}
+const names = (r: RunRecord) => checkRun(r).map((v) => v.invariant).sort();
+
+describe('chaos invariants', () => {
+  it('accepts a complete payout and a partial one with its refund owed', () => {
+    expect(checkRun(paid(16))).toEqual([]);
+    expect(checkRun(paid(6))).toEqual([]);
+  });
+
+  it('accepts a cash-out the cloud never heard of, ended by the kiosk without a job', () => {
+    expect(checkRun(paid(0, { dispenses: [], kiosk: { status: 'cancelled', coins_paid: null, jobs: [] }, cloud: null, refundsOwedCoins: [] }))).toEqual([]);
+  });
+
+  it('catches coins paid twice: more than ordered, or a second dispense command', () => {
+    expect(names(paid(16, { hopperCoins: 20 }))).toContain('coins_paid_le_ordered');
+    expect(names(paid(16, { dispenses: [16, 16] }))).toEqual(['coins_paid_le_ordered']);
+  });
+
+  it('catches the hopper, the kiosk and the cloud disagreeing', () => {
+    expect(names(paid(16, { hopperCoins: 12 }))).toContain('hopper_eq_kiosk');
+    const cloudBehind = paid(16);
+    cloudBehind.cloud = { status: 'completed', coins_paid: 12, job: { id: JOB, status: 'completed', coins_paid: 12 } };
+    expect(names(cloudBehind)).toEqual(['kiosk_eq_cloud']);
+  });
+
+  it('catches a second job for one transaction', () => {
+    const r = paid(16);
+    r.cloud = { ...r.cloud!, job: { id: TX, status: 'completed', coins_paid: 16 } };
+    expect(names(r)).toEqual(['one_job_per_transaction']);
+  });
+
+  it('catches a shortfall nobody is told about', () => {
+    expect(names(paid(6, { refundsOwedCoins: [] }))).toEqual(['shortfall_owed']);
+    expect(names(paid(6, { refundsOwedCoins: [9] }))).toEqual(['shortfall_owed']);
+  });
+
+  it('catches an outbox left behind and a transaction stuck before its end', () => {
+    expect(names(paid(16, { outboxUnsent: 3 }))).toEqual(['outbox_empty']);
+    expect(names(paid(16, { cloud: { status: 'paid', coins_paid: null, job: { id: JOB, status: 'acked', coins_paid: null } } }))).toContain('no_stuck_transaction');
+    expect(names(paid(16, { settled: false }))).toEqual(['no_stuck_transaction']);
+  });
+
+  it('counts every invariant for every run', () => {
+    const runs = [paid(16), paid(6, { refundsOwedCoins: [] })];
+    const t = tally(runs, runs.flatMap(checkRun));
+    expect(t.shortfall_owed).toEqual({ checked: 2, violated: 1 });
+    expect(t.outbox_empty).toEqual({ checked: 2, violated: 0 });
+  });
+});

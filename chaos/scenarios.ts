@@ -1,0 +1,270 @@
+import type { ChaosStack } from './stack';
+
+/**
+ * What can go wrong during one cash-out (issue 8 "Chaos"). Each scenario arms a trigger on the
+ * real stack; the trigger fires once, at a named moment seen from outside the kiosk process:
+ * - in the hook proxy, when a kiosk request reaches the proxy (the cloud has not seen it) or
+ *   when the cloud's answer comes back (the cloud committed; the kiosk never hears of it);
+ * - in the hopper simulator, when a frame arrives, right after the hopper acted on it, or when a
+ *   coin leaves the bowl.
+ * The kiosk's own order of work fixes what is durable at each moment (PRODUCT.md "Money rules"):
+ * the job is stored before its ack; the payout intent is journaled (synchronous=FULL) before
+ * the 167 leaves; the result and its outbox row are written in one SQLite transaction before
+ * they are pushed. So "the hopper got a 167" means "after the journal, before the reply".
+ */
+export type ScenarioKind = 'clean' | 'kill_kiosk' | 'kill_cloud' | 'hopper_fault' | 'net_fault';
+
+export interface RunContext {
+  stack: ChaosStack;
+  /** Coins this cash-out ordered. */
+  coins: number;
+  /** The hopper's own count before this cash-out. */
+  coinsOutBefore: number;
+  /** SIGKILLs the kiosk now (once per run); the runner restarts it. */
+  killKiosk(point: string): void;
+  /** SIGKILLs the cloud API now; the runner restarts it after `downMs`. */
+  killCloud(point: string, downMs: number): void;
+  /** Records that a hopper or network fault was injected. */
+  fault(name: string): void;
+}
+
+export interface Scenario {
+  name: string;
+  kind: ScenarioKind;
+  arm(ctx: RunContext): void;
+}
+
+const DISPENSE = 167;
+const REQUEST_STATUS = 166;
+
+const isRegister = (m: string, p: string) => m === 'POST' && p === '/v1/transactions';
+const isVerify = (m: string, p: string) => m === 'POST' && /^\/v1\/transactions\/[^/]+\/world-id$/.test(p);
+const isAck = (m: string, p: string) => m === 'POST' && /^\/v1\/jobs\/[^/]+\/ack$/.test(p);
+const isJobDelivery = (m: string, p: string, status: number) => m === 'GET' && p.startsWith('/v1/jobs/next') && status === 200;
+/** The sync request that carries this cash-out's payout result. */
+const isResultSync = (m: string, p: string, body: string) => m === 'POST' && p === '/v1/sync' && body.includes('"payout.result"');
+
+/** Kill the kiosk when a matching request reaches the proxy, before the cloud sees it. */
+function killOnRequest(name: string, match: (method: string, path: string, body: string) => boolean): Scenario {
+  return {
+    name,
+    kind: 'kill_kiosk',
+    arm: (ctx) => {
+      ctx.stack.hooks.hooks.request = (r) => {
+        if (!match(r.method, r.path, r.body)) return;
+        ctx.stack.hooks.hooks.request = undefined; // once
+        ctx.killKiosk(name);
+        return 'drop';
+      };
+    },
+  };
+}
+
+/** Kill the kiosk when the cloud's answer to a matching request comes back: the cloud committed. */
+function killOnResponse(name: string, match: (method: string, path: string, status: number, body: string) => boolean): Scenario {
+  return {
+    name,
+    kind: 'kill_kiosk',
+    arm: (ctx) => {
+      ctx.stack.hooks.hooks.response = (r) => {
+        if (!match(r.method, r.path, r.status, r.body)) return;
+        ctx.stack.hooks.hooks.response = undefined; // once
+        ctx.killKiosk(name);
+        return 'drop';
+      };
+    },
+  };
+}
+
+/** Kill the kiosk when this cash-out's n-th coin leaves the hopper (n from the ordered coins). */
+function killAtCoin(name: string, nth: (coins: number) => number): Scenario {
+  return {
+    name,
+    kind: 'kill_kiosk',
+    arm: (ctx) => {
+      const at = ctx.coinsOutBefore + Math.max(1, nth(ctx.coins));
+      ctx.stack.hopper.sim.taps.coin = (out) => {
+        if (out !== at) return;
+        ctx.stack.hopper.sim.taps.coin = undefined; // once
+        ctx.killKiosk(name);
+      };
+    },
+  };
+}
+
+export const KIOSK_KILL_POINTS: Scenario[] = [
+  killOnRequest('kiosk_before_register', (m, p) => isRegister(m, p)),
+  killOnResponse('kiosk_after_register', (m, p, s) => isRegister(m, p) && s === 201),
+  killOnRequest('kiosk_before_verify', (m, p) => isVerify(m, p)),
+  killOnResponse('kiosk_after_verify', (m, p, s) => isVerify(m, p) && s === 200),
+  killOnResponse('kiosk_during_job_delivery', (m, p, s) => isJobDelivery(m, p, s)),
+  killOnRequest('kiosk_before_job_ack', (m, p) => isAck(m, p)),
+  killOnResponse('kiosk_after_job_ack', (m, p) => isAck(m, p)),
+  {
+    name: 'kiosk_after_journal_before_dispense',
+    kind: 'kill_kiosk',
+    arm: (ctx) => {
+      ctx.stack.hopper.sim.taps.frame = (header) => {
+        if (header !== DISPENSE) return;
+        ctx.stack.hopper.sim.taps.frame = undefined; // once
+        ctx.killKiosk('kiosk_after_journal_before_dispense');
+        return 'drop';
+      };
+    },
+  },
+  {
+    name: 'kiosk_after_dispense_before_reply',
+    kind: 'kill_kiosk',
+    arm: (ctx) => {
+      ctx.stack.hopper.sim.taps.handled = (header) => {
+        if (header !== DISPENSE) return;
+        ctx.stack.hopper.sim.taps.handled = undefined; // once
+        ctx.killKiosk('kiosk_after_dispense_before_reply');
+      };
+    },
+  },
+  killAtCoin('kiosk_mid_payout', (coins) => Math.floor(coins / 2)),
+  killAtCoin('kiosk_after_last_coin', (coins) => coins),
+  killOnRequest('kiosk_before_result_sync', (m, p, b) => isResultSync(m, p, b)),
+  killOnResponse('kiosk_after_result_sync', (m, p, _s, b) => isResultSync(m, p, b)),
+  {
+    // A second crash while the restarted kiosk settles the first one from the hopper's counters.
+    name: 'kiosk_mid_payout_then_during_recovery',
+    kind: 'kill_kiosk',
+    arm: (ctx) => {
+      const at = ctx.coinsOutBefore + Math.max(1, Math.floor(ctx.coins / 2));
+      const sim = ctx.stack.hopper.sim;
+      sim.taps.coin = (out) => {
+        if (out !== at) return;
+        ctx.killKiosk('kiosk_mid_payout_then_during_recovery');
+        sim.taps.coin = undefined;
+        let seen = 0;
+        sim.taps.frame = (header) => {
+          // The restarted kiosk's first counter read (166) belongs to its recovery.
+          if (header !== REQUEST_STATUS || ++seen > 1) return;
+          ctx.killKiosk('kiosk_during_recovery');
+          sim.taps.frame = undefined;
+          return 'drop';
+        };
+      };
+    },
+  },
+];
+
+export const CLOUD_KILL_POINTS: Scenario[] = [
+  {
+    name: 'cloud_killed_at_verify',
+    kind: 'kill_cloud',
+    arm: (ctx) => {
+      ctx.stack.hooks.hooks.request = (r) => {
+        if (!isVerify(r.method, r.path)) return;
+        ctx.stack.hooks.hooks.request = undefined;
+        ctx.killCloud('cloud_killed_at_verify', 1500);
+      };
+    },
+  },
+  {
+    name: 'cloud_killed_mid_payout',
+    kind: 'kill_cloud',
+    arm: (ctx) => {
+      const at = ctx.coinsOutBefore + Math.max(1, Math.floor(ctx.coins / 2));
+      ctx.stack.hopper.sim.taps.coin = (out) => {
+        if (out !== at) return;
+        ctx.stack.hopper.sim.taps.coin = undefined;
+        ctx.killCloud('cloud_killed_mid_payout', 2000);
+      };
+    },
+  },
+  {
+    name: 'cloud_killed_at_result_sync',
+    kind: 'kill_cloud',
+    arm: (ctx) => {
+      ctx.stack.hooks.hooks.request = (r) => {
+        if (!isResultSync(r.method, r.path, r.body)) return;
+        ctx.stack.hooks.hooks.request = undefined;
+        ctx.killCloud('cloud_killed_at_result_sync', 1500);
+      };
+    },
+  },
+];
+
+function hopperFault(name: string, apply: (ctx: RunContext) => void): Scenario {
+  return {
+    name,
+    kind: 'hopper_fault',
+    arm: (ctx) => {
+      ctx.fault(name);
+      apply(ctx);
+    },
+  };
+}
+
+export const HOPPER_FAULTS: Scenario[] = [
+  hopperFault('hopper_jam', (ctx) => void (ctx.stack.hopper.sim.faults.jamAfterCoins = Math.floor(ctx.coins / 2))),
+  hopperFault('hopper_runs_empty', (ctx) => {
+    const sim = ctx.stack.hopper.sim;
+    const at = ctx.coinsOutBefore + Math.max(1, Math.floor(ctx.coins / 2));
+    sim.taps.coin = (out) => {
+      if (out !== at) return;
+      sim.taps.coin = undefined;
+      sim.faults.empty = true;
+    };
+  }),
+  hopperFault('hopper_lost_dispense_reply', (ctx) => void (ctx.stack.hopper.sim.faults.dropReplyAfterPaying = true)),
+  hopperFault('hopper_late_dispense_reply', (ctx) => void (ctx.stack.hopper.sim.faults.lateReplyTo = { header: DISPENSE, ms: 1500 })),
+  hopperFault('hopper_power_cycle', (ctx) => {
+    ctx.stack.hopper.sim.faults.powerCycleMidPayout = { afterCoins: Math.max(1, Math.floor(ctx.coins / 2)), offMs: 400 };
+  }),
+  hopperFault('hopper_corrupt_dispense_reply', (ctx) => {
+    ctx.stack.hopper.sim.faults.armOn = { header: DISPENSE, faults: { corruptChecksum: 1, sendGarbage: 5 } };
+  }),
+];
+
+function netFault(name: string, apply: (ctx: RunContext) => void): Scenario {
+  return {
+    name,
+    kind: 'net_fault',
+    arm: (ctx) => {
+      ctx.fault(name);
+      apply(ctx);
+    },
+  };
+}
+
+export const NETWORK_FAULTS: Scenario[] = [
+  netFault('net_mixed_faults', (ctx) =>
+    ctx.stack.net.setFaults({
+      rules: [
+        { match: '*', probability: 0.12, fault: { kind: 'lose_response' } },
+        { match: '*', probability: 0.08, fault: { kind: 'drop_connection' } },
+        { match: '*', probability: 0.1, fault: { kind: 'duplicate_request', order: 'concurrent' } },
+        { match: '*', probability: 0.08, fault: { kind: 'respond_5xx', status: 503 } },
+        { match: '*', probability: 0.05, fault: { kind: 'reset_mid_request_body' } },
+        { match: '*', probability: 0.1, fault: { kind: 'delay_ms', ms: 300, phase: 'response' } },
+      ],
+    }),
+  ),
+  netFault('net_outage_after_payment', (ctx) => {
+    // The link drops once the cloud confirmed the verification, and comes back 3 s later.
+    ctx.stack.hooks.hooks.response = (r) => {
+      if (!isVerify(r.method, r.path) || r.status !== 200) return;
+      ctx.stack.hooks.hooks.response = undefined;
+      ctx.stack.net.setFaults({ rules: [{ match: '*', fault: { kind: 'refuse' } }] });
+      setTimeout(() => ctx.stack.net.clearFaults(), 3000);
+    };
+  }),
+  netFault('net_lost_ack_and_result', (ctx) =>
+    ctx.stack.net.setFaults({
+      rules: [
+        { match: 'POST /v1/jobs', times: 1, fault: { kind: 'lose_response' } },
+        { match: 'POST /v1/sync', times: 2, fault: { kind: 'lose_response' } },
+      ],
+    }),
+  ),
+];
+
+export const CLEAN: Scenario = { name: 'clean', kind: 'clean', arm: () => undefined };
+
+export function allScenarios(o: { cloudKills: boolean }): Scenario[] {
+  return [CLEAN, ...KIOSK_KILL_POINTS, ...(o.cloudKills ? CLOUD_KILL_POINTS : []), ...HOPPER_FAULTS, ...NETWORK_FAULTS];
+}
