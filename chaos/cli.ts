@@ -40,6 +40,9 @@ async function main(): Promise<void> {
   process.exit(report.violations.length === 0 ? 0 : 1);
 }
 
+// Ctrl-C or a CI timeout: exit through process.exit so the stack's exit hook kills the kiosk and cloud.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 main().catch((e: unknown) => {
   process.stderr.write(`chaos run failed: ${e instanceof Error ? e.stack : String(e)}\n`);
   process.exit(2);

@@ -187,20 +187,30 @@ async function driveCustomer(stack: ChaosStack, customer: KioskCustomer, spec: R
   return txId;
 }
 
-/** A connected customer at an idle, in-service kiosk; does the technician's work when it is not. */
+/**
+ * A connected customer at an idle, in-service kiosk. Offline or recovering kiosks get time to come
+ * back by themselves (≤ 60 s); a hopper out of service (fault or empty) gets a technician visit.
+ */
 async function readyCustomer(stack: ChaosStack, report: ChaosReport): Promise<KioskCustomer> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const customer = await KioskCustomer.connect(await stack.kioskUp());
+  const deadline = Date.now() + 60_000;
+  let visits = 0;
+  while (Date.now() < deadline) {
+    const customer = await KioskCustomer.connect(await stack.kioskUp()).catch(() => null);
+    if (!customer) continue;
     if (['done', 'error'].includes(customer.state!.flow.screen)) await customer.call('dismiss');
     try {
-      await customer.waitFor((s) => s.flow.screen === 'idle' && s.out_of_service === null && s.online, 'an idle kiosk in service', 20_000);
+      await customer.waitFor((s) => s.flow.screen === 'idle' && s.out_of_service === null && s.online, 'an idle kiosk in service', 4_000);
       return customer;
     } catch {
-      await technician(stack, customer, report);
+      const reason = customer.state?.out_of_service;
+      if ((reason === 'hopper' || reason === 'empty') && visits < 3) {
+        visits += 1;
+        await technician(stack, customer, report);
+      }
       customer.close();
     }
   }
-  throw new Error('the kiosk did not come back into service after a technician visit');
+  throw new Error('the kiosk did not come back into service within 60 s');
 }
 
 /** What a technician does at a kiosk out of service: fix the hopper, reset it, settle, refill. */

@@ -128,6 +128,13 @@ export async function startChaosStack(o: ChaosStackOptions): Promise<ChaosStack>
     return up;
   };
   let kioskUrl = await launch();
+  // If the runner itself dies (Ctrl-C, an error), its kiosk and cloud must not live on as orphans.
+  const killChildren = () => {
+    supervising = false;
+    kiosk.kill('SIGKILL');
+    cloud.kill('SIGKILL');
+  };
+  process.once('exit', killChildren);
 
   return {
     cloudUrl,
@@ -167,6 +174,7 @@ export async function startChaosStack(o: ChaosStackOptions): Promise<ChaosStack>
       hopper.sim.taps.handled = undefined;
       hopper.sim.taps.coin = undefined;
       supervising = false;
+      process.off('exit', killChildren);
       await stopChild(kiosk, 'SIGTERM');
       await stopChild(cloud, 'SIGTERM');
       await hooks.close();

@@ -16,7 +16,7 @@ import type { Dispenser } from './hardware/dispenser';
 import { PayoutJournal } from './hardware/payout-journal';
 import { CashOutFlow } from './kiosk/cash-out-flow';
 import { ensureEnrolled } from './kiosk/enrollment';
-import { outOfService, readHealth, toHopperHealth, UNKNOWN_HOPPER } from './kiosk/kiosk-status';
+import { afterShortPayout, outOfService, readHealth, toHopperHealth, UNKNOWN_HOPPER } from './kiosk/kiosk-status';
 import { createPayoutRunner } from './kiosk/payout-runner';
 import { recoverAtStartup, resumeUnfinishedJobs } from './kiosk/startup-recovery';
 import type { StartWorldIdRequest } from './kiosk/world-id-port';
@@ -107,8 +107,10 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   const runner = createPayoutRunner({
     db, clock, log, dispenser, onWrite, cloudClock: cloudTime,
     onEvent: (e) => {
+      if (e.kind === 'finished') hopper = afterShortPayout(hopper, e.fault); // before the end screen is shown
       flow.onPayoutEvent(e);
-      if (e.kind === 'finished' || e.kind === 'in_doubt') void refreshHealth();
+      // The runner is still busy while it reports (refreshHealth skips then): read the hopper once it is idle.
+      if (e.kind === 'finished' || e.kind === 'in_doubt') void runner.idle().then(refreshHealth);
     },
   });
 

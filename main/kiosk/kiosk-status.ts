@@ -1,7 +1,7 @@
 import type { HopperHealth } from '../../contract/kiosk-api';
 import type { z } from 'zod';
 import type { OutOfServiceReasonSchema } from '../../contract/kiosk-api';
-import type { Dispenser, DispenserHealth } from '../hardware/dispenser';
+import type { Dispenser, DispenserFault, DispenserHealth } from '../hardware/dispenser';
 
 export type OutOfServiceReason = z.infer<typeof OutOfServiceReasonSchema>;
 
@@ -17,6 +17,18 @@ export function toHopperHealth(h: DispenserHealth, coinsAvailable: number): Hopp
     faults: [...h.faults],
     coins_available: Math.max(0, coinsAvailable),
   };
+}
+
+/**
+ * The hopper as a short payout left it. A jam, opto or empty fault latches in the hopper until a
+ * reset or power cycle (cctalk-hopper.md "Several flags need a reset before the next payout"), and
+ * the next 167 would be NAKed: so the kiosk goes out of service at once, before the customer screen
+ * ends, and not only when the next health read (which confirms or clears it) comes back
+ * (PRODUCT.md: never take money for a payout the kiosk cannot make).
+ */
+export function afterShortPayout(h: HopperHealth, fault: DispenserFault | null): HopperHealth {
+  if (fault === null || HARMLESS_FAULTS.has(fault)) return h;
+  return { ...h, ok: false, faults: h.faults.includes(fault) ? [...h.faults] : [...h.faults, fault] };
 }
 
 export const UNKNOWN_HOPPER: HopperHealth = { connected: false, ok: false, serial: null, faults: [], coins_available: 0 };

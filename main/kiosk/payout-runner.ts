@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../contract/clock';
 import type { KioskDb } from '../db/open-db';
 import { FINAL_JOB_STATUSES, finishJob, getJob, journalForJob, markJobDispensing, markJobInDoubt, type JobRow } from '../db/jobs';
-import type { Dispenser } from '../hardware/dispenser';
+import type { Dispenser, DispenserFault } from '../hardware/dispenser';
 
 /**
  * Pays dispense jobs one at a time (PRODUCT.md "Money rules"). A job is paid at most once: its
@@ -20,7 +20,8 @@ import type { Dispenser } from '../hardware/dispenser';
 export type PayoutEvent =
   | { kind: 'start'; job: JobRow; coinsPaid: number }
   | { kind: 'progress'; job: JobRow; coinsPaid: number }
-  | { kind: 'finished'; job: JobRow }
+  /** `fault`: what the dispenser said stopped a short payout (jam, empty, opto…); null when none. */
+  | { kind: 'finished'; job: JobRow; fault: DispenserFault | null }
   | { kind: 'in_doubt'; job: JobRow; reason: string };
 
 export interface PayoutRunnerDeps {
@@ -72,14 +73,14 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
     const owed = remainderRefusal(before, journal.coinsPaid, deps.cloudClock ?? deps.clock);
     if (owed) {
       deps.log.warn({ jobId, coinsPaid: journal.coinsPaid, reason: owed }, 'remainder not paid: recorded as owed');
-      return finish(before, Math.min(journal.coinsPaid, before.coins), owed);
+      return finish(before, Math.min(journal.coinsPaid, before.coins), owed, null);
     }
     const job = markJobDispensing(deps.db, deps.clock, jobId);
     deps.onWrite();
     const alreadyPaid = Math.min(journal.coinsPaid, job.coins);
     deps.onEvent({ kind: 'start', job, coinsPaid: alreadyPaid });
     const remainder = job.coins - alreadyPaid;
-    if (remainder === 0) return finish(job, alreadyPaid, undefined);
+    if (remainder === 0) return finish(job, alreadyPaid, undefined, null);
     try {
       const r = await deps.dispenser.payout({
         jobId,
@@ -87,7 +88,7 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
         onProgress: (n) => deps.onEvent({ kind: 'progress', job, coinsPaid: alreadyPaid + Math.min(n, remainder) }),
       });
       const paid = alreadyPaid + r.coinsPaid;
-      finish(job, paid, r.fault ? `${r.fault}: ${job.coins - paid} coins owed` : undefined);
+      finish(job, paid, r.fault ? `${r.fault}: ${job.coins - paid} coins owed` : undefined, r.fault);
     } catch (e) {
       needsSettle = true;
       const code = (e as { code?: unknown }).code;
@@ -95,10 +96,10 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
     }
   }
 
-  function finish(job: JobRow, coinsPaid: number, reason: string | undefined): void {
+  function finish(job: JobRow, coinsPaid: number, reason: string | undefined, fault: DispenserFault | null): void {
     const done = finishJob(deps.db, deps.clock, job.id, { coinsPaid, ...(reason ? { reason } : {}) });
     deps.onWrite();
-    deps.onEvent({ kind: 'finished', job: done });
+    deps.onEvent({ kind: 'finished', job: done, fault });
   }
 
   function inDoubt(job: JobRow, reason: string): void {
