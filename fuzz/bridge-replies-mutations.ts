@@ -19,7 +19,7 @@ export interface MutationContext {
   /** The request's bridge key (from the connector URI's `k`). */
   key: Buffer;
   timeoutMs: number;
-  /** Decrypted genuine World App replies of earlier cases (other transactions), for replays. */
+  /** Decrypted genuine World App replies for other transactions (the probe's, earlier cases'), for replays. */
   foreign: string[];
 }
 
@@ -278,7 +278,7 @@ function tamperReply(rng: Rng, v: Record<string, unknown>): { name: string; valu
 /** Layer 4: the decrypted World App reply, re-encrypted with the request's key. */
 function plaintextMutation(ctx: MutationContext): ReplyMutation {
   const { rng, key } = ctx;
-  const kind = rng.weighted({ badJson: 3, shape: 5, errorCode: 4, tamper: 5, foreign: ctx.foreign.length > 0 ? 3 : 0, huge: 1, nonUtf8: 1 });
+  const kind = rng.weighted({ badJson: 3, shape: 5, errorCode: 4, tamper: 5, foreign: 3, huge: 1, nonUtf8: 1 });
   const mut = (name: string, edit: (plain: string) => Buffer | string): ReplyMutation => ({
     layer: 'plaintext',
     name,
@@ -323,8 +323,9 @@ function plaintextMutation(ctx: MutationContext): ReplyMutation {
       return m;
     }
     case 'foreign': {
-      const other = rng.pick(ctx.foreign);
-      return mut("another request's genuine reply", () => other);
+      // The pool always holds the probe's reply; later entries come from earlier cases of the run.
+      const at = rng.int(0, 2 ** 31);
+      return mut("another request's genuine reply", () => ctx.foreign[at % ctx.foreign.length] ?? '{}');
     }
     case 'huge': {
       const mib = rng.int(1, 4);

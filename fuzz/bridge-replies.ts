@@ -123,20 +123,30 @@ export async function fuzzBridgeReplies(o: BridgeFuzzOptions): Promise<FuzzRepor
       if (plan.phone === 'reject') await reject(url.href, 'user_rejected');
       else await approve(url.href, { ...phoneBase, identity: plan.identity, legacy: plan.phone === 'v3' });
     };
-    const genuineOutcome = async (tx: CreateTransactionResponse, plan: CasePlan): Promise<WorldIdOutcome> => {
+    const foreign: string[] = [];
+    const genuineOutcome = async (tx: CreateTransactionResponse, plan: Pick<CasePlan, 'phone' | 'identity'>, keep = false): Promise<WorldIdOutcome> => {
       const request = await kioskRequest(tx);
+      if (keep) {
+        const { key } = parseConnectorURI(request.connectorURI);
+        proxy.arm(request.requestId, (g) => {
+          const plain = decryptGenuine(key, g);
+          if (plain !== null) foreign.push(plain);
+          return { kind: 'reply', reply: g };
+        });
+      }
       await phoneAnswers(request, plan);
-      return request.wait({ timeoutMs: 5000, pollIntervalMs: POLL_MS });
+      const outcome = await request.wait({ timeoutMs: 5000, pollIntervalMs: POLL_MS });
+      proxy.disarm(request.requestId);
+      return outcome;
     };
 
     // The unmutated flow ends in a job (else the fuzzer would test nothing).
     const probeTx = await createTransaction(harness, token);
-    const probe = await genuineOutcome(probeTx, { phone: 'v4', identity: 'probe', layer: 'http', target: 'completed', mutation: { layer: 'http', name: 'none', act: (g) => ({ kind: 'reply', reply: g }) } });
-    if (!probe.ok) throw new Error(`the unmutated flow fails with ${probe.code}: fix the fuzz fixture`);
+    const probe = await genuineOutcome(probeTx, { phone: 'v4', identity: 'probe' }, true);
+    if (!probe.ok || foreign.length !== 1) throw new Error(`the unmutated flow fails (${probe.ok ? 'reply not seen by the proxy' : probe.code}): fix the fuzz fixture`);
     const accepted = await postWorldId(harness, token, probeTx.transaction.id, probe.result);
     if (accepted.status !== 200 || (await jobsOf(harness, probeTx.transaction.id)).length !== 1) throw new Error(`the cloud refuses the genuine result (${accepted.status}): fix the fuzz fixture`);
 
-    const foreign: string[] = [];
     for (const n of caseNumbers(o)) {
       if (n % 100 === 0) o.progress?.(`bridge: case ${n}, ${violations.length} violations, ${Math.round(performance.now() - started)} ms`);
       const rng = Rng.forCase(o.seed, n);

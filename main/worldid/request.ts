@@ -75,15 +75,32 @@ function classifyThrown(thrown: unknown): WorldIdOutcome {
 
 type Completion = Awaited<ReturnType<IDKitRequest['pollUntilCompletion']>>;
 
-/** idkit only looks at the abort signal between polls; answer `cancelled` as soon as it fires. */
-function raceAbort(polling: Promise<Completion>, abort?: AbortSignal): Promise<Completion> {
-  if (!abort) return polling;
+/**
+ * idkit checks its timeout and the abort signal only between polls, and a poll waits for the bridge
+ * as long as the bridge takes (undici gives up on headers after 300 s). So the deadline and the
+ * abort are enforced here too: `timeout` at `timeoutMs` even while a poll hangs, `cancelled` as
+ * soon as the kiosk aborts; either one also stops idkit's loop at its next check.
+ */
+function settleByDeadline(poll: (signal: AbortSignal) => Promise<Completion>, timeoutMs: number, abort?: AbortSignal): Promise<Completion> {
   const cancelled = { success: false, error: 'cancelled' } as Completion;
-  if (abort.aborted) return Promise.resolve(cancelled);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(cancelled);
-    abort.addEventListener('abort', onAbort, { once: true });
-    polling.then(resolve, reject).finally(() => abort.removeEventListener('abort', onAbort));
+  if (abort?.aborted) return Promise.resolve(cancelled);
+  const stop = new AbortController();
+  return new Promise<Completion>((resolve, reject) => {
+    const finish = (outcome: Completion) => {
+      clearTimeout(timer);
+      abort?.removeEventListener('abort', onAbort);
+      stop.abort();
+      resolve(outcome);
+    };
+    const onAbort = () => finish(cancelled);
+    const timer = setTimeout(() => finish({ success: false, error: 'timeout' } as Completion), timeoutMs);
+    abort?.addEventListener('abort', onAbort, { once: true });
+    poll(stop.signal).then(finish, (thrown: unknown) => {
+      clearTimeout(timer);
+      abort?.removeEventListener('abort', onAbort);
+      stop.abort();
+      reject(thrown);
+    });
   });
 }
 
@@ -93,8 +110,11 @@ function wrap(request: IDKitRequest): WorldIdRequest {
     requestId: request.requestId,
     async wait({ timeoutMs, abort, pollIntervalMs }) {
       try {
-        const polling = request.pollUntilCompletion({ timeout: timeoutMs, signal: abort, pollInterval: pollIntervalMs ?? 1000 });
-        const done = await raceAbort(polling, abort);
+        const done = await settleByDeadline(
+          (signal) => request.pollUntilCompletion({ timeout: timeoutMs, signal, pollInterval: pollIntervalMs ?? 1000 }),
+          timeoutMs,
+          abort,
+        );
         if (done.success) return { ok: true, result: done.result as unknown as Record<string, unknown> };
         return failure(String(done.error));
       } catch (thrown) {
