@@ -11,32 +11,43 @@ export interface CounterDecision {
   evidence: string;
   /** The hopper is still paying this intent: poll again before deciding. */
   stillPaying: boolean;
+  /**
+   * Which rule decided. A stale reply (one that answered an earlier command: ccTalk has no sequence
+   * numbers) can look exactly like 'not_taken', and a stale 168 like a smaller delta in 'power_up' and
+   * 'several': those are believed only when read on a clean line (cctalk-settle.ts). 'conflict': the
+   * counters contradict each other (event counter unchanged but coins left the hopper): nothing is proven.
+   */
+  kind: 'not_taken' | 'power_up' | 'paying' | 'last_payout' | 'several' | 'conflict';
 }
 
 /**
  * Settles an open intent from 166 (status) and 168 (dispense count) read now:
- * - event counter unchanged → the dispense was not taken: 0 paid;
+ * - event counter unchanged → the dispense was not taken: 0 paid, but only if 168 did not move either;
  * - event counter 0 (power-up/reset since) → EEPROM dispense-count delta is what left the hopper;
  * - event counter advanced by one → the last payout's paid count (once remaining is 0);
  * - advanced by more than one → only the dispense-count delta can tell.
  */
 export function decideFromCounters(intent: OpenPayoutIntent, status: HopperStatus, dispenseCount: number): CounterDecision {
-  const delta = clamp(dispenseCount - intent.dispenseCount, intent.coins);
+  const rawDelta = dispenseCount - intent.dispenseCount;
+  const delta = clamp(rawDelta, intent.coins);
   const ev = status.eventCounter;
-  if (ev === 0 && intent.eventCounter === 0 && delta === 0) {
-    return { coinsPaid: 0, evidence: 'event counter still 0 and dispense count unchanged: not taken', stillPaying: false };
+  if (ev === 0 && intent.eventCounter === 0 && rawDelta === 0) {
+    return { coinsPaid: 0, evidence: 'event counter still 0 and dispense count unchanged: not taken', stillPaying: false, kind: 'not_taken' };
   }
   if (ev === 0) {
-    return { coinsPaid: delta, evidence: `event counter 0 (power-cycle or reset); dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false };
+    return { coinsPaid: delta, evidence: `event counter 0 (power-cycle or reset); dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false, kind: 'power_up' };
+  }
+  if (ev === intent.eventCounter && rawDelta !== 0) {
+    return { coinsPaid: 0, evidence: `event counter unchanged (${ev}) but dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false, kind: 'conflict' };
   }
   if (ev === intent.eventCounter) {
-    return { coinsPaid: 0, evidence: `event counter unchanged (${ev}): dispense not taken`, stillPaying: false };
+    return { coinsPaid: 0, evidence: `event counter unchanged (${ev}) and dispense count unchanged: dispense not taken`, stillPaying: false, kind: 'not_taken' };
   }
-  if (status.remaining > 0) return { coinsPaid: clamp(status.paid, intent.coins), evidence: `event counter ${ev}: still paying`, stillPaying: true };
+  if (status.remaining > 0) return { coinsPaid: clamp(status.paid, intent.coins), evidence: `event counter ${ev}: still paying`, stillPaying: true, kind: 'paying' };
   if (ev === nextEventCounter(intent.eventCounter)) {
-    return { coinsPaid: clamp(status.paid, intent.coins), evidence: `event counter ${intent.eventCounter} → ${ev}: last payout paid ${status.paid}, unpaid ${status.unpaid}`, stillPaying: false };
+    return { coinsPaid: clamp(status.paid, intent.coins), evidence: `event counter ${intent.eventCounter} → ${ev}: last payout paid ${status.paid}, unpaid ${status.unpaid}`, stillPaying: false, kind: 'last_payout' };
   }
-  return { coinsPaid: delta, evidence: `event counter ${intent.eventCounter} → ${ev} (more than one dispense); dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false };
+  return { coinsPaid: delta, evidence: `event counter ${intent.eventCounter} → ${ev} (more than one dispense); dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false, kind: 'several' };
 }
 
 function clamp(n: number, max: number): number {

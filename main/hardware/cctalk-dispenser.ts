@@ -6,7 +6,9 @@ import type { ChecksumMode } from './cctalk/frame';
 import type { CcTalkHopper, DispenseForm, DispenseReplyForm, HopperStatus } from './cctalk/hopper';
 import type { SerialBinding } from './cctalk/open-port';
 import { CcTalkConnection, type ConnectionEvent, type ReconnectOptions } from './cctalk-connection';
-import { decideFromCounters, faultOf, faultsFromFlags, levelFrom, toDispenserError } from './cctalk-counters';
+import { faultOf, faultsFromFlags, levelFrom, toDispenserError } from './cctalk-counters';
+import { readBaseline, readSerialTwice } from './cctalk-baseline';
+import { settleFromCounters } from './cctalk-settle';
 import {
   type Dispenser, DispenserError, type DispenserHealth, type DispenserIdentity,
   type OpenPayoutIntent, type PayoutJournalPort, type PayoutRequest, type PayoutResult, type SettledIntent,
@@ -27,6 +29,11 @@ export interface CcTalkDispenserOptions {
   /** Poll 166 about this often while paying (cctalk-hopper.md: about every 100 ms). */
   statusPollMs?: number;
   replyTimeoutMs?: number;
+  /**
+   * How late a reply may still arrive after its command failed (default max(1 s, 4 × replyTimeoutMs)):
+   * a lower count is believed only from reads this long after the last line anomaly (cctalk-settle.ts).
+   */
+  staleReplyMs?: number;
   /** Consecutive unreadable status polls (each already retried) before a payout is left in doubt. */
   maxStatusFailures?: number;
   binding?: SerialBinding;
@@ -87,8 +94,7 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
     if (!h) return this.publish(this.disconnectedHealth());
     try {
       await h.simplePoll();
-      this.identity ??= await h.identify();
-      this.serialNumber = this.identity.serial;
+      this.identity ??= { ...(await h.identify()), serial: await this.serial() };
       const faults = faultsFromFlags((await h.test()).flags).filter((f) => f !== 'disabled'); // disabled between payouts is normal
       const hl = await h.highLow().catch(() => null);
       const counted = { coins: this.o.journal.getInventory?.() ?? null, lowAt: this.o.lowLevelCoins ?? 40 };
@@ -194,7 +200,7 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
   }
 
   private async serial(): Promise<number> {
-    this.serialNumber ??= await this.requireHopper().serialNumber();
+    this.serialNumber ??= await readSerialTwice(this.requireHopper());
     return this.serialNumber;
   }
 
@@ -210,8 +216,7 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
     let serial: number;
     try {
       serial = await this.serial();
-      before = await h.status();
-      dispenseCount = await h.dispenseCount();
+      ({ status: before, dispenseCount } = await readBaseline(h, this.o.maxStatusFailures ?? 10));
     } catch (e) {
       throw toDispenserError(e, 'reading the hopper before a payout (nothing was journaled or paid)');
     }
@@ -238,17 +243,12 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
       return null;
     }
     try {
-      for (;;) {
-        const status = await h.status();
-        const d = decideFromCounters(intent, status, await h.dispenseCount());
-        if (d.stillPaying) {
-          await new Promise((r) => setTimeout(r, this.o.statusPollMs ?? 100));
-          continue;
-        }
-        this.o.journal.recordOutcome(intent.id, { coinsPaid: d.coinsPaid, eventCounterAfter: status.eventCounter, settledBy: 'startup' });
-        this.o.log.info({ intentId: intent.id, jobId: intent.jobId, coinsPaid: d.coinsPaid, evidence: d.evidence }, 'in-doubt payout settled from counters');
-        return { intentId: intent.id, jobId: intent.jobId, coinsRequested: intent.coins, coinsPaid: d.coinsPaid, evidence: d.evidence };
-      }
+      const { decision: d, status } = await settleFromCounters({
+        hopper: h, intent, dispenseReplyEv: null, statusPollMs: this.o.statusPollMs ?? 100, maxStatusFailures: this.o.maxStatusFailures ?? 10,
+      });
+      this.o.journal.recordOutcome(intent.id, { coinsPaid: d.coinsPaid, eventCounterAfter: status.eventCounter, settledBy: 'startup' });
+      this.o.log.info({ intentId: intent.id, jobId: intent.jobId, coinsPaid: d.coinsPaid, evidence: d.evidence }, 'in-doubt payout settled from counters');
+      return { intentId: intent.id, jobId: intent.jobId, coinsRequested: intent.coins, coinsPaid: d.coinsPaid, evidence: d.evidence };
     } catch (e) {
       throw toDispenserError(e, 'settling an in-doubt payout (it stays open)');
     }

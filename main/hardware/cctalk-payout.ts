@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import { isCcTalkError } from './cctalk/errors';
-import type { CcTalkHopper, DispenseForm, DispenseReplyForm, HopperStatus } from './cctalk/hopper';
-import { type CounterDecision, decideFromCounters, faultOf, faultsFromFlags, shortPayoutFault, toDispenserError } from './cctalk-counters';
-import { DispenserError, type DispenserFault, type OpenPayoutIntent, type PayoutJournalPort, type PayoutResult } from './dispenser';
+import { CcTalkError, isCcTalkError } from './cctalk/errors';
+import { type CcTalkHopper, type DispenseForm, type DispenseReplyForm, nextEventCounter } from './cctalk/hopper';
+import { type CounterDecision, faultOf, faultsFromFlags, shortPayoutFault, toDispenserError } from './cctalk-counters';
+import { settleFromCounters } from './cctalk-settle';
+import { type DispenserFault, type OpenPayoutIntent, type PayoutJournalPort, type PayoutResult } from './dispenser';
 
 export interface PayoutRunInput {
   hopper: CcTalkHopper;
@@ -16,13 +17,11 @@ export interface PayoutRunInput {
   onProgress?: (coinsPaid: number) => void;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * One payout after its intent is journaled: enable → 167 exactly once → poll 166 → settle from the
  * counters (cctalk-hopper.md "Dispense (167)", "Counters, and never paying twice"). A lost or corrupt
- * 167 reply is decided from the event counter, never by sending 167 again. Rejects (intent left open)
- * only when the counters cannot be read.
+ * 167 reply is decided from the event counter, never by sending 167 again. Reports only a count it
+ * proved (cctalk-settle.ts); rejects (intent left open, in doubt) otherwise.
  */
 export async function payoutRun(input: PayoutRunInput): Promise<PayoutResult> {
   const x = { ...input, onProgress: monotonic(input.onProgress, input.intent.coins) };
@@ -32,49 +31,41 @@ export async function payoutRun(input: PayoutRunInput): Promise<PayoutResult> {
   } catch (e) {
     if (isCcTalkError(e, 'closed')) throw toDispenserError(e, 'enabling the hopper');
     log.warn({ err: e, intentId: intent.id }, 'enable failed; 167 was never sent, nothing paid');
-    return finish(x, { coinsPaid: 0, evidence: 'enable failed before 167', stillPaying: false }, intent.eventCounter, 'reply', faultOf(e));
+    // proven without the counters: 167 never left the host
+    return finish(x, { coinsPaid: 0, evidence: 'enable failed before 167', stillPaying: false, kind: 'not_taken' }, intent.eventCounter, 'reply', faultOf(e));
   }
   let lostReply: unknown = null;
+  let replyEv: number | null = null;
+  let refused = false;
   try {
-    await h.dispense(intent.coins, x.form); // the transport never re-sends 167
+    replyEv = await h.dispense(intent.coins, x.form); // the transport never re-sends 167
   } catch (e) {
     if (isCcTalkError(e, 'closed')) throw toDispenserError(e, 'sending the dispense command (the payout is in doubt)');
-    if (isCcTalkError(e, 'nak')) {
-      const fault = await readFaults(h).then((f) => (f.length ? shortPayoutFault(f) : 'disabled' as const));
-      return finish(x, { coinsPaid: 0, evidence: 'dispense refused (NAK)', stillPaying: false }, intent.eventCounter, 'reply', fault);
+    // A NAK is believed like any other reply: only once the counters, read on a clean line, agree.
+    if (isCcTalkError(e, 'nak')) refused = true;
+    else {
+      lostReply = e;
+      log.warn({ err: e, intentId: intent.id }, 'dispense reply lost or corrupt: deciding from the event counter, not re-sending');
     }
-    lostReply = e;
-    log.warn({ err: e, intentId: intent.id }, 'dispense reply lost or corrupt: deciding from the event counter, not re-sending');
   }
-  const { decision, status } = await pollToDecision(x);
+  if (replyEv !== null && replyEv !== nextEventCounter(intent.eventCounter)) {
+    // Not the counter this 167 can have produced: a stale 1-byte reply (an earlier 167, a 217) in its place.
+    h.line.markSuspect(`dispense reply ${replyEv}, expected ${nextEventCounter(intent.eventCounter)}`);
+    lostReply = new CcTalkError('bad_reply', `dispense reply carried event counter ${replyEv}, not ${nextEventCounter(intent.eventCounter)}: a stale reply`);
+    replyEv = null;
+  }
+  const { decision, status } = await settleFromCounters({
+    hopper: h, intent, dispenseReplyEv: replyEv, statusPollMs: x.statusPollMs, maxStatusFailures: x.maxStatusFailures, onProgress: x.onProgress,
+  });
   const settledBy = lostReply !== null || status.eventCounter === 0 ? 'status' : 'reply';
   let fault: DispenserFault | null = null;
   if (decision.coinsPaid < intent.coins) {
-    if (status.eventCounter === intent.eventCounter && decision.coinsPaid === 0) fault = faultOf(lostReply);
+    if (refused && decision.kind === 'not_taken') fault = await readFaults(h).then((f) => (f.length ? shortPayoutFault(f) : 'disabled' as const));
+    else if (decision.kind === 'not_taken') fault = faultOf(lostReply);
     else if (status.eventCounter === 0) fault = 'power_up';
     else fault = shortPayoutFault(await readFaults(h));
   }
   return finish(x, decision, status.eventCounter, settledBy, fault);
-}
-
-async function pollToDecision(x: PayoutRunInput): Promise<{ decision: CounterDecision; status: HopperStatus }> {
-  const { hopper: h, intent } = x;
-  let failures = 0;
-  for (;;) {
-    try {
-      const status = await h.status();
-      const paying = status.eventCounter !== 0 && status.eventCounter !== intent.eventCounter && status.remaining > 0;
-      const decision = paying ? null : decideFromCounters(intent, status, await h.dispenseCount());
-      failures = 0;
-      if (status.eventCounter !== intent.eventCounter && status.eventCounter !== 0) x.onProgress?.(status.paid);
-      if (decision && !decision.stillPaying) return { decision, status };
-    } catch (e) {
-      if (isCcTalkError(e, 'closed') || isCcTalkError(e, 'disconnected') || ++failures >= x.maxStatusFailures) {
-        throw new DispenserError(faultOf(e), 'the hopper stopped answering during a payout; it is in doubt: check cable and power, then run settleInDoubt()', { cause: e });
-      }
-    }
-    await sleep(x.statusPollMs);
-  }
 }
 
 /** dispenser.ts: progress is never larger than requested and never decreasing; repeats are dropped. */

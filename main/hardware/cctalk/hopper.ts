@@ -61,11 +61,21 @@ const bytes = (n: number, what: string) =>
 const ascii = z.instanceof(Uint8Array).transform((d) => Buffer.from(d).toString('latin1').trim());
 const testBytes = z.instanceof(Uint8Array).refine((d) => d.length >= 1 && d.length <= 3, 'test hopper: expected 1–3 data bytes');
 
-function parse<T>(schema: z.ZodType<T>, frame: Frame, what: string): T {
+/**
+ * A reply of the wrong shape is, on a working line, the stale answer to an earlier command (ccTalk
+ * frames carry no sequence number): the transport is told, so that replies for a while are suspect.
+ */
+function parse<T>(t: CcTalkTransport, schema: z.ZodType<T>, frame: Frame, what: string): T {
   const r = schema.safeParse(frame.data);
-  if (!r.success) throw new CcTalkError('bad_reply', `${what} reply has the wrong shape (${r.error.issues[0]?.message}); check the device type and address`);
+  if (!r.success) {
+    t.markSuspect(`${what}: reply of the wrong shape`);
+    throw new CcTalkError('bad_reply', `${what} reply has the wrong shape (${r.error.issues[0]?.message}); check the device type and address`);
+  }
   return r.data;
 }
+
+/** ACK: header 0, no data (cctalk-hopper.md "Frame"). */
+const ack = bytes(0, 'ACK');
 
 const le24 = (d: Uint8Array): number => (d[0] ?? 0) | ((d[1] ?? 0) << 8) | ((d[2] ?? 0) << 16);
 
@@ -73,12 +83,17 @@ const le24 = (d: Uint8Array): number => (d[0] ?? 0) | ((d[1] ?? 0) << 8) | ((d[2
 export class CcTalkHopper {
   constructor(private readonly t: CcTalkTransport) {}
 
+  /** The line under these commands: its anomaly count and `awaitClean`, for deciding what a reply proves. */
+  get line(): Pick<CcTalkTransport, 'anomalies' | 'awaitClean' | 'isClean' | 'markSuspect'> {
+    return this.t;
+  }
+
   async simplePoll(): Promise<void> {
-    await this.t.request(H.simplePoll);
+    parse(this.t, ack, await this.t.request(H.simplePoll), 'simple poll');
   }
 
   async identify(): Promise<{ manufacturer: string; category: string; product: string; serial: number; software: string }> {
-    const text = async (h: number, what: string) => parse(ascii, await this.t.request(h), what);
+    const text = async (h: number, what: string) => parse(this.t, ascii, await this.t.request(h), what);
     const manufacturer = await text(H.manufacturer, 'manufacturer');
     const category = await text(H.equipmentCategory, 'equipment category');
     const product = await text(H.productCode, 'product code');
@@ -88,31 +103,31 @@ export class CcTalkHopper {
   }
 
   async serialNumber(): Promise<number> {
-    return le24(parse(bytes(3, 'serial number'), await this.t.request(H.serialNumber), 'serial number'));
+    return le24(parse(this.t, bytes(3, 'serial number'), await this.t.request(H.serialNumber), 'serial number'));
   }
 
   /** 164: `A5` enables, anything else disables (the hopper is disabled after every reset/power-up). */
   async enable(on = true): Promise<void> {
-    await this.t.request(H.enableHopper, [on ? 0xa5 : 0x00]);
+    parse(this.t, ack, await this.t.request(H.enableHopper, [on ? 0xa5 : 0x00]), 'enable hopper');
   }
 
   async test(): Promise<HopperTest> {
-    const d = parse(testBytes, await this.t.request(H.testHopper), 'test hopper');
+    const d = parse(this.t, testBytes, await this.t.request(H.testHopper), 'test hopper');
     const r1 = d[0] ?? 0;
     return { registers: [...d], flags: FLAG_BITS.filter((_, bit) => (r1 >> bit) & 1) };
   }
 
   async highLow(): Promise<HighLowStatus> {
-    const [b = 0] = parse(bytes(1, 'high/low status'), await this.t.request(H.highLow), 'high/low status');
+    const [b = 0] = parse(this.t, bytes(1, 'high/low status'), await this.t.request(H.highLow), 'high/low status');
     return { belowLow: !!(b & 1), atOrAboveHigh: !!(b & 2), lowSensorFitted: !!(b & 16), highSensorFitted: !!(b & 32) };
   }
 
   async dispenseCount(): Promise<number> {
-    return le24(parse(bytes(3, 'dispense count'), await this.t.request(H.dispenseCount), 'dispense count'));
+    return le24(parse(this.t, bytes(3, 'dispense count'), await this.t.request(H.dispenseCount), 'dispense count'));
   }
 
   async status(): Promise<HopperStatus> {
-    const d = parse(bytes(4, 'hopper status'), await this.t.request(H.hopperStatus), 'hopper status');
+    const d = parse(this.t, bytes(4, 'hopper status'), await this.t.request(H.hopperStatus), 'hopper status');
     return { eventCounter: d[0] ?? 0, remaining: d[1] ?? 0, paid: d[2] ?? 0, unpaid: d[3] ?? 0 };
   }
 
@@ -137,8 +152,11 @@ export class CcTalkHopper {
       data = [0, 0, 0, 0, 0, 0, 0, 0, coins];
     }
     const reply = await this.t.request(H.dispense, data);
-    if (form.replyForm === 'ack') return null;
-    return parse(bytes(1, 'dispense'), reply, 'dispense')[0] ?? 0;
+    if (form.replyForm === 'ack') {
+      parse(this.t, ack, reply, 'dispense');
+      return null;
+    }
+    return parse(this.t, bytes(1, 'dispense'), reply, 'dispense')[0] ?? 0;
   }
 
   /** 172: stops the motor; returns the coins that were still to pay. The hopper must be enabled again. */
@@ -149,7 +167,7 @@ export class CcTalkHopper {
 
   /** 1: the device ACKs, then resets (disabled, event counter 0); `waitMs` covers its reset time. */
   async reset(waitMs = 0): Promise<void> {
-    await this.t.request(H.reset);
+    parse(this.t, ack, await this.t.request(H.reset), 'reset');
     if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
   }
 }

@@ -17,6 +17,8 @@ export interface CcTalkPortOptions {
   echo?: boolean;
   checksum?: ChecksumMode;
   replyTimeoutMs?: number;
+  /** How late a stale reply may still arrive (transport.ts `staleReplyMs`). */
+  staleReplyMs?: number;
   /** Another serialport binding (binding-mock in tests); default: the platform's own. */
   binding?: SerialBinding;
   log?: Logger;
@@ -46,6 +48,7 @@ export async function openCcTalkPort(opts: CcTalkPortOptions): Promise<CcTalkLin
     echo: opts.echo ?? true,
     checksum: opts.checksum ?? 'simple',
     replyTimeoutMs: opts.replyTimeoutMs,
+    staleReplyMs: opts.staleReplyMs,
     log: opts.log,
   });
   return {

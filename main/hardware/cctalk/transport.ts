@@ -21,6 +21,14 @@ export interface TransportOptions {
   /** Retries for read-only commands (never for 167). */
   retries?: number;
   retryDelayMs?: number;
+  /**
+   * How late a reply may still arrive after its command failed (default max(1 s, 4 × replyTimeoutMs)).
+   * ccTalk replies carry no sequence number (part 1 §12), so until this long after the last line
+   * anomaly a frame may be a stale answer to an earlier command: see `awaitClean`.
+   */
+  staleReplyMs?: number;
+  /** After an anomaly the next command waits until the line was silent this long (default 50 ms, part 1 §11.1). */
+  quietGapMs?: number;
   now?: () => number;
   log?: Logger;
 }
@@ -50,6 +58,11 @@ export class CcTalkTransport {
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
   private lost: CcTalkError | null = null;
+  private lastAnomalyAt = Number.NEGATIVE_INFINITY;
+  private lastByteAt = Number.NEGATIVE_INFINITY;
+  private flushNeeded = false;
+  /** Line anomalies seen so far (timeouts, echo errors, stray or extra replies, wrong-shape replies). */
+  anomalies = 0;
   private readonly onData = (chunk: Buffer): void => this.receive(chunk);
 
   constructor(
@@ -64,6 +77,8 @@ export class CcTalkTransport {
       replyTimeoutMs: opts.replyTimeoutMs ?? 250,
       retries: opts.retries ?? 3,
       retryDelayMs: opts.retryDelayMs ?? 60,
+      staleReplyMs: opts.staleReplyMs ?? Math.max(1000, 4 * (opts.replyTimeoutMs ?? 250)),
+      quietGapMs: opts.quietGapMs ?? 50,
       now: opts.now ?? (() => performance.now()),
       log: opts.log,
     };
@@ -95,6 +110,39 @@ export class CcTalkTransport {
   }
 
   /**
+   * Something on the line broke the one-command-one-reply pairing (a timeout, an echo error, a reply
+   * while idle, a reply of the wrong shape): a stale reply may be on its way. Frames answered from
+   * now until `staleReplyMs` later may be stale; the next command first waits for a quiet gap.
+   */
+  markSuspect(reason: string): void {
+    this.anomalies++;
+    this.lastAnomalyAt = this.o.now();
+    this.flushNeeded = true;
+    this.o.log?.debug({ reason, anomalies: this.anomalies }, 'ccTalk line anomaly: replies may be stale for a while');
+  }
+
+  /** True when no anomaly happened for `staleReplyMs`: no stale reply can still be on its way. */
+  isClean(): boolean {
+    return this.o.now() - this.lastAnomalyAt >= this.o.staleReplyMs;
+  }
+
+  /**
+   * Waits until the line is clean (see `isClean`), at most `maxWaitMs`. A reply read after this, with
+   * `anomalies` unchanged across the read, answers the command just sent: the only way to tell a
+   * fresh "nothing changed" from a stale one, since ccTalk frames carry no sequence number.
+   */
+  async awaitClean(maxWaitMs: number): Promise<boolean> {
+    const until = this.o.now() + maxWaitMs;
+    for (;;) {
+      if (this.closed || this.lost) return false;
+      const left = this.lastAnomalyAt + this.o.staleReplyMs - this.o.now();
+      if (left <= 0) return true;
+      if (this.o.now() + left > until) return false;
+      await new Promise((r) => setTimeout(r, Math.ceil(left)));
+    }
+  }
+
+  /**
    * The device went away (port closed under us, EIO): the command on the wire and every later one
    * reject at once with code 'disconnected' instead of waiting for their timeouts.
    */
@@ -112,7 +160,23 @@ export class CcTalkTransport {
     this.pending?.reject(new CcTalkError('closed', 'ccTalk transport closed'));
   }
 
-  private once(header: number, data: Uint8Array, timeoutMs: number): Promise<Frame> {
+  /**
+   * After an anomaly a late reply may still be arriving: wait until the line was silent for
+   * `quietGapMs` (bytes arriving meanwhile are dropped, as stray frames), at most one reply timeout.
+   */
+  private async flush(timeoutMs: number): Promise<void> {
+    if (!this.flushNeeded) return;
+    this.flushNeeded = false;
+    const end = this.o.now() + timeoutMs;
+    for (;;) {
+      const quietFor = this.o.now() - this.lastByteAt;
+      if (quietFor >= this.o.quietGapMs || this.o.now() >= end || this.closed || this.lost) return;
+      await new Promise((r) => setTimeout(r, Math.ceil(Math.min(this.o.quietGapMs - quietFor, end - this.o.now())) + 1));
+    }
+  }
+
+  private async once(header: number, data: Uint8Array, timeoutMs: number): Promise<Frame> {
+    await this.flush(timeoutMs);
     if (this.lost) return Promise.reject(this.lost); // before 'closed': the port is closed because it was lost
     if (this.closed) return Promise.reject(new CcTalkError('closed', 'ccTalk transport closed'));
     const frame = encodeFrame({ dest: this.o.address, src: this.o.hostAddress, header, data }, this.o.checksum);
@@ -123,6 +187,8 @@ export class CcTalkTransport {
         if (this.pending !== p) return;
         clearTimeout(timer);
         this.pending = null;
+        // a command without its one reply leaves that reply (or someone else's) on its way
+        if (result instanceof CcTalkError && (result.code === 'timeout' || result.code === 'line')) this.markSuspect(`header ${header}: ${result.code}`);
         if (result instanceof CcTalkError) reject(result);
         else resolve(result);
       };
@@ -144,9 +210,12 @@ export class CcTalkTransport {
   }
 
   private receive(chunk: Buffer): void {
+    this.lastByteAt = this.o.now();
     const p = this.pending;
     if (!p) {
       this.o.log?.debug({ rx: toHex(chunk) }, 'ccTalk bytes while idle dropped');
+      // a whole reply with nobody asking is a late or duplicated one: later replies may be stale too
+      if (this.parser.push(chunk).some((f) => this.fromDevice(f))) this.markSuspect('reply while idle');
       return;
     }
     let i = 0;
@@ -159,11 +228,18 @@ export class CcTalkTransport {
       i++;
     }
     if (i >= chunk.length) return;
-    for (const f of this.parser.push(chunk.subarray(i))) {
-      if (f.dest !== this.o.hostAddress || (this.o.checksum === 'simple' && f.src !== this.o.address)) continue;
-      if (f.header === 0) return p.resolve(f);
-      if (f.header === 5) return p.reject(new CcTalkError('nak', `device ${this.o.address} refused the command (NAK)`));
-      if (f.header === 6) return p.reject(new CcTalkError('busy', `device ${this.o.address} is busy`));
-    }
+    const frames = this.parser.push(chunk.subarray(i)).filter((f) => this.fromDevice(f));
+    const f = frames.find((x) => x.header === 0 || x.header === 5 || x.header === 6);
+    // two replies to one command, or a frame no command of ours is answered with: something is stale
+    if (frames.length > 1 || (frames.length > 0 && !f)) this.markSuspect('unexpected or extra reply frame');
+    if (!f) return;
+    if (f.header === 0) return p.resolve(f);
+    if (f.header === 5) return p.reject(new CcTalkError('nak', `device ${this.o.address} refused the command (NAK)`));
+    return p.reject(new CcTalkError('busy', `device ${this.o.address} is busy`));
+  }
+
+  /** A frame from our device to the host. */
+  private fromDevice(f: Frame): boolean {
+    return f.dest === this.o.hostAddress && (this.o.checksum !== 'simple' || f.src === this.o.address);
   }
 }
