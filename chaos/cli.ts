@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { runChaos } from './runner';
 
@@ -35,7 +36,10 @@ async function main(): Promise<void> {
     progress: (line) => process.stderr.write(`${line}\n`),
   });
   const json = JSON.stringify(report);
-  if (args.out) writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
+  if (args.out) {
+    mkdirSync(dirname(args.out), { recursive: true });
+    writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
+  }
   process.stdout.write(`${json}\n`);
   process.exit(report.violations.length === 0 ? 0 : 1);
 }
