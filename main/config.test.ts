@@ -25,4 +25,13 @@ describe('parseKioskConfig', () => {
     expect(() => parseKioskConfig({ ...base, PRESETS_CENTS: '9900' })).toThrow(/PRESETS_CENTS/);
     expect(() => parseKioskConfig({ ...base, LIMIT_MIN_CENTS: '150' })).toThrow(/LIMIT_MIN_CENTS/);
   });
+
+  it.each([
+    ['CLOUD_URL', 'localhost:8080'],
+    ['CLOUD_URL', 'ws://127.0.0.1:8080'],
+    ['WORLD_ID_BRIDGE_URL', '127.0.0.1:4100'],
+    ['DEMO_PHONE_URL', 'file:///tmp/phone'],
+  ])('refuses %s=%s as not an http(s) URL, naming the variable', (name, value) => {
+    expect(() => parseKioskConfig({ ...base, [name]: value })).toThrow(new RegExp(`${name}: must be an http:// or https:// URL`));
+  });
 });

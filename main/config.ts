@@ -8,7 +8,9 @@ import { KioskScheduleEnvSchema, type KioskScheduleConfig } from './scheduler/ki
  */
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
-const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
+/** An http(s) URL: `z.url()` alone takes `localhost:8080` as a URL with the scheme `localhost:`. */
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), httpUrl().optional());
 
 const centsList = z
   .string()
@@ -16,7 +18,7 @@ const centsList = z
   .transform((s) => s.split(',').map(Number));
 
 const EnvSchema = z.object({
-  CLOUD_URL: z.url(),
+  CLOUD_URL: httpUrl(),
   KIOSK_DATA_DIR: z.string().min(1).default('./.data/kiosk'),
   ENROLLMENT_CODE: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(6).max(64).optional()),
   KIOSK_NAME: z.string().min(1).max(100).default('RoluATM kiosk'),

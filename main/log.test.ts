@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { KIOSK_VERSION } from './kiosk-app';
 import { createLogger, LogRing, recentLog } from './log';
 
@@ -27,5 +28,20 @@ describe('recent log ring', () => {
   it('reports the package.json version as the kiosk software version', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(KIOSK_VERSION).toBe(pkg.version);
+  });
+
+  it('keeps an error\'s reason code readable while secrets stay masked', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) });
+    const log = createLogger('code-test', 'info', sink as unknown as Parameters<typeof createLogger>[2]);
+    const err = Object.assign(new Error('the cloud refused the proof'), { code: 'nonce_invalid' });
+    log.error({ code: 'limit_reached', err, token: 'tok-secret-1', pin: '2468', enrollment_code: 'ABCD-EFGH-JKMN', headers: { authorization: 'Bearer abc' } }, 'cash-out refused');
+    await new Promise((r) => setImmediate(r));
+    const entry = JSON.parse(lines.find((l) => l.includes('cash-out refused')) ?? '{}') as Record<string, unknown> & { err: { code: string } };
+    expect(entry.code).toBe('limit_reached');
+    expect(entry.err.code).toBe('nonce_invalid');
+    expect(entry).toMatchObject({ token: '[redacted]', pin: '[redacted]', enrollment_code: '[redacted]', headers: { authorization: '[redacted]' } });
+    expect(lines.join('')).not.toMatch(/tok-secret-1|2468|ABCD-EFGH|Bearer abc/);
+    expect(recentLog.recent(5).find((l) => l.msg.startsWith('cash-out refused'))?.msg).toBe('cash-out refused (the cloud refused the proof) [limit_reached]');
   });
 });

@@ -1,30 +1,13 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { LOG_REDACT_PATHS } from '../contract/log-redaction';
 
-/** Paths that may hold secrets; pino replaces them before a line is written. */
-export const REDACT_PATHS = [
-  'token',
-  '*.token',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  '*.headers.authorization',
-  'signing_key',
-  '*.signing_key',
-  'pin',
-  '*.pin',
-  'new_pin',
-  '*.new_pin',
-  'code',
-  '*.code',
-];
-
-/** Structured logs to stderr (stdout stays free for CLI output), plus the in-memory ring above. */
-export function createLogger(name: string, level: string = 'info'): Logger {
+/** Structured logs to stderr (stdout stays free for CLI output), plus the in-memory ring below. */
+export function createLogger(name: string, level: string = 'info', destination: DestinationStream = pino.destination(2)): Logger {
   const streams = pino.multistream([
-    { level: 'trace', stream: pino.destination(2) },
+    { level: 'trace', stream: destination },
     { level: 'info', stream: recentLog },
   ]);
-  return pino({ name, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, streams);
+  return pino({ name, level, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } }, streams);
 }
 
 export type { Logger };
@@ -59,13 +42,15 @@ export class LogRing {
   write(chunk: string): void {
     let line: LogLine;
     try {
-      const o = JSON.parse(chunk) as { time?: unknown; level?: unknown; msg?: unknown; err?: { message?: unknown } };
+      const o = JSON.parse(chunk) as { time?: unknown; level?: unknown; msg?: unknown; code?: unknown; err?: { message?: unknown; code?: unknown } };
       const msg = typeof o.msg === 'string' ? o.msg : '';
       const errText = typeof o.err?.message === 'string' ? ` (${o.err.message})` : '';
+      // The reason code (a field or the error's) stays readable: the technician looks it up.
+      const code = typeof o.code === 'string' ? o.code : typeof o.err?.code === 'string' ? o.err.code : null;
       line = {
         time: new Date(typeof o.time === 'number' ? o.time : Date.now()).toISOString(),
         level: typeof o.level === 'number' ? (LEVELS[o.level] ?? String(o.level)) : String(o.level ?? 'info'),
-        msg: scrubSecrets(`${msg}${errText}`).slice(0, MAX_MSG),
+        msg: scrubSecrets(`${msg}${errText}${code ? ` [${code}]` : ''}`).slice(0, MAX_MSG),
       };
     } catch {
       line = { time: new Date().toISOString(), level: 'info', msg: scrubSecrets(chunk.trim()).slice(0, MAX_MSG) };

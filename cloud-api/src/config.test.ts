@@ -64,4 +64,42 @@ describe('parseCloudConfig', () => {
       expect(shown).not.toContain(secret);
     }
   });
+
+  // Each value below passes a looser check but fails the first cash-out (idkit-core 4.3 / idkit-server).
+  it.each([
+    ['WORLD_ID_RP_ID', 'rp_roluatm', /WORLD_ID_RP_ID: must be rp_ then 1 to 16 hex digits/],
+    ['WORLD_ID_RP_ID', 'rp_' + 'a'.repeat(17), /WORLD_ID_RP_ID/],
+    ['WORLD_ID_RP_ID', '1234567890abcdef', /WORLD_ID_RP_ID/],
+    ['WORLD_ID_APP_ID', 'staging_roluatm', /WORLD_ID_APP_ID: must be the Developer Portal app id/],
+    ['WORLD_ID_APP_ID', 'app_ with space', /WORLD_ID_APP_ID/],
+    ['WORLD_ID_SIGNING_KEY', '11'.repeat(31), /WORLD_ID_SIGNING_KEY: must be the RP signing key/],
+    ['WORLD_ID_SIGNING_KEY', '00'.repeat(32), /WORLD_ID_SIGNING_KEY/],
+    ['WORLD_ID_SIGNING_KEY', 'ff'.repeat(32), /WORLD_ID_SIGNING_KEY/],
+    ['WORLD_ID_ACTION', ' roluatm-cash-out', /WORLD_ID_ACTION/],
+    ['DEV_PORTAL_BASE_URL', 'localhost:8080', /DEV_PORTAL_BASE_URL: must be an http:\/\/ or https:\/\/ URL/],
+    ['DEV_PORTAL_BASE_URL', 'developer.world.org', /DEV_PORTAL_BASE_URL/],
+    ['MINIAPP_BASE_URL', 'ftp://world.org/mini-app', /MINIAPP_BASE_URL/],
+    ['DATABASE_URL', 'mysql://u:secret-pw@h/db', /DATABASE_URL: must be a postgres:\/\/ connection string/],
+  ])('refuses %s=%s, naming the variable and not echoing the value', (name, value, expected) => {
+    let thrown: unknown;
+    try {
+      parseCloudConfig({ ...testEnv(), [name]: value });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as Error).message).toMatch(expected);
+    if (name === 'DATABASE_URL') expect((thrown as Error).message).not.toContain('secret-pw');
+  });
+
+  it('accepts the forms the Developer Portal gives', () => {
+    const c = parseCloudConfig({
+      ...testEnv(),
+      WORLD_ID_RP_ID: 'rp_00000000000000ff',
+      WORLD_ID_APP_ID: 'app_0123456789abcdef0123456789abcdef',
+      WORLD_ID_SIGNING_KEY: '0x' + '11'.repeat(32),
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/postgres',
+    });
+    expect(c).toMatchObject({ WORLD_ID_RP_ID: 'rp_00000000000000ff', WORLD_ID_APP_ID: 'app_0123456789abcdef0123456789abcdef' });
+  });
 });

@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { CloudScheduleEnvSchema } from './scheduler/cloud-scheduler';
+import { isValidSigningKeyHex, RP_ID_PATTERN } from './worldid/rp-context';
 
 /**
  * Cloud API configuration (ARCHITECTURE.md "Configuration"): parsed once, in the entry point, from env.
@@ -14,6 +15,8 @@ export class ConfigError extends Error {
   }
 }
 
+/** An http(s) URL: `z.url()` alone takes `localhost:8080` as a URL with the scheme `localhost:`. */
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
 
 function isEd25519Pkcs8(b64: string): boolean {
@@ -27,14 +30,16 @@ function isEd25519Pkcs8(b64: string): boolean {
 const EnvSchema = z.object({
   PORT: int(8080, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: z.url().optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// connection string' }).optional(),
   DATA_DIR: z.string().min(1).default('./.data/cloud'),
   OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters'),
-  WORLD_ID_APP_ID: z.string().regex(/^app_[A-Za-z0-9_]+$/, 'must look like app_… (Developer Portal app id)'),
-  WORLD_ID_RP_ID: z.string().regex(/^rp_[A-Za-z0-9_]+$/, 'must look like rp_… (Developer Portal rp id)'),
-  WORLD_ID_SIGNING_KEY: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'must be 32 bytes of hex'),
-  WORLD_ID_ACTION: z.string().min(1),
-  DEV_PORTAL_BASE_URL: z.url().default('https://developer.world.org'),
+  // world-id.md: idkit-core refuses an app id without the `app_` prefix (`app_staging_…` for a staging app).
+  WORLD_ID_APP_ID: z.string().regex(/^app_[A-Za-z0-9_]+$/, 'must be the Developer Portal app id: app_ then letters, digits or _ (app_staging_… for staging)'),
+  // idkit-core 4.3 parses the rp id as a u64 in hex; any other form is refused on the kiosk at the first cash-out.
+  WORLD_ID_RP_ID: z.string().regex(RP_ID_PATTERN, 'must be rp_ then 1 to 16 hex digits, as the Developer Portal shows it (e.g. rp_1234567890abcdef)'),
+  WORLD_ID_SIGNING_KEY: z.string().refine(isValidSigningKeyHex, 'must be the RP signing key: 32 bytes as 64 hex digits (optional 0x), a valid secp256k1 key'),
+  WORLD_ID_ACTION: z.string().regex(/^\S(.*\S)?$/, 'must be the action id from the Developer Portal, without spaces at either end'),
+  DEV_PORTAL_BASE_URL: httpUrl().default('https://developer.world.org'),
   // 'none' = operator-funded payout (explicit); 'world_app' = MiniKit pay confirmed with the Developer Portal.
   PAYMENT_MODE: z.enum(['none', 'world_app']).default('none'),
   DEV_PORTAL_API_KEY: z.string().min(8).optional(),
@@ -50,7 +55,7 @@ const EnvSchema = z.object({
   KIOSK_SILENT_SEC: int(600, 1),
   JOB_STUCK_SEC: int(1800, 1),
   JOB_SIGNING_KEY: z.string().refine(isEd25519Pkcs8, 'must be an Ed25519 private key, PKCS8 DER, base64'),
-  MINIAPP_BASE_URL: z.url().default('https://world.org/mini-app'),
+  MINIAPP_BASE_URL: httpUrl().default('https://world.org/mini-app'),
   FEE_FLAT_CENTS: int(0, 0, 100_000),
   FEE_BPS: int(0, 0, 10_000),
   MIN_AMOUNT_CENTS: int(100, 100),

@@ -56,4 +56,17 @@ describe('logs', () => {
       expect(text).not.toContain(secret);
     }
   }, 30_000);
+
+  it('keep an error\'s reason code readable (a field and err.code) while secrets stay masked', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) });
+    const log = createCloudLogger('info', sink);
+    const err = Object.assign(new Error('portal refused'), { code: 'all_verifications_failed' });
+    log.warn({ code: 'proof_invalid', err, token: 'kiosk-token-secret', api_key: 'api-key-secret', signature: '0xsig' }, 'verification refused');
+    const entry = JSON.parse(lines.find((l) => l.includes('verification refused')) ?? '{}') as Record<string, unknown> & { err: { code: string } };
+    expect(entry.code).toBe('proof_invalid');
+    expect(entry.err.code).toBe('all_verifications_failed');
+    expect(entry).toMatchObject({ token: '[redacted]', api_key: '[redacted]', signature: '[redacted]' });
+    expect(lines.join('')).not.toMatch(/kiosk-token-secret|api-key-secret|0xsig/);
+  });
 });

@@ -1,4 +1,4 @@
-export { createRpContext, generateSigningKeyHex, signingPublicKeyHex, RpSigningConfigError, DEFAULT_RP_TTL_SEC } from './rp-context';
+export { createRpContext, generateSigningKeyHex, isValidSigningKeyHex, RP_ID_PATTERN, signingPublicKeyHex, RpSigningConfigError, DEFAULT_RP_TTL_SEC } from './rp-context';
 export type { RpContextConfig } from './rp-context';
 export { verifyWithPortal, PortalUnavailableError } from './portal-client';
 export type { PortalConfig, PortalVerdict } from './portal-client';

@@ -59,12 +59,20 @@ export function rpSignatureDigest(nonceHex: string, createdAt: number, expiresAt
   return keccak_256(joined);
 }
 
-function parseSigningKey(signingKeyHex: string): Uint8Array {
+/**
+ * What idkit-server's signRequest accepts as the RP signing key: 32 bytes of hex (an optional 0x),
+ * and a valid secp256k1 secret (not zero, below the curve order; all-zero and all-ff keys are refused).
+ */
+export function isValidSigningKeyHex(signingKeyHex: string): boolean {
   const hex = signingKeyHex.replace(/^0x/, '');
-  if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
-    throw new RpSigningConfigError('WORLD_ID signing key must be 32 bytes of hex; copy it again from the Developer Portal');
+  return /^[0-9a-fA-F]{64}$/.test(hex) && secp.utils.isValidPrivateKey(hexToBytes(hex));
+}
+
+function parseSigningKey(signingKeyHex: string): Uint8Array {
+  if (!isValidSigningKeyHex(signingKeyHex)) {
+    throw new RpSigningConfigError('WORLD_ID signing key must be 32 bytes of hex (a secp256k1 key); copy it again from the Developer Portal');
   }
-  return hexToBytes(hex);
+  return hexToBytes(signingKeyHex.replace(/^0x/, ''));
 }
 
 /** Signs a fresh rp_context for one World ID request. Runs only in the cloud: it holds the signing key. */
