@@ -12,7 +12,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export default defineConfig({
-  testDir: 'e2e',
+  testDir: 'test/e2e',
   timeout: 120_000,
   expect: { timeout: 20_000 },
   workers: 1,

@@ -64,7 +64,7 @@ export type SyncEventType = keyof typeof payloads;
 export type SyncPayload<T extends SyncEventType> = z.infer<(typeof payloads)[T]>;
 
 const envelope = {
-  // The cloud stores seq in a Postgres integer: beyond 2^31-1 is malformed, not a 500 (found by fuzz/cloud-routes.ts).
+  // The cloud stores seq in a Postgres integer: beyond 2^31-1 is malformed, not a 500 (found by test/fuzz/cloud-routes.ts).
   seq: z.number().int().positive().max(2_147_483_647),
   id: UuidSchema,
   occurred_at: IsoTimeSchema,

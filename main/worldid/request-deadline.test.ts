@@ -8,7 +8,7 @@ import { SIM_APP_ID, SIM_RP_ID } from '../../sim/worldid/portal';
 import { startWorldIdRequest } from './request';
 
 /**
- * wait() keeps its deadline when the bridge never answers a poll (found by fuzz/bridge-replies.ts):
+ * wait() keeps its deadline when the bridge never answers a poll (found by test/fuzz/bridge-replies.ts):
  * idkit checks its timeout only between polls, so a stalled `GET /response/:id` used to hold the
  * kiosk's scan screen until undici's 300 s header timeout.
  */

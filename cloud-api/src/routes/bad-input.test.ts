@@ -125,7 +125,7 @@ describe.each(BACKENDS)('bad input on every route (%s)', (backend) => {
     add({ name: 'revoke: kiosk token', method: 'POST', path: `/v1/fleet/kiosks/${a.kioskId}/revoke`, token: B }, 401, 'unauthorized');
     add({ name: 'revoke: not a uuid', method: 'POST', path: '/v1/fleet/kiosks/abc/revoke', token: OPERATOR_TOKEN }, 404, 'not_found');
     add({ name: 'mini app page: not a uuid', method: 'GET', path: '/miniapp/pay/<script>' }, 404, 'not_found');
-    // Found by fuzz/cloud-routes.ts: each was a 500 (uuid cast, NUL/unpaired surrogate into Postgres) or a 201.
+    // Found by test/fuzz/cloud-routes.ts: each was a 500 (uuid cast, NUL/unpaired surrogate into Postgres) or a 201.
     add({ name: 'ack: 36 dashes', method: 'POST', path: `/v1/jobs/${'-'.repeat(36)}/ack`, token: B }, 404, 'not_found');
     add({ name: 'world-id: 36 dashes', method: 'POST', path: `${tx('-'.repeat(36))}/world-id`, token: A, body: { result: resultFor(fresh) } }, 404, 'not_found');
     add({ name: 'enrol: NUL in the name', method: 'POST', path: '/v1/kiosks/enroll', body: { code: 'AAAA-BBBB-CCCC', name: 'a\u0000b' } }, 400, 'malformed');

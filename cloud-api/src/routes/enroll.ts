@@ -21,7 +21,7 @@ export function enrollRoutes(deps: Deps) {
   // POST /v1/fleet/enrollment-codes (operator): a one-time code, stored hashed, valid 24 h.
   app.post('/v1/fleet/enrollment-codes', operatorAuth(deps), async (c) => {
     // Takes no fields: an empty body, or `{}` as application/json (strict, like every route). A body
-    // without a content type was once ignored and the code issued anyway (found by fuzz/cloud-routes.ts).
+    // without a content type was once ignored and the code issued anyway (found by test/fuzz/cloud-routes.ts).
     if ((await c.req.text()) !== '') await readBody(c, NoBodySchema);
     const code = randomEnrollmentCode();
     const now = deps.clock.now();

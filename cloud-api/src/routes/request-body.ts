@@ -34,7 +34,7 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 
 /**
  * Postgres text and jsonb cannot hold NUL or unpaired surrogates: a string (or key) with one is bad
- * input, answered 400 here rather than 500 from the database (found by fuzz/cloud-routes.ts). Walks
+ * input, answered 400 here rather than 500 from the database (found by test/fuzz/cloud-routes.ts). Walks
  * the parsed value without recursion, so a deeply nested body cannot overflow the stack.
  */
 function unstorableText(value: unknown): string | undefined {

@@ -1,7 +1,7 @@
 import type { Db } from '../db/db';
 
 /**
- * A checksum of every table, for "bad input changes nothing" checks (bad-input.test.ts, fuzz/): kiosks
+ * A checksum of every table, for "bad input changes nothing" checks (bad-input.test.ts, test/fuzz/): kiosks
  * without last_seen_at, which any authenticated call updates; transaction events without refusal
  * records, the one allowed trace of a refused World ID result.
  */

@@ -1,0 +1,96 @@
+import { FINAL_TRANSACTION_STATUSES } from '../../contract/transaction';
+
+/**
+ * The money invariants every chaos run is checked against (issue 8 "Chaos"; PRODUCT.md "Money
+ * rules"). The hopper simulator's own count of coins that left it is the truth; the kiosk's
+ * SQLite and the cloud's Postgres must agree with it. Pure: the runner gathers a RunRecord per
+ * cash-out after the system settled, and these functions judge it.
+ */
+export interface KioskJobRecord {
+  id: string;
+  status: string;
+  coins: number;
+  coins_paid: number;
+}
+export interface RunRecord {
+  run: number;
+  scenario: string;
+  transactionId: string;
+  /** Coins the cash-out ordered. */
+  coins: number;
+  /** Coins that left the hopper during this run (the simulator's own count). */
+  hopperCoins: number;
+  /** Coins asked for by each 167 the hopper accepted during this run. */
+  dispenses: number[];
+  kiosk: { status: string; coins_paid: number | null; jobs: KioskJobRecord[] } | null;
+  cloud: { status: string; coins_paid: number | null; job: { id: string; status: string; coins_paid: number | null } | null } | null;
+  /** coins_unpaid of each refund owed the cloud lists for this transaction. */
+  refundsOwedCoins: number[];
+  outboxUnsent: number;
+  /** The system reached a final state for this transaction before the settle timeout. */
+  settled: boolean;
+}
+
+export const INVARIANTS = [
+  'coins_paid_le_ordered',
+  'hopper_eq_kiosk',
+  'kiosk_eq_cloud',
+  'one_job_per_transaction',
+  'shortfall_owed',
+  'outbox_empty',
+  'no_stuck_transaction',
+] as const;
+export type InvariantName = (typeof INVARIANTS)[number];
+
+export interface Violation {
+  run: number;
+  scenario: string;
+  transactionId: string;
+  invariant: InvariantName;
+  detail: string;
+}
+
+const FINAL_JOB = ['completed', 'partial', 'failed'];
+
+export function checkRun(r: RunRecord): Violation[] {
+  const out: Violation[] = [];
+  const fail = (invariant: InvariantName, detail: string) => out.push({ run: r.run, scenario: r.scenario, transactionId: r.transactionId, invariant, detail });
+  const kioskPaid = r.kiosk?.coins_paid ?? 0;
+  const cloudPaid = r.cloud?.coins_paid ?? 0;
+  const asked = r.dispenses.reduce((a, b) => a + b, 0);
+
+  if (r.hopperCoins > r.coins || asked > r.coins) {
+    fail('coins_paid_le_ordered', `ordered ${r.coins}, the hopper paid ${r.hopperCoins} and was asked for ${asked} (${r.dispenses.join('+') || 'none'})`);
+  }
+  const jobPaid = (r.kiosk?.jobs ?? []).reduce((a, j) => a + j.coins_paid, 0);
+  if (r.hopperCoins !== kioskPaid || jobPaid !== kioskPaid) {
+    fail('hopper_eq_kiosk', `hopper paid ${r.hopperCoins}, kiosk transaction says ${kioskPaid}, kiosk job says ${jobPaid}`);
+  }
+  if (kioskPaid !== cloudPaid || (r.cloud?.job && (r.cloud.job.coins_paid ?? 0) !== kioskPaid)) {
+    fail('kiosk_eq_cloud', `kiosk says ${kioskPaid} coins, cloud transaction ${cloudPaid}, cloud job ${r.cloud?.job?.coins_paid ?? 'none'}`);
+  }
+  const kioskJobs = r.kiosk?.jobs ?? [];
+  if (kioskJobs.length > 1 || (r.cloud?.job && kioskJobs[0] && kioskJobs[0].id !== r.cloud.job.id)) {
+    fail('one_job_per_transaction', `kiosk jobs ${kioskJobs.map((j) => j.id).join(',')}; cloud job ${r.cloud?.job?.id ?? 'none'}`);
+  }
+  const hadJob = kioskJobs.length > 0 || r.cloud?.job != null;
+  const shortfall = r.coins - r.hopperCoins;
+  if (hadJob && shortfall > 0 && !r.refundsOwedCoins.includes(shortfall)) {
+    fail('shortfall_owed', `${shortfall} coins unpaid but the refunds owed list ${JSON.stringify(r.refundsOwedCoins)}`);
+  }
+  if (r.outboxUnsent !== 0) fail('outbox_empty', `${r.outboxUnsent} outbox events never reached the cloud`);
+  const kioskFinal = r.kiosk !== null && FINAL_TRANSACTION_STATUSES.includes(r.kiosk.status as never) && kioskJobs.every((j) => FINAL_JOB.includes(j.status));
+  // A cash-out the cloud never heard of is final when the kiosk ended it without a job.
+  const cloudFinal = r.cloud ? FINAL_TRANSACTION_STATUSES.includes(r.cloud.status as never) && (!r.cloud.job || FINAL_JOB.includes(r.cloud.job.status)) : !hadJob;
+  if (!r.settled || !kioskFinal || !cloudFinal) {
+    fail('no_stuck_transaction', `kiosk ${r.kiosk?.status ?? 'missing'} (jobs ${kioskJobs.map((j) => j.status).join(',') || 'none'}), cloud ${r.cloud?.status ?? 'absent'} (job ${r.cloud?.job?.status ?? 'none'})`);
+  }
+  return out;
+}
+
+/** Counts, per invariant, how many runs were checked and how many broke it. */
+export function tally(records: RunRecord[], violations: Violation[]): Record<InvariantName, { checked: number; violated: number }> {
+  const t = Object.fromEntries(INVARIANTS.map((n) => [n, { checked: records.length, violated: 0 }])) as Record<InvariantName, { checked: number; violated: number }>;
+  for (const v of violations) t[v.invariant].violated += 1;
+  return t;
+}

@@ -1,0 +1,47 @@
+import pino from 'pino';
+import { resolve } from 'node:path';
+import type { KioskState } from '../../../contract/kiosk-api';
+import { ok } from '../../../contract/result';
+import { refusingAdminHandlers } from '../../../main/admin/admin-handlers-type';
+import { createKioskApi } from '../../../main/api/kiosk-api-impl';
+import { startUiServer } from '../../../main/api/ws-server';
+
+/**
+ * The real UI server (loopback WebSocket + static dist-renderer) in front of a core whose state the
+ * test sets. Only for screens the real system passes through too fast to look at (registering,
+ * verifying, waiting for payment); every path is also walked against the real system.
+ */
+export interface ScriptedCore {
+  url: string;
+  show(state: KioskState): void;
+  close(): Promise<void>;
+}
+
+export async function startScriptedCore(initial: KioskState, staticDir = resolve('dist-renderer')): Promise<ScriptedCore> {
+  let state = initial;
+  const listeners = new Set<(s: KioskState) => void>();
+  const api = createKioskApi({
+    log: pino({ level: 'silent' }),
+    handlers: {
+      getState: () => ok(state),
+      startCashOut: () => ok({ transaction_id: 'scripted' }),
+      cancel: () => ok({}),
+      dismiss: () => ok({}),
+      ...refusingAdminHandlers(),
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      listener(state);
+      return () => listeners.delete(listener);
+    },
+  });
+  const server = await startUiServer({ api, host: '127.0.0.1', port: 0, staticDir, log: pino({ level: 'silent' }) });
+  return {
+    url: server.url,
+    show(next) {
+      state = next;
+      for (const l of listeners) l(next);
+    },
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { CreateTransactionRequestSchema, SyncRequestSchema } from '../../contract/http';
+import type { CloudFixture } from './cloud-fixture';
+
+/**
+ * One base request per cloud route (a request the cloud answers WITHOUT changing anything: a replay,
+ * an unknown code, another kiosk's job…) and the contract's prediction for a mutated one:
+ * - 'none': a correct cloud changes nothing (a bad-input case; the DB checksum must not move);
+ * - 'valid': contract-valid input that may change state (run only in the separate valid check);
+ * - 'skip': would claim the fixture's job, revoke a fixture kiosk or long-poll: drawn again.
+ */
+export type AuthKind = 'none' | 'A' | 'B' | 'R' | 'operator' | 'garbage';
+export type Effect = 'none' | 'valid' | 'skip';
+
+export interface Sent {
+  method: string;
+  auth: AuthKind;
+  /** The decoded :id segment, when the route has one. */
+  id?: string;
+  query: URLSearchParams;
+  /** The body as the route would read it: parsed JSON when the content type is JSON; undefined if unreadable. */
+  json: { ok: true; value: unknown } | { ok: false };
+  rawEmpty: boolean;
+  contentTypeJson: boolean;
+  contentTypePresent: boolean;
+  bytes: number;
+}
+
+export interface RouteSpec {
+  auth: AuthKind;
+  id?: (f: CloudFixture) => string;
+  /** Ids a fuzz case may swap in: other kiosks', other entities', unknown. */
+  ids?: (f: CloudFixture) => string[];
+  query?: string;
+  body?: (f: CloudFixture) => unknown;
+  effect: (s: Sent, f: CloudFixture) => Effect;
+}
+
+const WaitSchema = z.coerce.number().int().min(0).max(60).default(25);
+const isKiosk = (a: AuthKind) => a === 'A' || a === 'B';
+const readOnly = (): Effect => 'none';
+const txIds = (f: CloudFixture) => [...Object.values(f.tx), f.jobId, f.kiosks.A, f.kiosks.B, f.kiosks.R];
+const deepEqual = (a: unknown, b: unknown) => {
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false; // nested too deep to print: not the small base body
+  }
+};
+
+/** Keyed by "METHOD /hono/path" exactly as cloud-api/src/openapi.ts ROUTES lists them. */
+export const ROUTE_SPECS: Record<string, RouteSpec> = {
+  'GET /healthz': { auth: 'none', effect: readOnly },
+  'GET /openapi.json': { auth: 'none', effect: readOnly },
+  'GET /metrics': { auth: 'operator', effect: readOnly },
+  'GET /miniapp/assets/pay.js': { auth: 'none', effect: readOnly },
+  'GET /miniapp/pay/:id': { auth: 'none', id: (f) => f.tx.fresh, ids: txIds, effect: readOnly },
+  'GET /v1/fleet/kiosks': { auth: 'operator', effect: readOnly },
+  'GET /v1/fleet/transactions': { auth: 'operator', query: 'limit=5', effect: readOnly },
+  'GET /v1/fleet/attention': { auth: 'operator', query: 'limit=5', effect: readOnly },
+  'GET /v1/transactions/:id/payment-request': { auth: 'none', id: (f) => f.tx.verified, ids: txIds, effect: readOnly },
+  'POST /v1/fleet/enrollment-codes': {
+    auth: 'operator',
+    body: () => ({}),
+    // Takes an empty body or `{}` only; anything else is refused (routes/enroll.ts).
+    effect: (s) => (s.auth === 'operator' && (s.rawEmpty || (s.contentTypeJson && s.json.ok && deepEqual(s.json.value, {}))) ? 'valid' : 'none'),
+  },
+  'POST /v1/kiosks/enroll': { auth: 'none', body: () => ({ code: 'ZZZZ-ZZZZ-ZZZZ', name: 'fuzz kiosk' }), effect: readOnly },
+  'POST /v1/fleet/kiosks/:id/revoke': {
+    auth: 'operator',
+    id: (f) => f.kiosks.R,
+    ids: txIds,
+    effect: (s, f) => (s.auth === 'operator' && [f.kiosks.A, f.kiosks.B].includes((s.id ?? '').toLowerCase()) ? 'skip' : 'none'),
+  },
+  'POST /v1/transactions': {
+    auth: 'A',
+    body: (f) => ({ id: f.tx.fresh, amount_cents: 500 }),
+    effect: (s, f) => {
+      if (!isKiosk(s.auth) || !s.contentTypeJson || !s.json.ok) return 'none';
+      const p = CreateTransactionRequestSchema.safeParse(s.json.value);
+      return p.success && !f.knownTxIds.has(p.data.id.toLowerCase()) ? 'valid' : 'none';
+    },
+  },
+  // The base result carries another transaction's nonce: refused, and no mutation can make it valid.
+  'POST /v1/transactions/:id/world-id': { auth: 'A', id: (f) => f.tx.fresh, ids: txIds, body: (f) => ({ result: f.refusedResult }), effect: readOnly },
+  // Payment ids that fit no payable transaction (never the one paying `fresh`'s reference).
+  'POST /v1/transactions/:id/payment': { auth: 'none', id: (f) => f.tx.verified, ids: txIds, body: (f) => ({ transaction_id: f.badPaymentIds[0] }), effect: readOnly },
+  'GET /v1/jobs/next': {
+    auth: 'B',
+    query: 'wait=0',
+    effect: (s) => {
+      if (!isKiosk(s.auth)) return 'none';
+      const wait = WaitSchema.safeParse(s.query.get('wait') ?? undefined);
+      if (!wait.success) return 'none';
+      return s.auth === 'A' || wait.data > 0 ? 'skip' : 'none'; // A would claim its job; a wait > 0 long-polls
+    },
+  },
+  'POST /v1/jobs/:id/ack': {
+    auth: 'B',
+    id: (f) => f.jobId,
+    ids: txIds,
+    effect: (s, f) => (s.auth === 'A' && (s.id ?? '').toLowerCase() === f.jobId ? 'skip' : 'none'),
+  },
+  'POST /v1/sync': {
+    auth: 'B',
+    body: (f) => ({ events: [f.bEvent] }),
+    effect: (s, f) => {
+      if (!isKiosk(s.auth) || !s.contentTypeJson || !s.json.ok || !SyncRequestSchema.safeParse(s.json.value).success) return 'none';
+      return s.auth === 'B' && deepEqual(s.json.value, { events: [f.bEvent] }) ? 'none' : 'valid';
+    },
+  },
+};
