@@ -13,16 +13,22 @@ const DemoSecretsSchema = z.object({
   operator_token: z.string().min(16),
   world_id_signing_key: z.string().regex(/^[0-9a-f]{64}$/),
   job_signing_key: z.string().min(1),
+  /** The kiosk screen's page token, kept so the kiosk URL stays the same across restarts. */
+  ui_token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/).optional(),
 });
-export type DemoSecrets = z.infer<typeof DemoSecretsSchema>;
+export type DemoSecrets = Required<z.infer<typeof DemoSecretsSchema>>;
 
+/** Reads the folder's secrets, making them on the first start (and a page token for a folder made before it existed). */
 export function loadOrCreateDemoSecrets(path: string): DemoSecrets {
-  if (existsSync(path)) return DemoSecretsSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
-  const secrets = makeSecrets();
+  const saved = existsSync(path) ? DemoSecretsSchema.parse(JSON.parse(readFileSync(path, 'utf8'))) : null;
+  if (saved?.ui_token) return { ...saved, ui_token: saved.ui_token };
+  const secrets = saved ? { ...saved, ui_token: newUiToken() } : makeSecrets();
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
+
+const newUiToken = (): string => randomBytes(32).toString('base64url');
 
 export function makeSecrets(): DemoSecrets {
   const { privateKey } = generateKeyPairSync('ed25519');
@@ -30,5 +36,6 @@ export function makeSecrets(): DemoSecrets {
     operator_token: randomBytes(24).toString('base64url'),
     world_id_signing_key: generateSigningKeyHex(),
     job_signing_key: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    ui_token: newUiToken(),
   };
 }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { chooseStartMode } from '../electron/start-mode';
-import { startSystem } from './system';
+import { startBanner } from './start-banner';
+import { DEMO_ADMIN_PIN, startSystem } from './system';
 
 /**
  * `npm start`: the whole system on this machine with demo settings. Builds the renderer if needed,
@@ -34,13 +35,9 @@ if (mode.mode === 'electron') {
   shell.once('exit', (code) => console.log(`The Electron kiosk window closed (code ${code}). Press Ctrl+C to stop the rest.`));
 }
 const kioskLine = mode.mode === 'electron' ? 'the Electron window (kiosk mode; Alt+F4 is refused, Ctrl+C here quits)' : system.kioskUrl;
-console.log(`
-RoluATM is running.
-  Kiosk screen:    ${kioskLine}
-  Simulated phone: ${system.phoneUrl}   (or click the QR code on the kiosk screen)
-  Cloud API:       ${system.cloudUrl}
-Open the kiosk screen, pick an amount, press "Cash out", then approve on the simulated phone.
-Press Ctrl+C to stop.`);
+console.log(
+  startBanner({ kioskLine, phoneUrl: system.phoneUrl, cloudUrl: system.cloudUrl, operatorToken: system.operatorToken, adminPin: DEMO_ADMIN_PIN, dataDir }),
+);
 if (mode.mode === 'browser' && mode.reason === 'no_electron_binary') console.log('(Electron is not installed here, so the kiosk screen is in the browser.)');
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { startPhonePage } from '../sim/worldid/phone-page';
 import { startHopperOnPty } from '../sim/hopper/pty';
 import type { HopperSimulatorOptions } from '../sim/hopper/simulator';
 import { loadOrCreateDemoSecrets } from './demo-secrets';
+import { loadDemoPorts, portOf, preferredPort, saveDemoPorts } from './demo-ports';
 
 /**
  * The whole system on one machine (ARCHITECTURE.md `npm start`): cloud API, World ID simulators,
@@ -58,14 +58,19 @@ const RP_ID = SIM_RP_ID;
 const ACTION = 'roluatm-cash-out';
 /** The demo's payment recipient (a made-up address; the fake portal checks only that it matches). */
 const DEMO_RECIPIENT = '0x00000000000000000000000000000000000a7e1d';
+/** The demo kiosk's technician PIN (hashed on its first start; the admin screen can change it later). */
+export const DEMO_ADMIN_PIN = '2468';
 
 export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const say = opts.log ?? (() => {});
   const secrets = loadOrCreateDemoSecrets(join(opts.dataDir, 'demo-secrets.json'));
-  const bridge = await startBridge({});
-  const portal = await startFakePortal({ appId: APP_ID });
+  // Same ports as the last start in this data folder, so the printed URLs stay the same (demo-ports.ts).
+  const portsFile = join(opts.dataDir, 'demo-ports.json');
+  const saved = loadDemoPorts(portsFile);
+  const bridge = await startBridge({ port: await preferredPort(saved, 'bridge', say) });
+  const portal = await startFakePortal({ appId: APP_ID, port: await preferredPort(saved, 'portal', say) });
   const cloudConfig = parseCloudConfig({
-    PORT: '0',
+    PORT: String(await preferredPort(saved, 'cloud', say)),
     DATABASE_URL: opts.databaseUrl,
     DATA_DIR: join(opts.dataDir, 'cloud'),
     OPERATOR_TOKEN: secrets.operator_token,
@@ -82,12 +87,14 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   });
   const cloud = await startCloud(cloudConfig, { log: createCloudLogger(process.env.ROLUATM_VERBOSE ? 'info' : 'warn') });
   say(`cloud API ${cloud.url}`);
-  const phone = await startPhonePage({ pay: { cloudUrl: cloud.url, portalUrl: portal.url } });
+  const phone = await startPhonePage({ port: await preferredPort(saved, 'phone', say), pay: { cloudUrl: cloud.url, portalUrl: portal.url } });
   const coins = opts.coinsLoaded ?? 400;
   const hopper = await startHopperOnPty({ coins, ...opts.hopper });
   say(`hopper simulator on ${hopper.devicePath}`);
 
   const code = await enrollmentCode(cloud.url, secrets.operator_token);
+  const uiPort = (await preferredPort(saved, 'kiosk_ui', say)) || (await freePort());
+  saveDemoPorts(portsFile, { cloud: portOf(cloud.url), bridge: portOf(bridge.url), portal: portOf(portal.url), phone: portOf(phone.url), kiosk_ui: uiPort });
   const kioskEnv: Record<string, string> = {
     CLOUD_URL: opts.kioskCloudUrl ? await opts.kioskCloudUrl(cloud.url) : cloud.url,
     KIOSK_DATA_DIR: join(opts.dataDir, 'kiosk'),
@@ -98,10 +105,10 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     WORLD_ID_ENVIRONMENT: 'staging',
     INVENTORY_SEED_COINS: String(coins),
     DEMO_PHONE_URL: phone.url,
-    // Fixed for this system's life, so a restarted kiosk serves the same URL and an open screen reconnects.
-    UI_PORT: String(await freePort()),
-    UI_TOKEN: randomBytes(32).toString('base64url'),
-    ADMIN_PIN: '2468',
+    // Kept in the data folder, so a restarted kiosk (or demo) serves the same URL and an open screen reconnects.
+    UI_PORT: String(uiPort),
+    UI_TOKEN: secrets.ui_token,
+    ADMIN_PIN: DEMO_ADMIN_PIN,
     ...opts.kioskEnv,
   };
   let kiosk!: ChildProcess;
