@@ -5,31 +5,27 @@ import { err, ok } from '../contract/result';
 import { seedAdminPin } from './admin/admin-auth';
 import { createAdminService } from './admin/admin-service';
 import { ADMIN_RESTART_EXIT_CODE } from './admin/admin-system';
-import { withHopperLock } from './admin/hopper-lock';
 import { createKioskApi } from './api/kiosk-api-impl';
+import { createStateFeed } from './api/state-feed';
 import type { KioskConfig } from './config';
 import { inventoryCoins, seedInventoryIfEmpty } from './db/inventory';
-import { getEnrollment, type Enrollment } from './db/kiosk-state';
 import { openKioskDb, type KioskDb } from './db/open-db';
 import { reservedCoins } from './db/transactions';
 import type { Dispenser } from './hardware/dispenser';
+import { withHopperLock } from './hardware/hopper-lock';
 import { PayoutJournal } from './hardware/payout-journal';
 import { CashOutFlow } from './kiosk/cash-out-flow';
-import { ensureEnrolled } from './kiosk/enrollment';
-import { afterShortPayout, outOfService, readHealth, toHopperHealth, UNKNOWN_HOPPER } from './kiosk/kiosk-status';
+import { createHopperWatch } from './kiosk/hopper-watch';
+import { outOfService } from './kiosk/kiosk-status';
 import { createPayoutRunner } from './kiosk/payout-runner';
 import { recoverAtStartup, resumeUnfinishedJobs } from './kiosk/startup-recovery';
 import type { StartWorldIdRequest } from './kiosk/world-id-port';
 import { realTimers, type Timers } from './sync/backoff';
-import { createCloudClient } from './sync/cloud-client';
-import { startJobReceiver, type JobReceiver } from './sync/job-receiver';
-import { createOutboxPusher } from './sync/outbox-pusher';
-import { CloudTime } from './sync/cloud-time';
+import { createCloudLink } from './sync/cloud-link';
 import { startKioskScheduler } from './scheduler/kiosk-scheduler';
 import { recentLog } from './log';
 
 export const KIOSK_VERSION = '0.1.0';
-const HEALTH_POLL_MS = 5_000;
 
 export interface KioskAppDeps {
   clock: Clock;
@@ -43,13 +39,14 @@ export interface KioskAppDeps {
 }
 
 /**
- * Wires the kiosk core (ARCHITECTURE.md "Processes"): SQLite, enrolment, outbox pusher, job
- * receiver, payout runner, the customer flow, and the KioskApi the renderer calls.
- * `stop()` never interrupts a payout: it waits for the one in progress to settle.
+ * Wires the kiosk core (ARCHITECTURE.md "Processes"; main/README.md): SQLite, the cloud link
+ * (enrolment, outbox pusher, job receiver), the payout runner, the hopper watch, the customer flow,
+ * the admin service, and the KioskApi the renderer calls. Each part reacts to the others itself; this
+ * file only connects them. `stop()` never interrupts a payout: it waits for the one in progress.
  */
 export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Promise<{ api: KioskApi; stop(): Promise<void> }> {
   const { clock, log } = deps;
-  // One lock for the runner and the admin screen: never two hopper commands at once (admin/hopper-lock.ts).
+  // One lock for the runner and the admin screen: never two hopper commands at once (hardware/hopper-lock.ts).
   const dispenser = withHopperLock(deps.dispenser);
   const timers = deps.timers ?? realTimers;
   const db = deps.db ?? openKioskDb(config.dbPath);
@@ -57,122 +54,62 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   if (config.inventorySeedCoins !== null) seedInventoryIfEmpty(db, clock, config.inventorySeedCoins);
   await seedAdminPin(db, clock, config.adminPin);
 
-  let enrollment: Enrollment | null = getEnrollment(db);
-  let online = false;
-  let lastContactAt: string | null = null;
-  let hopper = UNKNOWN_HOPPER;
-  const abort = new AbortController();
-  const listeners = new Set<(s: KioskState) => void>();
-  let lastSent = '';
-
-  // Job expiry is the cloud's time; a Pi without a real-time clock may be far off (sync/cloud-time.ts).
-  const cloudTime = new CloudTime(clock);
-  const client = createCloudClient({ baseUrl: config.cloudUrl, token: () => enrollment?.token ?? null, cloudTime });
-  const pusher = createOutboxPusher({ db, clock, log, client, timers, onReachable: (r) => setOnline(r) });
-  const onWrite = () => void pusher.kick();
+  const feed = createStateFeed(() => state());
+  const emit = () => feed.publish();
+  const link = createCloudLink({ db, clock, log, timers, config, onChange: emit });
+  const onWrite = () => void link.pusher.kick();
   const freeCoins = () => inventoryCoins(db) - reservedCoins(db);
-
-  const state = (): KioskState => ({
-    flow: flow.state,
-    online,
-    out_of_service: admin.maintenance() ? 'maintenance' : outOfService({ enrolled: enrollment !== null, online, hopper, freeCoins: freeCoins(), minCoins: config.limits.min_cents / 25 }),
-    hopper: { ...hopper, coins_available: Math.max(0, inventoryCoins(db)) },
-    limits: config.limits,
-    fee: config.fee,
-    version: KIOSK_VERSION,
-    demo_phone_url: config.demoPhoneUrl,
-    admin_open: admin.isOpen(),
+  const runner = createPayoutRunner({ db, clock, log, dispenser, onWrite, cloudClock: link.cloudTime });
+  // Subscribed to the runner before the flow: a short payout's fault is on the hopper before the end screen shows.
+  const hopper = createHopperWatch({
+    dispenser, runner, log, coinsCounted: () => inventoryCoins(db), onChange: emit,
+    // Jobs left unfinished while the hopper was away are queued again (startup-recovery.ts).
+    onReconnected: () => resumeUnfinishedJobs(db, runner, onWrite),
   });
-  const emit = () => {
-    const s = state();
-    const text = JSON.stringify(s);
-    if (text === lastSent) return;
-    lastSent = text;
-    for (const l of listeners) l(s);
-  };
-  function setOnline(value: boolean) {
-    if (value) lastContactAt = clock.now().toISOString();
-    if (online === value) return;
-    online = value;
-    emit();
-  }
-
   const flow = new CashOutFlow({
-    db, clock, log, client, timers, onWrite, freeCoins,
+    db, clock, log, client: link.client, runner, timers, onWrite, freeCoins, config, onChange: emit,
     startWorldIdRequest: startWorldId,
-    config,
     outOfService: () => state().out_of_service,
-    onChange: emit,
   });
-  const runner = createPayoutRunner({
-    db, clock, log, dispenser, onWrite, cloudClock: cloudTime,
-    onEvent: (e) => {
-      if (e.kind === 'finished') hopper = afterShortPayout(hopper, e.fault); // before the end screen is shown
-      flow.onPayoutEvent(e);
-      // The runner is still busy while it reports (refreshHealth skips then): read the hopper once it is idle.
-      if (e.kind === 'finished' || e.kind === 'in_doubt') void runner.idle().then(refreshHealth);
-    },
-  });
-
-  const customerActive = () => !['idle', 'done', 'error'].includes(flow.state.screen);
   const admin = createAdminService({
-    db, clock, log, timers, config, version: KIOSK_VERSION, dispenser, runner, pusher, client, customerActive,
+    db, clock, log, timers, config, version: KIOSK_VERSION, dispenser, runner, pusher: link.pusher, client: link.client,
+    customerActive: () => !['idle', 'done', 'error'].includes(flow.state.screen),
     journal: new PayoutJournal(db, clock),
-    network: () => ({ online, lastContactAt }),
-    enrollment: () => enrollment,
-    onEnrolled: (e) => startReceiver(e),
-    onHopperChanged: () => void refreshHealth(),
+    network: link.network,
+    enrollment: link.enrollment,
+    onEnrolled: link.enrolled,
+    onHopperChanged: () => void hopper.refresh(),
     onChange: emit,
     requestRestart: deps.requestRestart ?? (() => void app.stop().finally(() => process.exit(ADMIN_RESTART_EXIT_CODE))),
     recentLog: () => recentLog.recent(),
   });
 
-  async function refreshHealth(): Promise<void> {
-    if (runner.busy) return;
-    const health = await readHealth(dispenser);
-    if (abort.signal.aborted) return; // stopping: the database may be closed already
-    hopper = toHopperHealth(health, inventoryCoins(db));
-    emit();
+  function state(): KioskState {
+    const { online } = link.network();
+    const ready = { enrolled: link.enrollment() !== null, online, hopper: hopper.current, freeCoins: freeCoins(), minCoins: config.limits.min_cents / 25 };
+    return {
+      flow: flow.state,
+      online,
+      out_of_service: admin.maintenance() ? 'maintenance' : outOfService(ready),
+      hopper: { ...hopper.current, coins_available: Math.max(0, inventoryCoins(db)) },
+      limits: config.limits,
+      fee: config.fee,
+      version: KIOSK_VERSION,
+      demo_phone_url: config.demoPhoneUrl,
+      admin_open: admin.isOpen(),
+    };
   }
 
-  await dispenser.open().catch((e: unknown) => log.error({ err: e }, 'hopper not reachable at start-up; retrying in the background'));
-  await refreshHealth();
+  await hopper.open();
   await recoverAtStartup({ db, clock, log, dispenser, runner, onWrite });
-  const healthTimer = setInterval(() => void refreshHealth(), HEALTH_POLL_MS);
-  healthTimer.unref();
+  hopper.follow();
   // issue 4: heartbeat (health, inventory, version, outbox depth), outbox retention, local expiry.
   const scheduler = startKioskScheduler({
     db, clock, log, onWrite,
     config: config.schedule,
-    heartbeat: () => ({ coins_available: Math.max(0, inventoryCoins(db)), hopper_ok: hopper.ok, version: KIOSK_VERSION }),
+    heartbeat: () => ({ coins_available: Math.max(0, inventoryCoins(db)), hopper_ok: hopper.current.ok, version: KIOSK_VERSION }),
   });
-  // Between polls the dispenser pushes changes (unplugged, reconnected, faults, level): shown at once.
-  // When it comes back, jobs left unfinished while it was away are queued again (startup-recovery.ts).
-  const unwatchHealth = deps.dispenser.watchHealth?.((h) => {
-    if (abort.signal.aborted) return;
-    const reconnected = h.connected && !hopper.connected;
-    hopper = toHopperHealth(h, inventoryCoins(db));
-    emit();
-    if (reconnected && resumeUnfinishedJobs(db, runner) > 0) onWrite();
-  });
-
-  let receiver: JobReceiver | null = null;
-  function startReceiver(e: Enrollment): void {
-    enrollment = e;
-    emit();
-    if (abort.signal.aborted || receiver) return;
-    receiver = startJobReceiver({
-      db, clock, log, client, timers, onWrite, cloudClock: cloudTime,
-      enrollment: () => enrollment,
-      onJob: (job) => void runner.enqueue(job.id),
-      onOnline: setOnline,
-    });
-    onWrite();
-  }
-  const enrolling = ensureEnrolled({ db, log, client, code: config.enrollmentCode, name: config.kioskName, abort: abort.signal, timers }).then((e) => {
-    if (e) startReceiver(e);
-    else emit();
-  });
+  link.start((job) => flow.onJob(job));
 
   const api = createKioskApi({
     log,
@@ -184,26 +121,19 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
       dismiss: () => flow.dismiss(),
       ...admin.handlers,
     },
-    subscribe(listener) {
-      listeners.add(listener);
-      listener(state());
-      return () => listeners.delete(listener);
-    },
+    subscribe: feed.subscribe,
   });
 
   const app = {
     api,
     async stop() {
-      abort.abort();
       admin.stop();
-      clearInterval(healthTimer);
+      hopper.stop();
       await scheduler.stop();
-      unwatchHealth?.();
-      await enrolling;
-      await (receiver as JobReceiver | null)?.stop();
+      await link.stopJobs();
       flow.stop();
       await runner.idle();
-      pusher.stop();
+      link.stopPush();
       await dispenser.close().catch((e: unknown) => log.warn({ err: e }, 'dispenser close failed'));
       if (!deps.db) db.close();
     },

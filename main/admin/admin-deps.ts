@@ -10,7 +10,7 @@ import type { Timers } from '../sync/backoff';
 import type { CloudClient } from '../sync/cloud-client';
 import type { OutboxPusher } from '../sync/outbox-pusher';
 import type { AdminAuth } from './admin-auth';
-import type { LockedDispenser } from './hopper-lock';
+import type { LockedDispenser } from '../hardware/hopper-lock';
 
 /** Everything the admin services read or drive; the kiosk core (main/kiosk-app.ts) provides it. */
 export interface AdminDeps {

@@ -1,7 +1,7 @@
 import { newId } from '../../contract/clock';
 import { err, ok, type Result } from '../../contract/result';
-import { listUnfinishedJobs } from '../db/jobs';
 import { DispenserError } from '../hardware/dispenser';
+import { resumeUnfinishedJobs } from '../kiosk/startup-recovery';
 import { recordAdminAction } from './admin-audit';
 import type { AdminContext } from './admin-deps';
 
@@ -59,7 +59,7 @@ export async function settleInDoubt(c: AdminContext) {
     recordAdminAction(c.db, c.clock, 'settle_in_doubt', { settled });
     // As at start-up (startup-recovery.ts): a customer job left in doubt is finished by the runner,
     // which pays only what the journal proves unpaid.
-    for (const job of listUnfinishedJobs(c.db)) void c.runner.enqueue(job.id);
+    resumeUnfinishedJobs(c.db, c.runner);
     return ok({ settled });
   } catch (e) {
     const code = e instanceof DispenserError ? e.code : 'unknown';

@@ -15,18 +15,21 @@ import type { OutOfServiceReason } from './kiosk-status';
 import { registerWithRetry } from './register';
 import type { StartWorldIdRequest } from './world-id-port';
 import { verifyScreenFor } from './verify-step';
-import type { PayoutEvent } from './payout-runner';
+import type { PayoutEvent, PayoutRunner } from './payout-runner';
+import type { JobRow } from '../db/jobs';
 
 /**
  * The customer flow state machine (PRODUCT.md "The customer flow"): idle → registering → scan →
  * verifying → waiting_payment → dispensing → done | error. The UI is a pure function of `state`.
- * Payouts themselves run in payout-runner.ts; this class only decides what the screen shows.
+ * A dispense job enters the cash-out at `onJob` (from sync/job-receiver.ts), which hands it to the
+ * payout runner; the runner pays, and its events come back here to decide what the screen shows.
  */
 export interface CashOutFlowDeps {
   db: KioskDb;
   clock: Clock;
   log: Logger;
   client: Pick<CloudClient, 'createTransaction' | 'submitWorldId'>;
+  runner: Pick<PayoutRunner, 'enqueue' | 'onEvent'>;
   startWorldIdRequest: StartWorldIdRequest;
   config: {
     limits: { min_cents: number; max_cents: number };
@@ -55,8 +58,16 @@ export class CashOutFlow {
   private payoutOnScreen: string | null = null;
   private readonly timers: Timers;
 
+  private readonly unsubscribe: () => void;
+
   constructor(private readonly deps: CashOutFlowDeps) {
     this.timers = deps.timers ?? realTimers;
+    this.unsubscribe = deps.runner.onEvent((e) => this.onPayoutEvent(e));
+  }
+
+  /** A dispense job stored by the job receiver: paid by the runner (at most once, whatever the screen). */
+  onJob(job: JobRow): void {
+    void this.deps.runner.enqueue(job.id);
   }
 
   get state(): FlowState {
@@ -204,7 +215,7 @@ export class CashOutFlow {
    * no customer is mid-flow) takes over the screen; a job for another transaction is still paid,
    * in the background, without disturbing the customer at the screen.
    */
-  onPayoutEvent(e: PayoutEvent): void {
+  private onPayoutEvent(e: PayoutEvent): void {
     const tx = getTransaction(this.deps.db, e.job.transaction_id);
     if (!tx) return;
     if (e.kind === 'start') {
@@ -224,6 +235,7 @@ export class CashOutFlow {
   }
 
   stop(): void {
+    this.unsubscribe();
     this.session?.abort.abort();
     if (this.idleTimer !== null) this.timers.clearTimeout(this.idleTimer);
     this.idleTimer = null;

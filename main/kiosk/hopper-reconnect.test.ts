@@ -67,7 +67,7 @@ describe('hopper unplugged and plugged back', () => {
     });
     await dispenser.open();
     cleanups.push(() => dispenser.close());
-    const runner = createPayoutRunner({ db, clock, log, dispenser, onWrite: () => undefined, onEvent: () => undefined });
+    const runner = createPayoutRunner({ db, clock, log, dispenser, onWrite: () => undefined });
     const tx = insertTransaction(db, clock, newId(), quote(500, { flat_cents: 0, bps: 0 }));
     const jobId = newId();
     receiveJob(db, clock, { id: jobId, transaction_id: tx.id, kiosk_id: newId(), coins: 20, expires_at: new Date(clock.now().getTime() + 900_000).toISOString(), signature: 'test' });

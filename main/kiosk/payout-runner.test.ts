@@ -36,7 +36,8 @@ async function rig(simOpts: HopperSimOptions = {}) {
       clock, log, statusPollMs: 5, replyTimeoutMs: 100, maxStatusFailures: 1,
     });
     const events: PayoutEvent[] = [];
-    const runner = createPayoutRunner({ db, clock, log, dispenser, onWrite: () => undefined, onEvent: (e) => events.push(e) });
+    const runner = createPayoutRunner({ db, clock, log, dispenser, onWrite: () => undefined });
+    runner.onEvent((e) => events.push(e));
     cleanups.push(() => dispenser.close());
     return { dispenser, runner, events };
   };

@@ -30,7 +30,6 @@ export interface PayoutRunnerDeps {
   log: Logger;
   dispenser: Dispenser;
   onWrite: () => void;
-  onEvent: (e: PayoutEvent) => void;
   /** The cloud's time (sync/cloud-time.ts), against which a job's expiry is judged; default `clock`. */
   cloudClock?: Clock;
 }
@@ -38,6 +37,12 @@ export interface PayoutRunnerDeps {
 export interface PayoutRunner {
   /** Queues a job; resolves when it has been handled. Safe to call twice for the same job. */
   enqueue(jobId: string): Promise<void>;
+  /**
+   * Hears every payout event, in the order listeners subscribed (the kiosk subscribes the hopper
+   * status before the customer screen, so a short payout's fault shows with its end screen).
+   * Returns an unsubscribe function.
+   */
+  onEvent(listener: (e: PayoutEvent) => void): () => void;
   /** Settles in-doubt intents from the dispenser's counters before the next payout. */
   settleFirst(): void;
   readonly busy: boolean;
@@ -57,6 +62,10 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
   let pending = 0;
   let needsSettle = false;
   const queued = new Set<string>();
+  const listeners = new Set<(e: PayoutEvent) => void>();
+  const report = (e: PayoutEvent) => {
+    for (const l of listeners) l(e);
+  };
 
   async function settle(): Promise<void> {
     const settled = await deps.dispenser.settleInDoubt();
@@ -78,14 +87,14 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
     const job = markJobDispensing(deps.db, deps.clock, jobId);
     deps.onWrite();
     const alreadyPaid = Math.min(journal.coinsPaid, job.coins);
-    deps.onEvent({ kind: 'start', job, coinsPaid: alreadyPaid });
+    report({ kind: 'start', job, coinsPaid: alreadyPaid });
     const remainder = job.coins - alreadyPaid;
     if (remainder === 0) return finish(job, alreadyPaid, undefined, null);
     try {
       const r = await deps.dispenser.payout({
         jobId,
         coins: remainder,
-        onProgress: (n) => deps.onEvent({ kind: 'progress', job, coinsPaid: alreadyPaid + Math.min(n, remainder) }),
+        onProgress: (n) => report({ kind: 'progress', job, coinsPaid: alreadyPaid + Math.min(n, remainder) }),
       });
       const paid = alreadyPaid + r.coinsPaid;
       finish(job, paid, r.fault ? `${r.fault}: ${job.coins - paid} coins owed` : undefined, r.fault);
@@ -99,13 +108,13 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
   function finish(job: JobRow, coinsPaid: number, reason: string | undefined, fault: DispenserFault | null): void {
     const done = finishJob(deps.db, deps.clock, job.id, { coinsPaid, ...(reason ? { reason } : {}) });
     deps.onWrite();
-    deps.onEvent({ kind: 'finished', job: done, fault });
+    report({ kind: 'finished', job: done, fault });
   }
 
   function inDoubt(job: JobRow, reason: string): void {
     markJobInDoubt(deps.db, deps.clock, job.id, reason);
     deps.log.error({ jobId: job.id, reason }, 'payout in doubt; a technician or the next start-up settles it');
-    deps.onEvent({ kind: 'in_doubt', job: getJob(deps.db, job.id) ?? job, reason });
+    report({ kind: 'in_doubt', job: getJob(deps.db, job.id) ?? job, reason });
   }
 
   return {
@@ -121,6 +130,10 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
           pending -= 1;
         });
       return chain;
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
     settleFirst() {
       needsSettle = true;

@@ -47,8 +47,9 @@ export async function recoverAtStartup(deps: {
  * again when the hopper comes back after an unplug: the runner settles in-doubt intents first and
  * pays only the proven remainder, only while the job allows it (payout-runner.ts "Remainder rule").
  */
-export function resumeUnfinishedJobs(db: KioskDb, runner: PayoutRunner): number {
+export function resumeUnfinishedJobs(db: KioskDb, runner: Pick<PayoutRunner, 'enqueue'>, onWrite?: () => void): number {
   const jobs = listUnfinishedJobs(db);
   for (const job of jobs) void runner.enqueue(job.id);
+  if (jobs.length > 0) onWrite?.();
   return jobs.length;
 }

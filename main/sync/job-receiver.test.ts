@@ -87,7 +87,7 @@ describe('job receiver', () => {
   it('treats a second delivery of a job as the same job: one row and one payout', async () => {
     const tx = localTx();
     const dispenser = new FakeDispenser(new PayoutJournal(db, clock));
-    const runner = createPayoutRunner({ db, clock, log, dispenser, onWrite: () => {}, onEvent: () => {} });
+    const runner = createPayoutRunner({ db, clock, log, dispenser, onWrite: () => {} });
     const job = cloud.jobFor(tx, 20);
     expect(await receiver.handle(job)).toBe('accepted');
     await runner.enqueue(job.id);

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { KioskDb } from '../db/open-db';
 import { getEnrollment, saveEnrollment, type Enrollment } from '../db/kiosk-state';
-import { Backoff, realTimers, sleep, type Timers } from '../sync/backoff';
-import type { CloudClient } from '../sync/cloud-client';
-import { CloudError } from '../sync/cloud-error';
+import { Backoff, realTimers, sleep, type Timers } from './backoff';
+import type { CloudClient } from './cloud-client';
+import { CloudError } from './cloud-error';
 
 /**
  * Enrolment (ARCHITECTURE.md POST /v1/kiosks/enroll): used once, when no kiosk token is stored.

@@ -1,11 +1,12 @@
-import type { Dispenser, PayoutRequest } from '../hardware/dispenser';
+import type { Dispenser, PayoutRequest } from './dispenser';
 
 /**
  * One hopper, one command that moves coins or counters at a time (issue 6: "admin refuses
  * state-changing hopper commands during a customer payout"). The kiosk gives this wrapper to both
  * the payout runner and the admin service: a customer job that arrives while a technician test
  * dispense runs waits for it instead of meeting a 'busy' device (which would leave the job in
- * doubt). payout, settleInDoubt and reset queue on one lock; open, close and health pass through.
+ * doubt). payout, settleInDoubt and reset queue on one lock; open, close, health and watchHealth
+ * pass through.
  */
 export interface LockedDispenser extends Dispenser {
   /** True while a payout, settle or reset holds the hopper. */
@@ -38,5 +39,7 @@ export function withHopperLock(inner: Dispenser): LockedDispenser {
   };
   const reset = inner.reset?.bind(inner);
   if (reset) wrapped.reset = () => locked(reset);
+  const watchHealth = inner.watchHealth?.bind(inner);
+  if (watchHealth) wrapped.watchHealth = watchHealth;
   return wrapped;
 }

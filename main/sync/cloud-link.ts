@@ -1,0 +1,107 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../contract/clock';
+import type { KioskConfig } from '../config';
+import type { JobRow } from '../db/jobs';
+import { getEnrollment, type Enrollment } from '../db/kiosk-state';
+import type { KioskDb } from '../db/open-db';
+import type { Timers } from './backoff';
+import { createCloudClient, type CloudClient } from './cloud-client';
+import { CloudTime } from './cloud-time';
+import { ensureEnrolled } from './enrollment';
+import { startJobReceiver, type JobReceiver } from './job-receiver';
+import { createOutboxPusher, type OutboxPusher } from './outbox-pusher';
+
+/**
+ * The kiosk's link to the cloud (ARCHITECTURE.md "Sync"): one client, the outbox pusher, enrolment
+ * and, once enrolled, the job receiver, which hands every stored job to `onJob`. It owns what the
+ * kiosk knows about the link: the enrolment, whether the cloud answered the last call, and when it
+ * last did. Job expiry is judged by the cloud's time (cloud-time.ts): a Pi without a real-time
+ * clock may be far off.
+ */
+export interface CloudLinkDeps {
+  db: KioskDb;
+  clock: Clock;
+  log: Logger;
+  timers: Timers;
+  config: Pick<KioskConfig, 'cloudUrl' | 'enrollmentCode' | 'kioskName'>;
+  /** Enrolment or online changed. */
+  onChange: () => void;
+}
+
+export interface CloudLink {
+  readonly client: CloudClient;
+  readonly pusher: OutboxPusher;
+  readonly cloudTime: Clock;
+  enrollment(): Enrollment | null;
+  network(): { online: boolean; lastContactAt: string | null };
+  /** Enrols if no enrolment is stored, then receives jobs for `onJob`. */
+  start(onJob: (job: JobRow) => void): void;
+  /** An enrolment saved by the admin screen: receive jobs with it. */
+  enrolled(e: Enrollment): void;
+  /** Stops enrolling and receiving jobs (a job being stored finishes first). */
+  stopJobs(): Promise<void>;
+  /** Stops the outbox pusher (after the last payout wrote its rows). */
+  stopPush(): void;
+}
+
+export function createCloudLink(deps: CloudLinkDeps): CloudLink {
+  const { db, clock, log, timers } = deps;
+  let enrollment = getEnrollment(db);
+  let online = false;
+  let lastContactAt: string | null = null;
+  let receiver: JobReceiver | null = null;
+  let onJob: ((job: JobRow) => void) | null = null;
+  let enrolling: Promise<void> = Promise.resolve();
+  const abort = new AbortController();
+
+  const cloudTime = new CloudTime(clock);
+  const client = createCloudClient({ baseUrl: deps.config.cloudUrl, token: () => enrollment?.token ?? null, cloudTime });
+  const pusher = createOutboxPusher({ db, clock, log, client, timers, onReachable: setOnline });
+
+  function setOnline(value: boolean): void {
+    if (value) lastContactAt = clock.now().toISOString();
+    if (online === value) return;
+    online = value;
+    deps.onChange();
+  }
+
+  function receive(e: Enrollment): void {
+    enrollment = e;
+    deps.onChange();
+    if (abort.signal.aborted || receiver || !onJob) return;
+    const handJob = onJob;
+    receiver = startJobReceiver({
+      db, clock, log, client, timers, cloudClock: cloudTime,
+      onWrite: () => void pusher.kick(),
+      enrollment: () => enrollment,
+      onJob: handJob,
+      onOnline: setOnline,
+    });
+    void pusher.kick();
+  }
+
+  return {
+    client,
+    pusher,
+    cloudTime,
+    enrollment: () => enrollment,
+    network: () => ({ online, lastContactAt }),
+    start(handJob) {
+      onJob = handJob;
+      const { enrollmentCode: code, kioskName: name } = deps.config;
+      enrolling = ensureEnrolled({ db, log, client, code, name, abort: abort.signal, timers }).then((e) => {
+        if (e) receive(e);
+        else deps.onChange();
+      });
+    },
+    enrolled: receive,
+    async stopJobs() {
+      abort.abort();
+      await enrolling;
+      await receiver?.stop();
+    },
+    stopPush() {
+      pusher.stop();
+    },
+  };
+}
