@@ -8,6 +8,8 @@ import { type DispenserFault, DispenserError, type DispenserHealth, type OpenPay
 
 export interface CounterDecision {
   coinsPaid: number;
+  /** 168 now minus 168 in the intent: the coins that left the hopper since (negative: the count went backwards). */
+  countDelta: number;
   evidence: string;
   /** The hopper is still paying this intent: poll again before deciding. */
   stillPaying: boolean;
@@ -16,14 +18,16 @@ export interface CounterDecision {
    * numbers) can look exactly like 'not_taken', and a stale 168 like a smaller delta in 'power_up' and
    * 'several': those are believed only when read on a clean line (cctalk-settle.ts). 'conflict': the
    * counters contradict each other (event counter unchanged but coins left the hopper): nothing is proven.
+   * 'stopped_count': after an emergency stop of a taken payout the counter never showed, the 168 delta.
    */
-  kind: 'not_taken' | 'power_up' | 'paying' | 'last_payout' | 'several' | 'conflict';
+  kind: 'not_taken' | 'power_up' | 'paying' | 'last_payout' | 'several' | 'conflict' | 'stopped_count';
 }
 
 /**
  * Settles an open intent from 166 (status) and 168 (dispense count) read now:
  * - event counter unchanged → the dispense was not taken: 0 paid, but only if 168 did not move either;
- * - event counter 0 (power-up/reset since) → EEPROM dispense-count delta is what left the hopper;
+ * - event counter 0 (power-up/reset since) → EEPROM dispense-count delta is what left the hopper
+ *   (a delta below 0 is a conflict: the count was reset or another hopper answers);
  * - event counter advanced by one → the last payout's paid count (once remaining is 0);
  * - advanced by more than one → only the dispense-count delta can tell.
  */
@@ -32,26 +36,38 @@ export function decideFromCounters(intent: OpenPayoutIntent, status: HopperStatu
   const delta = clamp(rawDelta, intent.coins);
   const ev = status.eventCounter;
   if (ev === 0 && intent.eventCounter === 0 && rawDelta === 0) {
-    return { coinsPaid: 0, evidence: 'event counter still 0 and dispense count unchanged: not taken', stillPaying: false, kind: 'not_taken' };
+    return { countDelta: rawDelta, coinsPaid: 0, evidence: 'event counter still 0 and dispense count unchanged: not taken', stillPaying: false, kind: 'not_taken' };
+  }
+  if (ev === 0 && rawDelta < 0) {
+    return { countDelta: rawDelta, coinsPaid: 0, evidence: `event counter 0 and dispense count went backwards (${intent.dispenseCount} → ${dispenseCount})`, stillPaying: false, kind: 'conflict' };
   }
   if (ev === 0) {
-    return { coinsPaid: delta, evidence: `event counter 0 (power-cycle or reset); dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false, kind: 'power_up' };
+    return { countDelta: rawDelta, coinsPaid: delta, evidence: `event counter 0 (power-cycle or reset); dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false, kind: 'power_up' };
   }
   if (ev === intent.eventCounter && rawDelta !== 0) {
-    return { coinsPaid: 0, evidence: `event counter unchanged (${ev}) but dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false, kind: 'conflict' };
+    return { countDelta: rawDelta, coinsPaid: 0, evidence: `event counter unchanged (${ev}) but dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false, kind: 'conflict' };
   }
   if (ev === intent.eventCounter) {
-    return { coinsPaid: 0, evidence: `event counter unchanged (${ev}) and dispense count unchanged: dispense not taken`, stillPaying: false, kind: 'not_taken' };
+    return { countDelta: rawDelta, coinsPaid: 0, evidence: `event counter unchanged (${ev}) and dispense count unchanged: dispense not taken`, stillPaying: false, kind: 'not_taken' };
   }
-  if (status.remaining > 0) return { coinsPaid: clamp(status.paid, intent.coins), evidence: `event counter ${ev}: still paying`, stillPaying: true, kind: 'paying' };
+  if (status.remaining > 0) return { countDelta: rawDelta, coinsPaid: clamp(status.paid, intent.coins), evidence: `event counter ${ev}: still paying`, stillPaying: true, kind: 'paying' };
   if (ev === nextEventCounter(intent.eventCounter)) {
-    return { coinsPaid: clamp(status.paid, intent.coins), evidence: `event counter ${intent.eventCounter} → ${ev}: last payout paid ${status.paid}, unpaid ${status.unpaid}`, stillPaying: false, kind: 'last_payout' };
+    return { countDelta: rawDelta, coinsPaid: clamp(status.paid, intent.coins), evidence: `event counter ${intent.eventCounter} → ${ev}: last payout paid ${status.paid}, unpaid ${status.unpaid}`, stillPaying: false, kind: 'last_payout' };
   }
-  return { coinsPaid: delta, evidence: `event counter ${intent.eventCounter} → ${ev} (more than one dispense); dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false, kind: 'several' };
+  return { countDelta: rawDelta, coinsPaid: delta, evidence: `event counter ${intent.eventCounter} → ${ev} (more than one dispense); dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false, kind: 'several' };
 }
 
 function clamp(n: number, max: number): number {
   return Math.max(0, Math.min(n, max));
+}
+
+/**
+ * Test hopper register 1 flags that latch until a reset (jam, opto faults): a hopper showing one
+ * is not sent a 167, and a "not taken" reading from it proves nothing (cctalk-settle.ts).
+ */
+export function latchedFaults(flags: readonly HopperFlag[]): HopperFlag[] {
+  const latching: HopperFlag[] = ['max_current', 'opto_blocked_idle', 'opto_short_idle', 'opto_blocked_payout'];
+  return flags.filter((f) => latching.includes(f));
 }
 
 /** Test hopper register 1 → Dispenser faults (payout_disabled → 'disabled'; motor reversal is not a fault). */

@@ -8,9 +8,10 @@ import type { SerialBinding } from './cctalk/open-port';
 import { CcTalkConnection, type ConnectionEvent, type ReconnectOptions } from './cctalk-connection';
 import { faultOf, faultsFromFlags, levelFrom, toDispenserError } from './cctalk-counters';
 import { readBaseline, readSerialTwice } from './cctalk-baseline';
-import { settleFromCounters } from './cctalk-settle';
+import { DEFAULT_PAYOUT_LIMITS, type PayoutLimits } from './cctalk-limits';
+import { type DispenseReply, settleFromCounters } from './cctalk-settle';
 import {
-  type Dispenser, DispenserError, type DispenserHealth, type DispenserIdentity,
+  type Dispenser, DispenserError, type DispenserFault, type DispenserHealth, type DispenserIdentity,
   type OpenPayoutIntent, type PayoutJournalPort, type PayoutRequest, type PayoutResult, type SettledIntent,
 } from './dispenser';
 import { payoutRun } from './cctalk-payout';
@@ -41,6 +42,8 @@ export interface CcTalkDispenserOptions {
   lowLevelCoins?: number;
   /** Backoff for re-opening the port after it was lost (unplugged) or could not be opened. */
   reconnect?: ReconnectOptions;
+  /** A payout's time limits (cctalk-limits.ts); past them the driver sends emergency stop (172). */
+  limits?: Partial<PayoutLimits>;
 }
 
 export type CcTalkDispenser = Dispenser & {
@@ -50,6 +53,10 @@ export type CcTalkDispenser = Dispenser & {
 };
 
 const CoinsSchema = z.number().int().min(1).max(255);
+
+const LATCHED_TEXT: Partial<Record<DispenserFault, string>> = {
+  stall: 'stopped paying with coins left (a stall) and was stopped',
+};
 
 /** A Dispenser over a ccTalk hopper; obeys every rule in dispenser.ts. */
 export function createCcTalkDispenser(opts: CcTalkDispenserOptions): CcTalkDispenser {
@@ -64,9 +71,15 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
   private closing = true;
   private readonly watchers = new Set<(h: DispenserHealth) => void>();
   private lastHealth = '';
+  /** What each 167 sent by this process proved and when it left (cctalk-settle.ts), until its intent is settled. */
+  private readonly sent = new Map<string, { reply: DispenseReply; sentAt: number }>();
+  /** A fault the hopper does not flag but the driver saw (a stall): reported by health until reset(). */
+  private latched: DispenserFault | null = null;
+  private readonly limits: PayoutLimits;
 
   constructor(private readonly o: CcTalkDispenserOptions) {
     this.conn = new CcTalkConnection({ ...o, log: o.log }, (e) => this.onConnection(e));
+    this.limits = { ...DEFAULT_PAYOUT_LIMITS, ...o.limits };
   }
 
   get hopper(): CcTalkHopper | null {
@@ -95,7 +108,8 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
     try {
       await h.simplePoll();
       this.identity ??= { ...(await h.identify()), serial: await this.serial() };
-      const faults = faultsFromFlags((await h.test()).flags).filter((f) => f !== 'disabled'); // disabled between payouts is normal
+      const flagged: DispenserFault[] = faultsFromFlags((await h.test()).flags).filter((f) => f !== 'disabled'); // disabled between payouts is normal
+      const faults = this.latched && !flagged.includes(this.latched) ? [...flagged, this.latched] : flagged;
       const hl = await h.highLow().catch(() => null);
       const counted = { coins: this.o.journal.getInventory?.() ?? null, lowAt: this.o.lowLevelCoins ?? 40 };
       return this.publish({ connected: true, identity: this.identity, faults, level: levelFrom(hl, faults, counted) });
@@ -138,6 +152,7 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
     return this.exclusive('reset', async () => {
       try {
         await this.requireHopper().reset(500);
+        this.latched = null;
       } catch (e) {
         throw toDispenserError(e, 'resetting the hopper');
       }
@@ -221,9 +236,10 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
       throw toDispenserError(e, 'reading the hopper before a payout (nothing was journaled or paid)');
     }
     if (before.remaining > 0) throw new DispenserError('busy', 'the hopper is still paying an earlier payout; wait and settle it');
+    if (this.latched) throw new DispenserError(this.latched, `the hopper ${LATCHED_TEXT[this.latched] ?? 'has a fault'}: a technician must check it and reset it`);
     const intent = { jobId: request.jobId, hopperSerial: serial, eventCounter: before.eventCounter, dispenseCount, coins: coins.data };
     const intentId = this.o.journal.recordIntent(intent); // durable before 167 (dispenser.ts rule 1)
-    return payoutRun({
+    const result = await payoutRun({
       hopper: h,
       journal: this.o.journal,
       log: this.o.log,
@@ -231,8 +247,13 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
       form: { kind: this.o.dispenseForm ?? 'serial', serial, replyForm: this.o.replyForm ?? 'event_counter' },
       statusPollMs: this.o.statusPollMs ?? 100,
       maxStatusFailures: this.o.maxStatusFailures ?? 10,
+      limits: this.limits,
+      onSent: (sent) => this.sent.set(intentId, sent),
       onProgress: request.onProgress,
     });
+    this.sent.delete(intentId);
+    if (result.fault === 'stall') this.latched = 'stall';
+    return result;
   }
 
   private async settleOne(intent: OpenPayoutIntent): Promise<SettledIntent | null> {
@@ -243,9 +264,12 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
       return null;
     }
     try {
-      const { decision: d, status } = await settleFromCounters({
-        hopper: h, intent, dispenseReplyEv: null, statusPollMs: this.o.statusPollMs ?? 100, maxStatusFailures: this.o.maxStatusFailures ?? 10,
+      const sent = this.sent.get(intent.id) ?? { reply: null, sentAt: null };
+      const { decision: d, status, stopped } = await settleFromCounters({
+        hopper: h, intent, ...sent, statusPollMs: this.o.statusPollMs ?? 100, maxStatusFailures: this.o.maxStatusFailures ?? 10, limits: this.limits,
       });
+      this.sent.delete(intent.id);
+      if (stopped && d.coinsPaid < intent.coins) this.latched = 'stall';
       this.o.journal.recordOutcome(intent.id, { coinsPaid: d.coinsPaid, eventCounterAfter: status.eventCounter, settledBy: 'startup' });
       this.o.log.info({ intentId: intent.id, jobId: intent.jobId, coinsPaid: d.coinsPaid, evidence: d.evidence }, 'in-doubt payout settled from counters');
       return { intentId: intent.id, jobId: intent.jobId, coinsRequested: intent.coins, coinsPaid: d.coinsPaid, evidence: d.evidence };

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { CcTalkError, isCcTalkError } from './cctalk/errors';
 import { type CcTalkHopper, type DispenseForm, type DispenseReplyForm, nextEventCounter } from './cctalk/hopper';
-import { type CounterDecision, faultOf, faultsFromFlags, shortPayoutFault, toDispenserError } from './cctalk-counters';
-import { settleFromCounters } from './cctalk-settle';
+import { type CounterDecision, faultOf, faultsFromFlags, latchedFaults, shortPayoutFault, toDispenserError } from './cctalk-counters';
+import type { PayoutLimits } from './cctalk-limits';
+import { type DispenseReply, settleFromCounters } from './cctalk-settle';
 import { type DispenserFault, type OpenPayoutIntent, type PayoutJournalPort, type PayoutResult } from './dispenser';
 
 export interface PayoutRunInput {
@@ -14,6 +15,9 @@ export interface PayoutRunInput {
   form: { kind: DispenseForm; serial: number; replyForm: DispenseReplyForm };
   statusPollMs: number;
   maxStatusFailures: number;
+  limits: PayoutLimits;
+  /** Hears what the 167's reply proved and when it left, so that a later settle of this intent knows it. */
+  onSent?: (sent: { reply: DispenseReply; sentAt: number }) => void;
   onProgress?: (coinsPaid: number) => void;
 }
 
@@ -26,19 +30,32 @@ export interface PayoutRunInput {
 export async function payoutRun(input: PayoutRunInput): Promise<PayoutResult> {
   const x = { ...input, onProgress: monotonic(input.onProgress, input.intent.coins) };
   const { hopper: h, intent, log } = x;
+  const before167 = await h.test().then((t) => latchedFaults(t.flags), (e: unknown) => e);
+  if (before167 instanceof Error) {
+    if (isCcTalkError(before167, 'closed')) throw toDispenserError(before167, 'reading the hopper flags');
+    return finish(x, notSent('163 unreadable before 167'), intent.eventCounter, 'reply', faultOf(before167));
+  }
+  if (Array.isArray(before167) && before167.length > 0) {
+    // issue 13: a latched fault found before the 167: the payout is not started (the hopper would NAK it)
+    log.warn({ intentId: intent.id, flags: before167 }, 'latched hopper fault before the 167: not sent, nothing paid');
+    return finish(x, notSent(`latched fault before 167: ${before167.join(', ')}`), intent.eventCounter, 'reply', shortPayoutFault(faultsFromFlags(before167)));
+  }
   try {
     await h.enable(true);
   } catch (e) {
     if (isCcTalkError(e, 'closed')) throw toDispenserError(e, 'enabling the hopper');
     log.warn({ err: e, intentId: intent.id }, 'enable failed; 167 was never sent, nothing paid');
     // proven without the counters: 167 never left the host
-    return finish(x, { coinsPaid: 0, evidence: 'enable failed before 167', stillPaying: false, kind: 'not_taken' }, intent.eventCounter, 'reply', faultOf(e));
+    return finish(x, notSent('enable failed before 167'), intent.eventCounter, 'reply', faultOf(e));
   }
   let lostReply: unknown = null;
   let replyEv: number | null = null;
   let refused = false;
+  let acked = false;
+  const sentAt = h.line.now();
   try {
     replyEv = await h.dispense(intent.coins, x.form); // the transport never re-sends 167
+    acked = x.form.replyForm === 'ack';
   } catch (e) {
     if (isCcTalkError(e, 'closed')) throw toDispenserError(e, 'sending the dispense command (the payout is in doubt)');
     // A NAK is believed like any other reply: only once the counters, read on a clean line, agree.
@@ -54,18 +71,28 @@ export async function payoutRun(input: PayoutRunInput): Promise<PayoutResult> {
     lostReply = new CcTalkError('bad_reply', `dispense reply carried event counter ${replyEv}, not ${nextEventCounter(intent.eventCounter)}: a stale reply`);
     replyEv = null;
   }
-  const { decision, status } = await settleFromCounters({
-    hopper: h, intent, dispenseReplyEv: replyEv, statusPollMs: x.statusPollMs, maxStatusFailures: x.maxStatusFailures, onProgress: x.onProgress,
+  const reply: DispenseReply = replyEv !== null ? { kind: 'event_counter', ev: replyEv } : acked ? { kind: 'ack' } : null;
+  x.onSent?.({ reply, sentAt });
+  const { decision, status, stopped } = await settleFromCounters({
+    hopper: h, intent, reply, sentAt, statusPollMs: x.statusPollMs, maxStatusFailures: x.maxStatusFailures, limits: x.limits, onProgress: x.onProgress,
   });
-  const settledBy = lostReply !== null || status.eventCounter === 0 ? 'status' : 'reply';
+  const settledBy = lostReply !== null || status.eventCounter === 0 || decision.kind === 'stopped_count' ? 'status' : 'reply';
   let fault: DispenserFault | null = null;
-  if (decision.coinsPaid < intent.coins) {
+  if (stopped) {
+    const flagged = (await readFaults(h)).filter((f) => f !== 'disabled' && f !== 'power_up'); // 172 leaves the hopper disabled; a power cut shows in the counter
+    fault = flagged.length ? shortPayoutFault(flagged) : 'stall';
+  } else if (decision.coinsPaid < intent.coins) {
     if (refused && decision.kind === 'not_taken') fault = await readFaults(h).then((f) => (f.length ? shortPayoutFault(f) : 'disabled' as const));
     else if (decision.kind === 'not_taken') fault = faultOf(lostReply);
     else if (status.eventCounter === 0) fault = 'power_up';
     else fault = shortPayoutFault(await readFaults(h));
   }
   return finish(x, decision, status.eventCounter, settledBy, fault);
+}
+
+/** Proven without the counters: the 167 never left the host. */
+function notSent(evidence: string): CounterDecision {
+  return { coinsPaid: 0, countDelta: 0, evidence, stillPaying: false, kind: 'not_taken' };
 }
 
 /** dispenser.ts: progress is never larger than requested and never decreasing; repeats are dropped. */

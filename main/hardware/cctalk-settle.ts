@@ -1,6 +1,7 @@
 /**
  * Proving what a payout paid from the hopper's counters, on a line where a reply may be stale
- * (cctalk-hopper.md "Counters, and never paying twice"; issue 8, serial fuzzer seed 11 case 151).
+ * (cctalk-hopper.md "Counters, and never paying twice"; issue 8, serial fuzzer seed 11 case 151;
+ * issue 13, ACK-form proof and stalls).
  *
  * ccTalk replies carry no sequence number (part 1 §12). A reply that arrives after its command timed
  * out, or a duplicated one, is taken as the answer to a later command. A stale 166 from before the
@@ -8,33 +9,43 @@
  * 168 shows a smaller dispense count. The rules here:
  * - the driver reports only a count it has proven; anything else is in doubt (the intent stays open
  *   and `settleInDoubt` settles it later from the same rules);
- * - a 167 reply that carried the next event counter proves the dispense was taken: a later status
- *   with the old counter is stale and is ignored, never read as "not taken";
+ * - TAKEN: an ACK to the 167, a 167 reply carrying the next event counter, a 166 showing coins
+ *   remaining, or a 168 that moved (coins seen leaving) proves the dispense was taken. A taken payout
+ *   is never "not taken": a hopper whose event counter advances late (ACK form) is waited for;
+ * - NOT TAKEN needs all of: no reply proving it taken, `remaining = 0`, the same reading twice from
+ *   reads on a clean line taken at least the stale-reply window after the 167, and 163 showing no
+ *   latched fault (cctalk-counters.ts `latchedFaults`);
  * - "event counter N+1, nothing remaining" cannot be forged by a stale reply (no earlier reply shows
- *   it), so two equal reads in a row prove it;
- * - a lower-count reading ("not taken", power-up delta, several-dispenses delta) is believed only when
- *   the same reading comes twice in a row from reads made on a clean line (no anomaly for the
- *   transport's `staleReplyMs` before and none during them): no stale reply can still be on its way,
- *   and a single corrupt frame that happens to pass the checksum is not repeated;
- * - counters that contradict each other (event counter unchanged, 168 moved) prove nothing.
+ *   it), so two equal reads in a row prove it; the other lower counts (power-up delta, several
+ *   dispenses) are believed only from two equal reads on a clean line;
+ * - TIME LIMIT (cctalk-limits.ts): when a taken payout stops changing (no coin leaves, the counter
+ *   does not advance) for `stallMs`, or runs past its time limit, the driver sends emergency stop
+ *   (172) and settles from the counters: the last payout's count when the counter advanced, else the
+ *   168 delta, each from two equal clean reads. The result says `stopped`.
  */
 import type { CcTalkHopper, HopperStatus } from './cctalk/hopper';
 import { nextEventCounter } from './cctalk/hopper';
 import { isCcTalkError } from './cctalk/errors';
-import { type CounterDecision, decideFromCounters, faultOf } from './cctalk-counters';
+import { type CounterDecision, decideFromCounters, faultOf, latchedFaults } from './cctalk-counters';
+import { type PayoutLimits, payoutDeadlineMs } from './cctalk-limits';
 import { DispenserError, type OpenPayoutIntent } from './dispenser';
+
+/** What the 167's own reply said: the event counter it carried, an ACK, or nothing usable (null). */
+export type DispenseReply = { kind: 'event_counter'; ev: number } | { kind: 'ack' } | null;
 
 export interface SettleFromCountersInput {
   hopper: CcTalkHopper;
   intent: OpenPayoutIntent;
-  /** The event counter the 167 reply carried (event-counter reply form), else null. */
-  dispenseReplyEv: number | null;
+  reply: DispenseReply;
+  /** When the 167 left, on the line's clock (`line.now()`); null when long ago (another process, a reconnect). */
+  sentAt: number | null;
   statusPollMs: number;
   /**
    * Consecutive unreadable reads before the payout is left in doubt; readings that prove nothing
    * (stale, contradictory, not yet confirmed on a clean line) are allowed max(4, this) times.
    */
   maxStatusFailures: number;
+  limits: PayoutLimits;
   /** Longest wait for a clean line before a lower-count reading is confirmed (default 5 s). */
   cleanWaitMs?: number;
   onProgress?: (coinsPaid: number) => void;
@@ -43,6 +54,10 @@ export interface SettleFromCountersInput {
 export interface ProvenSettlement {
   decision: CounterDecision;
   status: HopperStatus;
+  /** The payout was taken (ACK, counter, coins remaining or leaving): never re-sent, never "not taken". */
+  taken: boolean;
+  /** The payout hit its time limit and was ended with emergency stop (172). */
+  stopped: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,27 +66,54 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function settleFromCounters(x: SettleFromCountersInput): Promise<ProvenSettlement> {
   const { hopper: h, intent } = x;
   const line = h.line;
-  const takenByReply = x.dispenseReplyEv !== null && x.dispenseReplyEv === nextEventCounter(intent.eventCounter);
+  const counterReply = x.reply?.kind === 'event_counter' && x.reply.ev === nextEventCounter(intent.eventCounter);
+  let taken = counterReply || x.reply?.kind === 'ack';
+  const startedAt = line.now();
+  const limitAt = startedAt + payoutDeadlineMs(x.limits, intent.coins);
+  let changedAt = startedAt;
+  let lastKey = '';
+  let stopped = false;
+  let stopUntil = Number.POSITIVE_INFINITY;
   let candidate: { key: string; trusted: boolean } | null = null;
   let failures = 0;
   let unproven = 0;
   const maxUnproven = Math.max(4, x.maxStatusFailures);
   let lastError: unknown = null;
+
+  const timeUp = (): boolean => line.now() > limitAt || line.now() - changedAt > x.limits.stallMs;
+  const stop = async (): Promise<void> => {
+    stopped = true;
+    candidate = null;
+    try {
+      await h.emergencyStop(); // 172: the motor stops; what it paid is then final in 166/168
+    } catch (e) {
+      if (isCcTalkError(e, 'closed') || isCcTalkError(e, 'disconnected')) throw inDoubt(e);
+      lastError = e; // no usable reply: the counters still decide, within the settling time below
+    }
+    stopUntil = line.now() + x.limits.stallMs;
+  };
+
   for (;;) {
+    if (line.now() > stopUntil) throw inDoubt(lastError, 'the hopper did not settle after an emergency stop');
+    if (!taken && line.now() > limitAt + x.limits.stallMs) throw inDoubt(lastError, 'no reading proved the payout taken or not taken in time');
     const before = line.anomalies;
     const wasClean = line.isClean();
-    let reading: ProvenSettlement | null = null;
+    let status: HopperStatus;
+    let reading: ProvenSettlement;
     try {
-      const status = await h.status();
-      const paying = status.eventCounter !== 0 && status.eventCounter !== intent.eventCounter && status.remaining > 0;
-      if (paying) {
-        x.onProgress?.(status.paid);
+      status = await h.status();
+      const key = JSON.stringify(status);
+      if (key !== lastKey) [lastKey, changedAt] = [key, line.now()];
+      if (status.remaining > 0) {
+        taken = true; // coins still to pay: a 167 was taken (the baseline showed 0 remaining)
+        if (status.eventCounter !== intent.eventCounter && status.eventCounter !== 0) x.onProgress?.(status.paid);
         failures = 0;
         candidate = null;
-        await sleep(x.statusPollMs);
+        if (!stopped && timeUp()) await stop();
+        else await sleep(x.statusPollMs);
         continue;
       }
-      reading = { decision: decideFromCounters(intent, status, await h.dispenseCount()), status };
+      reading = { decision: decideFromCounters(intent, status, await h.dispenseCount()), status, taken, stopped };
       failures = 0;
     } catch (e) {
       if (isCcTalkError(e, 'closed') || isCcTalkError(e, 'disconnected') || ++failures >= x.maxStatusFailures) throw inDoubt(e);
@@ -80,9 +122,30 @@ export async function settleFromCounters(x: SettleFromCountersInput): Promise<Pr
       await sleep(x.statusPollMs);
       continue;
     }
-    const d = reading.decision;
-    if (d.kind === 'conflict' || (takenByReply && d.kind === 'not_taken')) {
-      line.markSuspect(`counters prove nothing: ${d.evidence}${takenByReply ? ' (the 167 reply showed the dispense taken)' : ''}`);
+    let d = reading.decision;
+    const counterNotMoved = d.kind === 'not_taken' || d.kind === 'conflict';
+    if (d.kind === 'conflict') taken = true; // the 168 moved: coins were seen leaving
+    if (counterNotMoved && taken) {
+      if (counterReply && d.kind === 'not_taken') line.markSuspect(`counters show nothing after the 167 reply showed it taken: ${d.evidence}`);
+      if (!stopped) {
+        // taken, and the event counter has not shown it yet (ACK form, late counter; or a stale reading)
+        candidate = null;
+        if (timeUp()) await stop();
+        else await sleep(x.statusPollMs);
+        continue;
+      }
+      // stopped, and the counter never showed this payout: what left the hopper is the 168 delta
+      if (d.countDelta < 0 || d.countDelta > intent.coins) throw inDoubt(lastError, `after an emergency stop: ${d.evidence}`);
+      d = { coinsPaid: d.countDelta, countDelta: d.countDelta, evidence: `emergency stop; the event counter never showed the payout; ${d.evidence}`, stillPaying: false, kind: 'stopped_count' };
+      reading = { ...reading, decision: d };
+    } else if (d.kind === 'not_taken' && x.sentAt !== null && line.now() - x.sentAt < line.staleReplyMs) {
+      // too soon after the 167: a fresh "nothing changed" cannot be told from a late counter or a stale reply
+      candidate = null;
+      await sleep(Math.max(x.statusPollMs, x.sentAt + line.staleReplyMs - line.now()));
+      continue;
+    }
+    if (d.kind === 'conflict') {
+      line.markSuspect(`counters prove nothing: ${d.evidence}`);
       candidate = null;
       if (++unproven >= maxUnproven) throw inDoubt(lastError, d.evidence);
       await sleep(x.statusPollMs);
@@ -91,7 +154,15 @@ export async function settleFromCounters(x: SettleFromCountersInput): Promise<Pr
     const cleanRead = wasClean && line.anomalies === before;
     const trusted = d.kind === 'last_payout' || cleanRead;
     const key = JSON.stringify([d.kind, d.coinsPaid, reading.status]);
-    if (candidate && candidate.key === key && candidate.trusted && trusted) return reading;
+    if (candidate && candidate.key === key && candidate.trusted && trusted) {
+      if (d.kind !== 'not_taken') return { ...reading, stopped, taken: true };
+      const faults = latchedFaults((await h.test().catch(() => ({ flags: ['max_current' as const] }))).flags);
+      if (faults.length === 0) return { ...reading, taken: false, stopped };
+      candidate = null; // a faulted hopper may have taken it without showing it: not proven
+      if (++unproven >= maxUnproven) throw inDoubt(lastError, `${d.evidence}, but the hopper reports ${faults.join(', ')}`);
+      await sleep(x.statusPollMs);
+      continue;
+    }
     candidate = { key, trusted };
     if (!trusted) {
       // a lower count is only believed from reads that no stale reply can have answered

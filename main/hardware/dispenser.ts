@@ -25,7 +25,12 @@
  *   journaling anything. On every reconnect `settleInDoubt` runs before any other command.
  */
 
-export type DispenserFault = 'jam' | 'empty' | 'opto' | 'power_up' | 'disabled' | 'line' | 'no_reply' | 'unknown';
+/**
+ * 'stall': a payout stopped paying with coins left and no fault flag; the driver ended it with an
+ * emergency stop, and reports the fault until a technician resets the hopper.
+ * 'swapped': an open payout intent was journaled against another hopper (serial number).
+ */
+export type DispenserFault = 'jam' | 'empty' | 'opto' | 'power_up' | 'disabled' | 'stall' | 'swapped' | 'line' | 'no_reply' | 'unknown';
 
 export interface DispenserIdentity {
   manufacturer: string;

@@ -33,6 +33,13 @@ export interface HopperSimFaults {
   jamAfterCoins: number | null;
   /** The coin bowl is empty whatever the inventory says. */
   empty: boolean;
+  /**
+   * An accepted 167 shows in 166 only this many ms later (event counter, remaining) and the motor
+   * starts then: an ACK-form hopper whose counter advances late (issue 13). 0: at once.
+   */
+  lateCounterMs: number;
+  /** Once: after this many coins of a payout the motor turns but no coin leaves, and no flag is set (a stall). */
+  stallAfterCoins: number | null;
 }
 
 export interface HopperSimOptions {
@@ -78,4 +85,6 @@ export const NO_FAULTS: HopperSimFaults = {
   sendGarbage: 0,
   jamAfterCoins: null,
   empty: false,
+  lateCounterMs: 0,
+  stallAfterCoins: null,
 };

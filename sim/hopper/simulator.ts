@@ -20,6 +20,11 @@ interface MockPortLike {
   isOpen: boolean;
 }
 
+/** The counter a 167 reply carries: the new one, also when the payout (and the 166 view of it) starts late. */
+function nextCounter(ev: number, pending: boolean): number {
+  return pending ? (ev >= 255 ? 1 : ev + 1) : ev;
+}
+
 const GARBAGE = [0xff, 0x13, 0x37, 0x00, 0xaa, 0x55, 0x01, 0xfe];
 
 /**
@@ -56,6 +61,11 @@ export class HopperSimulator {
   private unpaid = 0;
   private flags = { jam: false, timeout: false, powerUp: true, powerDownInPayout: false };
   private cipherReady = false;
+  /** A 167 was accepted and its payout has not started yet (`faults.lateCounterMs`). */
+  private accepting = false;
+  private stalled = false;
+  /** Bumped by every power-up or reset. */
+  private epoch = 0;
   private idleMs = 0;
   private coinTimer: NodeJS.Timeout | null = null;
   private timers = new Set<NodeJS.Timeout>();
@@ -163,6 +173,8 @@ export class HopperSimulator {
   }
 
   private powerUpState(): void {
+    this.epoch++;
+    this.accepting = false;
     this.eventCounter = 0;
     this.enabled = false;
     this.remaining = 0;
@@ -212,23 +224,31 @@ export class HopperSimulator {
     if (!serialForm && !this.cipherReady) return 'nak';
     this.cipherReady = false;
     const n = data[data.length - 1] ?? 0;
-    if (n === 0 || !this.enabled || this.paying || this.flags.jam) return 'nak';
+    if (n === 0 || !this.enabled || this.paying || this.accepting || this.flags.jam) return 'nak';
     this.dispenseCommands++;
     this.dispenseLog.push(n);
-    this.eventCounter = this.eventCounter >= 255 ? 1 : this.eventCounter + 1;
-    this.remaining = n;
-    this.paid = 0;
-    this.unpaid = 0;
-    this.flags.timeout = false;
-    this.eeprom.lastPaid = 0;
-    this.eeprom.lastUnpaid = n;
-    this.idleMs = 0;
-    this.coinTimer = setInterval(() => this.motorTick(), this.coinPeriodMs);
+    this.accepting = true;
+    const epoch = this.epoch;
+    const start = (): void => {
+      if (epoch !== this.epoch || !this.powered) return; // a reset or power cut came first: RAM state is gone
+      this.accepting = false;
+      this.eventCounter = this.eventCounter >= 255 ? 1 : this.eventCounter + 1;
+      this.remaining = n;
+      this.paid = 0;
+      this.unpaid = 0;
+      this.flags.timeout = false;
+      this.eeprom.lastPaid = 0;
+      this.eeprom.lastUnpaid = n;
+      this.idleMs = 0;
+      this.coinTimer = setInterval(() => this.motorTick(), this.coinPeriodMs);
+    };
+    if (this.faults.lateCounterMs > 0) this.later(this.faults.lateCounterMs, start);
+    else start();
     if (this.faults.dropReplyAfterPaying) {
       this.faults.dropReplyAfterPaying = false;
       return null;
     }
-    return this.o.replyForm === 'ack' ? [] : [this.eventCounter];
+    return this.o.replyForm === 'ack' ? [] : [nextCounter(this.eventCounter, this.accepting)];
   }
 
   /** One coin period of the motor: pay a coin, or jam, or time out on an empty bowl. */
@@ -244,6 +264,11 @@ export class HopperSimulator {
       this.flags.jam = true;
       return this.endPayout();
     }
+    if (this.faults.stallAfterCoins !== null && this.paid >= this.faults.stallAfterCoins) {
+      this.faults.stallAfterCoins = null;
+      this.stalled = true;
+    }
+    if (this.stalled) return; // the motor turns, no coin leaves, no flag: only the host's time limit ends it
     if (this.bowl() === 0) {
       this.idleMs += this.coinPeriodMs;
       if (this.idleMs >= (this.o.payoutTimeoutMs || 3 * this.coinPeriodMs)) {
@@ -271,6 +296,7 @@ export class HopperSimulator {
   }
 
   private emergencyStop(): number {
+    if (this.accepting) [this.epoch, this.accepting] = [this.epoch + 1, false]; // a late start never comes
     const left = this.remaining;
     if (this.paying) this.endPayout();
     this.enabled = false;
@@ -284,6 +310,7 @@ export class HopperSimulator {
   }
 
   private stopMotor(): void {
+    this.stalled = false;
     if (this.coinTimer) clearInterval(this.coinTimer);
     this.coinTimer = null;
   }

@@ -84,7 +84,7 @@ export class CcTalkHopper {
   constructor(private readonly t: CcTalkTransport) {}
 
   /** The line under these commands: its anomaly count and `awaitClean`, for deciding what a reply proves. */
-  get line(): Pick<CcTalkTransport, 'anomalies' | 'awaitClean' | 'isClean' | 'markSuspect'> {
+  get line(): Pick<CcTalkTransport, 'anomalies' | 'awaitClean' | 'isClean' | 'markSuspect' | 'staleReplyMs' | 'now'> {
     return this.t;
   }
 
@@ -131,8 +131,9 @@ export class CcTalkHopper {
     return { eventCounter: d[0] ?? 0, remaining: d[1] ?? 0, paid: d[2] ?? 0, unpaid: d[3] ?? 0 };
   }
 
+  /** 160: the reply is the 8-byte cipher key (cctalk-hopper.md "Headers"); any other length is refused. */
   async requestCipherKey(): Promise<Uint8Array> {
-    return (await this.t.request(H.requestCipherKey)).data;
+    return parse(this.t, bytes(8, 'cipher key'), await this.t.request(H.requestCipherKey), 'request cipher key');
   }
 
   /**
@@ -161,8 +162,8 @@ export class CcTalkHopper {
 
   /** 172: stops the motor; returns the coins that were still to pay. The hopper must be enabled again. */
   async emergencyStop(): Promise<number> {
-    const d = (await this.t.request(H.emergencyStop)).data;
-    return d[0] ?? 0;
+    const [left = 0] = parse(this.t, bytes(1, 'emergency stop'), await this.t.request(H.emergencyStop), 'emergency stop');
+    return left;
   }
 
   /** 1: the device ACKs, then resets (disabled, event counter 0); `waitMs` covers its reset time. */

@@ -18,7 +18,7 @@ export interface TransportOptions {
   echo?: boolean;
   checksum?: ChecksumMode;
   replyTimeoutMs?: number;
-  /** Retries for read-only commands (never for 167). */
+  /** Retries for read-only and idempotent commands (never for 167). */
   retries?: number;
   retryDelayMs?: number;
   /**
@@ -35,6 +35,11 @@ export interface TransportOptions {
 
 /** Headers that only read state: safe to send again when a reply is lost. */
 export const READ_ONLY_HEADERS: ReadonlySet<number> = new Set([254, 246, 245, 244, 242, 241, 236, 217, 168, 166, 163]);
+/**
+ * Commands that change state but mean the same when sent twice, retried like reads: 164 enable or
+ * disable, 160 request cipher key (a new key; no 167 has left yet), 172 emergency stop.
+ */
+export const IDEMPOTENT_HEADERS: ReadonlySet<number> = new Set([164, 160, 172]);
 /** Dispense hopper coins: a lost reply is settled from counters, never by re-sending (cctalk-hopper.md). */
 export const DISPENSE_HEADER = 167;
 const RETRYABLE: ReadonlySet<CcTalkErrorCode> = new Set(['timeout', 'line', 'busy']);
@@ -90,9 +95,20 @@ export class CcTalkTransport {
     return this.o.address;
   }
 
+  /** How late a reply may still arrive after its command (see `TransportOptions.staleReplyMs`). */
+  get staleReplyMs(): number {
+    return this.o.staleReplyMs;
+  }
+
+  /** The monotonic clock the line's times are measured on (ms). */
+  now(): number {
+    return this.o.now();
+  }
+
   /** Sends `header` with `data`; resolves with the device's reply frame (header 0). */
   request(header: number, data: ArrayLike<number> = [], opts: { timeoutMs?: number } = {}): Promise<Frame> {
-    const maxRetries = header !== DISPENSE_HEADER && READ_ONLY_HEADERS.has(header) ? this.o.retries : 0;
+    const safe = READ_ONLY_HEADERS.has(header) || IDEMPOTENT_HEADERS.has(header);
+    const maxRetries = header !== DISPENSE_HEADER && safe ? this.o.retries : 0;
     const run = async (): Promise<Frame> => {
       for (let attempt = 0; ; attempt++) {
         try {
