@@ -46,9 +46,11 @@ describe('ScreenRouter', () => {
     const plain = render(withFlow(sampleFlows.scan));
     expect(plain).toMatch(/<img[^>]*data-testid="qr"[^>]*data-connector-uri="https:\/\/world.org\/verify\?t=wld&amp;i=abc&amp;k=key"/);
     expect(plain).not.toContain('demo-phone-link');
+    expect(plain).not.toContain('demo-connector-uri');
     const demo = render(withFlow(sampleFlows.scan, { demo_phone_url: 'http://127.0.0.1:4200/phone' }));
     expect(demo).toContain(`href="http://127.0.0.1:4200/phone?uri=${encodeURIComponent(sampleFlows.scan.connector_uri).replace(/&/g, '&amp;')}"`);
     expect(demo).toContain('target="_blank"');
+    expect(demo).toMatch(/<input[^>]*data-testid="demo-connector-uri"[^>]*value="https:\/\/world.org\/verify\?t=wld&amp;i=abc&amp;k=key"/);
     expect(demo).toContain('data-testid="cancel"');
   });
 

@@ -22,7 +22,8 @@ const MESSAGES: Record<string, Message> = {
   payment_failed: { message: 'The payment in World App did not go through.', next_step: 'Please start again. No coins were paid and nothing was charged.' },
   payment_invalid: { message: 'The payment did not match this cash-out.', next_step: 'Please ask staff for help. Nothing will be paid out for it.' },
   amount_out_of_range: { message: 'That amount is outside what this kiosk pays.', next_step: 'Please pick an amount within the limits shown.' },
-  limit_reached: { message: 'You have reached your cash-out limit for now.', next_step: 'Please come back later. No money was taken.' },
+  // The cloud's per-person limit (PER_HUMAN_DAILY_COUNT cash-outs, PER_HUMAN_DAILY_CENTS per UTC day).
+  limit_reached: { message: 'This World ID has reached its daily cash-out limit.', next_step: 'Each person may cash out a few times and up to an amount per day. Please try a smaller amount or come back tomorrow. No money was taken.' },
   proof_invalid: { message: 'World ID could not confirm this verification.', next_step: 'Please start again and scan the new code with World App.' },
   signal_mismatch: { message: 'That verification belongs to another cash-out.', next_step: 'Please start again and scan the new code.' },
   action_mismatch: { message: 'That verification was for another app.', next_step: 'Please start again and scan the new code.' },

@@ -36,7 +36,7 @@ export const en = {
   'scan.qr_alt': 'QR code to scan with World App',
   'scan.time_left': 'Time left: {time}',
   'scan.expired': 'This code has expired.',
-  'scan.demo_hint': 'Demo: tap the code to open the simulated phone.',
+  'scan.demo_hint': 'Demo: tap the code to open the simulated phone, or paste this link there:',
   'summary.amount': 'You get',
   'summary.coins': 'Quarters',
   'summary.total': 'You pay',

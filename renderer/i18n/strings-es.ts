@@ -37,7 +37,7 @@ export const es: Record<StringKey, string> = {
   'scan.qr_alt': 'Código QR para escanear con World App',
   'scan.time_left': 'Tiempo restante: {time}',
   'scan.expired': 'Este código ha caducado.',
-  'scan.demo_hint': 'Demo: toque el código para abrir el teléfono simulado.',
+  'scan.demo_hint': 'Demo: toque el código para abrir el teléfono simulado, o pegue allí este enlace:',
   'summary.amount': 'Recibe',
   'summary.coins': 'Monedas',
   'summary.total': 'Usted paga',

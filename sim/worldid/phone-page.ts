@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen, readBody } from './http-util';
 import { approve, reject, type PhoneOptions, type PhoneOutcome } from './phone';
@@ -5,7 +6,11 @@ import { payTransaction, transactionFromReturnTo } from './phone-pay';
 
 /**
  * Demo only: a tiny page standing in for World App. Paste (or pass as `?uri=`) the connector URI the
- * kiosk shows, press Approve or Reject; the phone simulator runs server-side and the outcome is shown.
+ * kiosk shows under its QR code in demo mode — or the QR's own link to this page — and press Approve
+ * or Reject; the phone simulator runs server-side and the outcome is shown.
+ *
+ * Each page load offers a new simulated person, so repeated demo walks do not reach the cloud's
+ * per-person daily limit (PER_HUMAN_DAILY_COUNT); typing a name again is the same person again.
  */
 export interface PhonePageOptions {
   port?: number;
@@ -22,13 +27,35 @@ export interface PhonePage {
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
 
-function page(uri: string, outcome: string, payFor = ''): string {
+/** A new simulated person's name: a fresh World ID nullifier for the demo's action. */
+export function newPersonName(): string {
+  return `person-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * The connector URI in what was pasted: the URI itself, or a link to this page carrying it as `?uri=`
+ * (what the demo kiosk's QR code encodes). Anything else is passed on for the phone to refuse.
+ */
+export function connectorFromPasted(pasted: string): string {
+  const text = pasted.trim();
+  try {
+    const url = new URL(text);
+    const inner = url.searchParams.get('uri');
+    if (inner && !url.searchParams.has('i')) return inner.trim();
+  } catch {
+    // not a URL: the phone says so
+  }
+  return text;
+}
+
+function page(uri: string, outcome: string, payFor = '', person = newPersonName()): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Simulated World App</title></head><body style="font-family:sans-serif;max-width:40em;margin:2em auto">
 <h1>Simulated World App</h1>
 <form method="post">
-<label>Connector URI<br><textarea name="uri" rows="4" style="width:100%">${escapeHtml(uri)}</textarea></label>
-<p><label>Person <input name="identity" value="sim-person-1"></label>
+<label>Connector link (paste the link shown under the kiosk's QR code)<br><textarea name="uri" rows="4" style="width:100%">${escapeHtml(uri)}</textarea></label>
+<p><label>Person <input name="identity" value="${escapeHtml(person)}"></label> (a new person each time; type an earlier name to be that person again)</p>
+<p>
 <label>Reject code <input name="code" value="user_rejected"></label></p>
 <button formaction="/approve">Approve</button> <button formaction="/reject">Reject</button>
 </form>
@@ -54,9 +81,9 @@ function sendHtml(res: ServerResponse, status: number, html: string): void {
 
 async function act(req: IncomingMessage, action: string, phone: PhoneOptions): Promise<{ uri: string; text: string; returnTo?: string }> {
   const form = new URLSearchParams(await readBody(req, 64 * 1024));
-  const uri = form.get('uri')?.trim() ?? '';
+  const uri = connectorFromPasted(form.get('uri') ?? '');
   try {
-    const identity = form.get('identity')?.trim() || phone.identity;
+    const identity = form.get('identity')?.trim() || phone.identity || newPersonName();
     const outcome =
       action === '/approve' ? await approve(uri, { ...phone, identity }) : await reject(uri, form.get('code')?.trim() || 'user_rejected');
     return { uri, text: describe(outcome), returnTo: outcome.returnTo ?? undefined };
@@ -69,7 +96,7 @@ export async function startPhonePage(opts: PhonePageOptions = {}): Promise<Phone
   const listening = await listen(
     async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://phone');
-      if (req.method === 'GET' && url.pathname === '/') return sendHtml(res, 200, page(url.searchParams.get('uri') ?? '', ''));
+      if (req.method === 'GET' && url.pathname === '/') return sendHtml(res, 200, page(connectorFromPasted(url.searchParams.get('uri') ?? ''), '', '', opts.phone?.identity));
       if (req.method === 'POST' && (url.pathname === '/approve' || url.pathname === '/reject')) {
         const { uri, text, returnTo } = await act(req, url.pathname, opts.phone ?? {});
         return sendHtml(res, 200, page(uri, text, transactionFromReturnTo(returnTo)));

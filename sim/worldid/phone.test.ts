@@ -6,7 +6,7 @@ import { startWorldIdRequest } from '../../main/worldid/request';
 import { startBridge, type Bridge } from './bridge';
 import { decryptFromBridge, encryptForBridge, parseBridgeKey } from './bridge-crypto';
 import { approve, parseConnectorURI, reject } from './phone';
-import { startPhonePage } from './phone-page';
+import { connectorFromPasted, startPhonePage } from './phone-page';
 import { SIM_APP_ID, SIM_RP_ID } from './portal';
 
 describe('bridge encryption', () => {
@@ -92,6 +92,36 @@ describe('simulated phone', () => {
       expect(await again.text()).toMatch(/Failed: request already taken/);
       const hostile = await (await fetch(`${page.url}/?uri=${encodeURIComponent('"><script>alert(1)</script>')}`)).text();
       expect(hostile).not.toContain('<script>');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('takes the pasted link whether it is the connector URI or the demo QR\'s link to the phone page', async () => {
+    const page = await startPhonePage();
+    try {
+      const request = await kioskRequest();
+      const qrLink = `${page.url}/?uri=${encodeURIComponent(request.connectorURI)}`;
+      expect(connectorFromPasted(`  ${qrLink}\n`)).toBe(request.connectorURI);
+      expect(connectorFromPasted(request.connectorURI)).toBe(request.connectorURI);
+      const res = await fetch(`${page.url}/approve`, { method: 'POST', body: new URLSearchParams({ uri: qrLink, identity: '' }) });
+      expect(await res.text()).toMatch(/Approved with a 4\.0 proof\./);
+      expect(await request.wait({ timeoutMs: 5000, pollIntervalMs: 50 })).toMatchObject({ ok: true });
+      const junk = await fetch(`${page.url}/approve`, { method: 'POST', body: new URLSearchParams({ uri: 'not a link' }) });
+      expect(await junk.text()).toMatch(/Failed: not a URL; scan the QR code again/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('offers a new simulated person on every page load, so demo walks do not share a daily limit', async () => {
+    const page = await startPhonePage();
+    try {
+      const person = async () => /name="identity" value="([^"]+)"/.exec(await (await fetch(page.url)).text())?.[1];
+      const [a, b] = [await person(), await person()];
+      expect(a).toMatch(/^person-[0-9a-f]{8}$/);
+      expect(b).toMatch(/^person-[0-9a-f]{8}$/);
+      expect(a).not.toBe(b);
     } finally {
       await page.close();
     }

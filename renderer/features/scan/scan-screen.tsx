@@ -41,7 +41,18 @@ export function ScanScreen({ flow, demoPhoneUrl }: { flow: ScanFlow; demoPhoneUr
           {left === 0 ? t('scan.expired') : left === null ? '' : t('scan.time_left', { time: formatCountdown(left) })}
         </p>
         <TxSummary tx={flow} />
-        {demoPhoneUrl !== null && <p className="hint">{t('scan.demo_hint')}</p>}
+        {demoPhoneUrl !== null && (
+          <label className="hint demo-link">
+            {t('scan.demo_hint')}
+            <input
+              readOnly
+              className="demo-link-text"
+              data-testid="demo-connector-uri"
+              value={flow.connector_uri}
+              onFocus={(e) => e.currentTarget.select()}
+            />
+          </label>
+        )}
         <button type="button" className="secondary big" data-testid="cancel" disabled={cancelling} onClick={() => void onCancel()}>
           {t('cancel')}
         </button>
