@@ -9,7 +9,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 const nodeOnlyPackages = ['better-sqlite3', 'serialport', '@serialport/*', 'pg', '@electric-sql/*', 'pino', 'undici', 'ws', 'node-cron'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'dist-renderer/', 'dist-electron/', 'release/', 'test-results/', 'playwright-report/', '.data/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist-renderer/', 'dist-electron/', 'release/', 'test-results/', 'playwright-report/', '.data/', 'cloud-api/dist/', 'cloud-api/.build-test-*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
