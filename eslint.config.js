@@ -1,11 +1,22 @@
 // Import boundaries (ARCHITECTURE.md): main/ never imports electron; renderer/ never imports Node
 // modules or electron; contract/ imports neither. Enforced here and by separate tsconfigs.
+// Between the rooms (issue 12): main/ (and electron/) never import cloud-api/; cloud-api/ never imports
+// main/; main/hardware/ never imports main/sync/; product code (main/, renderer/, electron/, cloud-api/,
+// contract/) never imports sim/. Demo scripts (scripts/), test files (*.test.ts[x]) and test helper
+// folders (testing/) may import sim/ and either side, since they drive the real parts together.
+// build/import-rules.test.ts proves each rule fires.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/testing/**'];
+const NO_ELECTRON = [{ group: ['electron/*', '**/electron/**', '**/renderer/**'], message: 'Only electron/ imports electron; nothing outside renderer/ imports it.' }];
+const NO_SIM = { group: ['**/sim/**', '**/sim'], message: 'Product code never imports sim/ (only scripts/, *.test.ts and testing/ helpers may).' };
+const NO_CLOUD = { group: ['**/cloud-api/**', '**/cloud-api', '@roluatm/cloud-api', '@roluatm/cloud-api/*'], message: 'The kiosk never imports cloud-api/: they are two deployables that share only contract/.' };
+const NO_KIOSK = { group: ['**/main/**', '**/main'], message: 'cloud-api/ never imports the kiosk core (main/): they share only contract/.' };
+const NO_SYNC = { group: ['**/sync/**', '**/sync'], message: 'main/hardware/ never imports main/sync/: the payout hardware does not depend on the cloud link.' };
 const nodeOnlyPackages = ['better-sqlite3', 'serialport', '@serialport/*', 'pg', '@electric-sql/*', 'pino', 'undici', 'ws', 'node-cron'];
 
 export default tseslint.config(
@@ -23,16 +34,45 @@ export default tseslint.config(
       ],
     },
   },
+  // One object per file group: flat config does not merge no-restricted-imports, the last match wins.
   {
     files: ['main/**/*.ts', 'cloud-api/**/*.ts', 'sim/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['electron/*', '**/electron/**', '**/renderer/**'] }],
+      'no-restricted-imports': ['error', { paths: ['electron'], patterns: NO_ELECTRON }],
+    },
+  },
+  {
+    files: ['main/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron'], patterns: [...NO_ELECTRON, NO_CLOUD, NO_SIM] }],
+    },
+  },
+  {
+    files: ['main/hardware/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron'], patterns: [...NO_ELECTRON, NO_CLOUD, NO_SIM, NO_SYNC] }],
+    },
+  },
+  {
+    files: ['cloud-api/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron'], patterns: [...NO_ELECTRON, NO_KIOSK, NO_SIM] }],
+    },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [NO_CLOUD, NO_SIM] }],
     },
   },
   {
     files: ['contract/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ['electron', ...nodeBuiltins], patterns: [...nodeOnlyPackages, '**/main/**', '**/renderer/**', '**/cloud-api/**'] }],
+      'no-restricted-imports': ['error', { paths: ['electron', ...nodeBuiltins], patterns: [{ group: [...nodeOnlyPackages, '**/main/**', '**/renderer/**', '**/cloud-api/**'] }, NO_SIM] }],
     },
   },
   {
