@@ -4,6 +4,7 @@ import type { KioskApi } from '../contract/kiosk-api';
 import { parseKioskConfig, type KioskConfig } from './config';
 import { openKioskDb } from './db/open-db';
 import { createCcTalkDispenser, type CcTalkDispenserOptions } from './hardware/cctalk-dispenser';
+import { lockDataFolder } from './hardware/data-folder-lock';
 import type { Dispenser } from './hardware/dispenser';
 import { PayoutJournal } from './hardware/payout-journal';
 import { startKioskApp } from './kiosk-app';
@@ -15,7 +16,8 @@ import { startWorldIdRequest } from './worldid/request';
  * The one kiosk boot path (issue 7: "no logic lives only in Electron"). Both entries call it:
  * main/kiosk-entry.ts (browser mode, adds the loopback UI server) and electron/start-core.ts
  * (Electron, talks over IPC). Order: config (throws ConfigError, code config_invalid, naming every
- * bad variable) → logger → fetch shim (idkit-core's WASM over file://) → SQLite journal → ccTalk
+ * bad variable) → logger → fetch shim (idkit-core's WASM over file://) → the data folder's lock
+ * (hardware/data-folder-lock.ts: a second core exits, DataFolderLockedError) → SQLite journal → ccTalk
  * dispenser with port/address/baud/echo/dispense form/reply form from config → startKioskApp.
  * `stop()` waits for a payout in progress (main/kiosk-app.ts), then closes the database.
  */
@@ -56,8 +58,10 @@ export async function bootKiosk(env: Record<string, string | undefined>, opts: B
   const log = createLogger(opts.name ?? 'kiosk', config.logLevel);
   installFetchFileShim();
   const clock = opts.clock ?? systemClock;
-  const db = openKioskDb(config.dbPath);
+  const lock = lockDataFolder(config.dataDir); // throws DataFolderLockedError before anything is opened
+  let db: ReturnType<typeof openKioskDb> | null = null;
   try {
+    db = openKioskDb(config.dbPath);
     const dispenserOpts = dispenserOptionsFromConfig(config, { journal: new PayoutJournal(db, clock), clock, log: log.child({ part: 'hopper' }) });
     const dispenser = (opts.makeDispenser ?? createCcTalkDispenser)(dispenserOpts);
     const app = await startKioskApp(config, { clock, log, dispenser, db, startWorldIdRequest });
@@ -71,11 +75,13 @@ export async function bootKiosk(env: Record<string, string | undefined>, opts: B
       log,
       stop: async () => {
         await app.stop();
-        db.close();
+        db?.close();
+        lock.release();
       },
     };
   } catch (e) {
-    db.close();
+    db?.close();
+    lock.release();
     throw e;
   }
 }

@@ -1,6 +1,7 @@
 import { startUiServer } from './api/ws-server';
 import { bootKiosk } from './boot';
 import { ConfigError } from './config';
+import { DataFolderLockedError } from './hardware/data-folder-lock';
 
 /**
  * `npm run kiosk` (ARCHITECTURE.md "Commands"): the kiosk core in browser mode. Prints one line
@@ -13,9 +14,9 @@ async function main(): Promise<void> {
   try {
     kiosk = await bootKiosk(process.env);
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
+    if (!(e instanceof ConfigError) && !(e instanceof DataFolderLockedError)) throw e;
     process.stderr.write(`${e.message}\n`);
-    process.exit(2);
+    process.exit(e instanceof DataFolderLockedError ? 3 : 2);
   }
   const { api, config, log } = kiosk;
   const ui = await startUiServer({ api, host: config.ui.host, port: config.ui.port, token: config.ui.token, log: log.child({ part: 'ui' }) });
