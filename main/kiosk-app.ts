@@ -42,7 +42,7 @@ export interface KioskAppDeps {
  * Wires the kiosk core (ARCHITECTURE.md "Processes"; main/README.md): SQLite, the cloud link
  * (enrolment, outbox pusher, job receiver), the payout runner, the hopper watch, the customer flow,
  * the admin service, and the KioskApi the renderer calls. Each part reacts to the others itself; this
- * file only connects them. `stop()` never interrupts a payout: it waits for the one in progress.
+ * file only connects them. `stop()` never interrupts a payout: it waits for the one in progress to finish.
  */
 export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Promise<{ api: KioskApi; stop(): Promise<void> }> {
   const { clock, log } = deps;

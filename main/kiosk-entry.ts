@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'stopping: waiting for any payout in progress to settle');
+    log.info({ signal }, 'stopping: waiting for any payout in progress to finish');
     await ui.close();
     await kiosk.stop();
     process.exit(0);

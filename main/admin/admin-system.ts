@@ -36,7 +36,7 @@ export async function changePin(c: AdminContext, newPin: string): Promise<Result
 }
 
 /**
- * Restart (issue 6 "restart the app"): answers at once, waits for any payout to settle, then asks
+ * Restart (issue 6 "restart the app"): answers at once, waits for any payout to finish, then asks
  * the host to exit with ADMIN_RESTART_EXIT_CODE; the supervisor (systemd Restart=always, or the
  * demo's script) starts it again.
  */

@@ -11,7 +11,12 @@ import type { KioskDb } from './open-db';
  * second delivery of a known job id is the same job: never a second row, never a second payout
  * (PRODUCT.md "Money rules").
  */
-export type JobStatus = 'received' | 'dispensing' | 'completed' | 'partial' | 'failed' | 'in_doubt';
+
+/**
+ * A job's state on this kiosk (column dispense_jobs.status). Not the cloud's `JobStatus`
+ * (contract/transaction.ts: pending → delivered → acked → final), which tracks delivery.
+ */
+export type KioskJobStatus = 'received' | 'dispensing' | 'completed' | 'partial' | 'failed' | 'in_doubt';
 
 export interface JobRow {
   id: string;
@@ -19,13 +24,13 @@ export interface JobRow {
   coins: number;
   expires_at: string;
   signature: string;
-  status: JobStatus;
+  status: KioskJobStatus;
   coins_paid: number;
   received_at: string;
   finished_at: string | null;
 }
 
-export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'partial', 'failed'];
+export const FINAL_KIOSK_JOB_STATUSES: readonly KioskJobStatus[] = ['completed', 'partial', 'failed'];
 
 export function getJob(db: KioskDb, id: string): JobRow | undefined {
   return db.prepare('SELECT * FROM dispense_jobs WHERE id = ?').get(id) as JobRow | undefined;
@@ -102,7 +107,7 @@ export interface PayoutRecord {
 export function finishJob(db: KioskDb, clock: Clock, id: string, record: PayoutRecord): JobRow {
   return db.transaction(() => {
     const job = mustGet(db, id);
-    if (FINAL_JOB_STATUSES.includes(job.status)) return job;
+    if (FINAL_KIOSK_JOB_STATUSES.includes(job.status)) return job;
     const paid = record.coinsPaid;
     if (!Number.isSafeInteger(paid) || paid < 0 || paid > job.coins) throw new RangeError(`coins paid ${paid} outside 0..${job.coins}`);
     const outcome: PayoutOutcome = paid === job.coins ? 'completed' : paid > 0 ? 'partial' : 'failed';

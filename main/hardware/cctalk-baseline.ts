@@ -1,6 +1,6 @@
 /**
  * The readings a payout intent is built on, taken so that no stale reply can be among them
- * (cctalk-settle.ts explains why a ccTalk reply may be stale). A stale 166 or 168 in the baseline
+ * (cctalk-proof.ts explains why a ccTalk reply may be stale). A stale 166 or 168 in the baseline
  * would shift every later comparison: a stale event counter makes "not taken" look like "advanced by
  * one", a stale dispense count inflates the delta. A stale serial number makes every 167 refused.
  */

@@ -16,7 +16,7 @@ export interface CounterDecision {
   /**
    * Which rule decided. A stale reply (one that answered an earlier command: ccTalk has no sequence
    * numbers) can look exactly like 'not_taken', and a stale 168 like a smaller delta in 'power_up' and
-   * 'several': those are believed only when read on a clean line (cctalk-settle.ts). 'conflict': the
+   * 'several': those are believed only when read on a clean line (cctalk-proof.ts). 'conflict': the
    * counters contradict each other (event counter unchanged but coins left the hopper): nothing is proven.
    * 'stopped_count': after an emergency stop of a taken payout the counter never showed, the 168 delta.
    */
@@ -63,7 +63,7 @@ function clamp(n: number, max: number): number {
 
 /**
  * Test hopper register 1 flags that latch until a reset (jam, opto faults): a hopper showing one
- * is not sent a 167, and a "not taken" reading from it proves nothing (cctalk-settle.ts).
+ * is not sent a 167, and a "not taken" reading from it proves nothing (cctalk-proof.ts).
  */
 export function latchedFaults(flags: readonly HopperFlag[]): HopperFlag[] {
   const latching: HopperFlag[] = ['max_current', 'opto_blocked_idle', 'opto_short_idle', 'opto_blocked_payout'];

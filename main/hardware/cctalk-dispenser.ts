@@ -9,7 +9,7 @@ import { CcTalkConnection, type ConnectionEvent, type ReconnectOptions } from '.
 import { faultOf, faultsFromFlags, levelFrom, toDispenserError } from './cctalk-counters';
 import { readBaseline, readSerialTwice } from './cctalk-baseline';
 import { DEFAULT_PAYOUT_LIMITS, type PayoutLimits } from './cctalk-limits';
-import { type DispenseReply, settleFromCounters } from './cctalk-settle';
+import { type DispenseReply, proveFromCounters } from './cctalk-proof';
 import {
   type Dispenser, DispenserError, type DispenserFault, type DispenserHealth, type DispenserIdentity,
   type OpenPayoutIntent, type PayoutJournalPort, type PayoutRequest, type PayoutResult, type SettledIntent,
@@ -32,7 +32,7 @@ export interface CcTalkDispenserOptions {
   replyTimeoutMs?: number;
   /**
    * How late a reply may still arrive after its command failed (default max(1 s, 4 × replyTimeoutMs)):
-   * a lower count is believed only from reads this long after the last line anomaly (cctalk-settle.ts).
+   * a lower count is believed only from reads this long after the last line anomaly (cctalk-proof.ts).
    */
   staleReplyMs?: number;
   /** Consecutive unreadable status polls (each already retried) before a payout is left in doubt. */
@@ -71,7 +71,7 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
   private closing = true;
   private readonly watchers = new Set<(h: DispenserHealth) => void>();
   private lastHealth = '';
-  /** What each 167 sent by this process proved and when it left (cctalk-settle.ts), until its intent is settled. */
+  /** What each 167 sent by this process proved and when it left (cctalk-proof.ts), until its intent is settled. */
   private readonly sent = new Map<string, { reply: DispenseReply; sentAt: number }>();
   /** A fault the hopper does not flag but the driver saw (a stall): reported by health until reset(). */
   private latched: DispenserFault | null = null;
@@ -265,7 +265,7 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
     }
     try {
       const sent = this.sent.get(intent.id) ?? { reply: null, sentAt: null };
-      const { decision: d, status, stopped } = await settleFromCounters({
+      const { decision: d, status, stopped } = await proveFromCounters({
         hopper: h, intent, ...sent, statusPollMs: this.o.statusPollMs ?? 100, maxStatusFailures: this.o.maxStatusFailures ?? 10, limits: this.limits,
       });
       this.sent.delete(intent.id);

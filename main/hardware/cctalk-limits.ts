@@ -3,7 +3,7 @@
  * while coins remain and sets no fault flag (a coin wedged at the exit, a slipping belt, an ACK-form
  * hopper that never starts) would otherwise keep the payout, the kiosk and its start-up waiting
  * forever. Past either limit the driver sends emergency stop (172) and settles from the counters
- * (cctalk-settle.ts).
+ * (cctalk-proof.ts).
  */
 export interface PayoutLimits {
   /**

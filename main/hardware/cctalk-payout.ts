@@ -3,7 +3,7 @@ import { CcTalkError, isCcTalkError } from './cctalk/errors';
 import { type CcTalkHopper, type DispenseForm, type DispenseReplyForm, nextEventCounter } from './cctalk/hopper';
 import { type CounterDecision, faultOf, faultsFromFlags, latchedFaults, shortPayoutFault, toDispenserError } from './cctalk-counters';
 import type { PayoutLimits } from './cctalk-limits';
-import { type DispenseReply, settleFromCounters } from './cctalk-settle';
+import { type DispenseReply, proveFromCounters } from './cctalk-proof';
 import { type DispenserFault, type OpenPayoutIntent, type PayoutJournalPort, type PayoutResult } from './dispenser';
 
 export interface PayoutRunInput {
@@ -22,10 +22,10 @@ export interface PayoutRunInput {
 }
 
 /**
- * One payout after its intent is journaled: enable → 167 exactly once → poll 166 → settle from the
+ * One payout after its intent is journaled: enable → 167 exactly once → poll 166 → prove the count from the
  * counters (cctalk-hopper.md "Dispense (167)", "Counters, and never paying twice"). A lost or corrupt
  * 167 reply is decided from the event counter, never by sending 167 again. Reports only a count it
- * proved (cctalk-settle.ts); rejects (intent left open, in doubt) otherwise.
+ * proved (cctalk-proof.ts); rejects (intent left open, in doubt) otherwise.
  */
 export async function payoutRun(input: PayoutRunInput): Promise<PayoutResult> {
   const x = { ...input, onProgress: monotonic(input.onProgress, input.intent.coins) };
@@ -73,7 +73,7 @@ export async function payoutRun(input: PayoutRunInput): Promise<PayoutResult> {
   }
   const reply: DispenseReply = replyEv !== null ? { kind: 'event_counter', ev: replyEv } : acked ? { kind: 'ack' } : null;
   x.onSent?.({ reply, sentAt });
-  const { decision, status, stopped } = await settleFromCounters({
+  const { decision, status, stopped } = await proveFromCounters({
     hopper: h, intent, reply, sentAt, statusPollMs: x.statusPollMs, maxStatusFailures: x.maxStatusFailures, limits: x.limits, onProgress: x.onProgress,
   });
   const settledBy = lostReply !== null || status.eventCounter === 0 || decision.kind === 'stopped_count' ? 'status' : 'reply';
@@ -117,7 +117,7 @@ function finish(x: PayoutRunInput, d: CounterDecision, eventCounterAfter: number
   x.onProgress?.(d.coinsPaid);
   void x.hopper.enable(false).catch(() => undefined); // best effort: a disabled hopper cannot pay a stray 167
   const outcome = d.coinsPaid === intent.coins ? 'completed' : d.coinsPaid === 0 ? 'failed' : 'partial';
-  x.log.info({ intentId: intent.id, jobId: intent.jobId, coinsPaid: d.coinsPaid, outcome, fault, evidence: d.evidence }, 'payout settled');
+  x.log.info({ intentId: intent.id, jobId: intent.jobId, coinsPaid: d.coinsPaid, outcome, fault, evidence: d.evidence }, 'payout outcome recorded');
   return {
     jobId: intent.jobId,
     intentId: intent.id,

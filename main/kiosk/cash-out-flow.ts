@@ -14,7 +14,7 @@ import { errorScreen } from './error-messages';
 import type { OutOfServiceReason } from './kiosk-status';
 import { registerWithRetry } from './register';
 import type { StartWorldIdRequest } from './world-id-port';
-import { verifyScreenFor } from './verify-step';
+import { askWorldIdVerdict } from './world-id-verdict';
 import type { PayoutEvent, PayoutRunner } from './payout-runner';
 import type { JobRow } from '../db/jobs';
 
@@ -167,7 +167,7 @@ export class CashOutFlow {
     if (!this.isCurrent(tx.id)) return;
     if (!waited.ok) return this.fail(tx.id, waited.code, waited.code === 'timeout' ? 'expired' : 'cancelled');
     this.show({ screen: 'verifying', ...fields(tx) });
-    const verdict = await verifyScreenFor(this.deps.client, tx.id, waited.result);
+    const verdict = await askWorldIdVerdict(this.deps.client, tx.id, waited.result);
     if (!this.isCurrent(tx.id) || this.flow.screen !== 'verifying') return;
     if (!verdict.ok) return this.fail(tx.id, verdict.code, verdict.status);
     this.setStatus(tx.id, 'verified');

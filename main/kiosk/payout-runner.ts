@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../contract/clock';
 import type { KioskDb } from '../db/open-db';
-import { FINAL_JOB_STATUSES, finishJob, getJob, journalForJob, markJobDispensing, markJobInDoubt, type JobRow } from '../db/jobs';
+import { FINAL_KIOSK_JOB_STATUSES, finishJob, getJob, journalForJob, markJobDispensing, markJobInDoubt, type JobRow } from '../db/jobs';
 import type { Dispenser, DispenserFault } from '../hardware/dispenser';
 
 /**
@@ -44,7 +44,7 @@ export interface PayoutRunner {
    */
   onEvent(listener: (e: PayoutEvent) => void): () => void;
   /** Settles in-doubt intents from the dispenser's counters before the next payout. */
-  settleFirst(): void;
+  settleBeforeNextPayout(): void;
   readonly busy: boolean;
   /** Resolves when the queue is empty (nothing paying). */
   idle(): Promise<void>;
@@ -67,7 +67,7 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
     for (const l of listeners) l(e);
   };
 
-  async function settle(): Promise<void> {
+  async function settleInDoubt(): Promise<void> {
     const settled = await deps.dispenser.settleInDoubt();
     for (const s of settled) deps.log.info({ jobId: s.jobId, coinsPaid: s.coinsPaid, evidence: s.evidence }, 'in-doubt payout settled');
     needsSettle = false;
@@ -75,8 +75,8 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
 
   async function pay(jobId: string): Promise<void> {
     const before = getJob(deps.db, jobId);
-    if (!before || FINAL_JOB_STATUSES.includes(before.status)) return;
-    if (needsSettle || before.status !== 'received') await settle();
+    if (!before || FINAL_KIOSK_JOB_STATUSES.includes(before.status)) return;
+    if (needsSettle || before.status !== 'received') await settleInDoubt();
     const journal = journalForJob(deps.db, jobId);
     if (journal.openIntents > 0) return inDoubt(before, 'a payout intent is still open after settling');
     const owed = remainderRefusal(before, journal.coinsPaid, deps.cloudClock ?? deps.clock);
@@ -135,7 +135,7 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-    settleFirst() {
+    settleBeforeNextPayout() {
       needsSettle = true;
     },
     get busy() {

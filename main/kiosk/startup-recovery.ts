@@ -35,7 +35,7 @@ export async function recoverAtStartup(deps: {
     for (const s of settled) deps.log.info({ jobId: s.jobId, coinsPaid: s.coinsPaid, evidence: s.evidence }, 'settled at start-up');
   } catch (e) {
     deps.log.error({ err: e }, 'could not settle in-doubt payouts at start-up; will retry before the next payout');
-    deps.runner.settleFirst();
+    deps.runner.settleBeforeNextPayout();
   }
   const jobs = resumeUnfinishedJobs(deps.db, deps.runner);
   if (cancelled > 0 || jobs > 0) deps.onWrite();

@@ -140,7 +140,7 @@ async function pushBatch(deps: OutboxPusherDeps, batch: BatchItem[]): Promise<Pu
   try {
     const { high_seq } = await deps.client.sync(batch.map((b) => b.event));
     deps.onReachable?.(true);
-    return settle(deps, batch, high_seq);
+    return applyHighSeq(deps, batch, high_seq);
   } catch (e) {
     if (!(e instanceof CloudError)) throw e;
     deps.onReachable?.(!e.offline);
@@ -150,7 +150,7 @@ async function pushBatch(deps: OutboxPusherDeps, batch: BatchItem[]): Promise<Pu
 }
 
 /** Applies the cloud's high_seq: marks rows sent, and repairs a gap below the batch. */
-function settle(deps: OutboxPusherDeps, batch: BatchItem[], highSeq: number): PushOutcome {
+function applyHighSeq(deps: OutboxPusherDeps, batch: BatchItem[], highSeq: number): PushOutcome {
   const first = batch[0]!.row.seq;
   const marked = markSentUpTo(deps.db, deps.clock, highSeq);
   recordSyncSuccess(deps.db, deps.clock);

@@ -40,7 +40,7 @@ export const READ_ONLY_HEADERS: ReadonlySet<number> = new Set([254, 246, 245, 24
  * disable, 160 request cipher key (a new key; no 167 has left yet), 172 emergency stop.
  */
 export const IDEMPOTENT_HEADERS: ReadonlySet<number> = new Set([164, 160, 172]);
-/** Dispense hopper coins: a lost reply is settled from counters, never by re-sending (cctalk-hopper.md). */
+/** Dispense hopper coins: a lost reply is decided from the counters, never by re-sending (cctalk-hopper.md). */
 export const DISPENSE_HEADER = 167;
 const RETRYABLE: ReadonlySet<CcTalkErrorCode> = new Set(['timeout', 'line', 'busy']);
 
@@ -198,8 +198,8 @@ export class CcTalkTransport {
     const frame = encodeFrame({ dest: this.o.address, src: this.o.hostAddress, header, data }, this.o.checksum);
     this.parser.reset();
     return new Promise<Frame>((resolve, reject) => {
-      const timer = setTimeout(() => settle(this.timeoutError(header)), timeoutMs);
-      const settle = (result: Frame | CcTalkError): void => {
+      const timer = setTimeout(() => answer(this.timeoutError(header)), timeoutMs);
+      const answer = (result: Frame | CcTalkError): void => {
         if (this.pending !== p) return;
         clearTimeout(timer);
         this.pending = null;
@@ -208,11 +208,11 @@ export class CcTalkTransport {
         if (result instanceof CcTalkError) reject(result);
         else resolve(result);
       };
-      const p: Pending = { echo: this.o.echo ? frame : Buffer.alloc(0), echoPos: 0, resolve: settle, reject: settle };
+      const p: Pending = { echo: this.o.echo ? frame : Buffer.alloc(0), echoPos: 0, resolve: answer, reject: answer };
       this.pending = p;
       this.o.log?.trace({ tx: toHex(frame) }, 'ccTalk send');
       this.stream.write(frame, (err) => {
-        if (err) settle(new CcTalkError('write', `could not write to the serial port: ${err.message}; check the port is open`, { cause: err }));
+        if (err) answer(new CcTalkError('write', `could not write to the serial port: ${err.message}; check the port is open`, { cause: err }));
       });
     });
   }

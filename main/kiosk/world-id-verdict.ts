@@ -2,15 +2,18 @@ import type { TransactionStatus } from '../../contract/transaction';
 import type { CloudClient } from '../sync/cloud-client';
 import { CloudError } from '../sync/cloud-error';
 
+/** The cloud's answer to a World ID result: the transaction's status, and for a refusal the screen's error code. */
+export type WorldIdVerdict = { ok: true; status: TransactionStatus } | { ok: false; code: string; status: TransactionStatus };
+
 /**
- * POST /v1/transactions/{id}/world-id with the IDKit result, unchanged (world-id.md). A refusal
- * becomes an error code for the screen and the transaction's final status on the kiosk.
+ * POST /v1/transactions/{id}/world-id with the IDKit result, unchanged (world-id.md), and the verdict:
+ * a refusal becomes an error code for the screen and the transaction's final status on the kiosk.
  */
-export async function verifyScreenFor(
+export async function askWorldIdVerdict(
   client: Pick<CloudClient, 'submitWorldId'>,
   txId: string,
   result: unknown,
-): Promise<{ ok: true; status: TransactionStatus } | { ok: false; code: string; status: TransactionStatus }> {
+): Promise<WorldIdVerdict> {
   if (typeof result !== 'object' || result === null || Array.isArray(result)) {
     return { ok: false, code: 'proof_invalid', status: 'refused' };
   }

@@ -20,7 +20,7 @@
  *   dispenses) are believed only from two equal reads on a clean line;
  * - TIME LIMIT (cctalk-limits.ts): when a taken payout stops changing (no coin leaves, the counter
  *   does not advance) for `stallMs`, or runs past its time limit, the driver sends emergency stop
- *   (172) and settles from the counters: the last payout's count when the counter advanced, else the
+ *   (172) and decides from the counters: the last payout's count when the counter advanced, else the
  *   168 delta, each from two equal clean reads. The result says `stopped`.
  */
 import type { CcTalkHopper, HopperStatus } from './cctalk/hopper';
@@ -33,7 +33,7 @@ import { DispenserError, type OpenPayoutIntent } from './dispenser';
 /** What the 167's own reply said: the event counter it carried, an ACK, or nothing usable (null). */
 export type DispenseReply = { kind: 'event_counter'; ev: number } | { kind: 'ack' } | null;
 
-export interface SettleFromCountersInput {
+export interface ProveFromCountersInput {
   hopper: CcTalkHopper;
   intent: OpenPayoutIntent;
   reply: DispenseReply;
@@ -51,7 +51,7 @@ export interface SettleFromCountersInput {
   onProgress?: (coinsPaid: number) => void;
 }
 
-export interface ProvenSettlement {
+export interface ProvenReading {
   decision: CounterDecision;
   status: HopperStatus;
   /** The payout was taken (ACK, counter, coins remaining or leaving): never re-sent, never "not taken". */
@@ -63,7 +63,7 @@ export interface ProvenSettlement {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls 166/168 until a reading is proven (module rules); rejects with a DispenserError when in doubt. */
-export async function settleFromCounters(x: SettleFromCountersInput): Promise<ProvenSettlement> {
+export async function proveFromCounters(x: ProveFromCountersInput): Promise<ProvenReading> {
   const { hopper: h, intent } = x;
   const line = h.line;
   const counterReply = x.reply?.kind === 'event_counter' && x.reply.ev === nextEventCounter(intent.eventCounter);
@@ -94,12 +94,12 @@ export async function settleFromCounters(x: SettleFromCountersInput): Promise<Pr
   };
 
   for (;;) {
-    if (line.now() > stopUntil) throw inDoubt(lastError, 'the hopper did not settle after an emergency stop');
+    if (line.now() > stopUntil) throw inDoubt(lastError, 'the hopper did not come to rest after an emergency stop');
     if (!taken && line.now() > limitAt + x.limits.stallMs) throw inDoubt(lastError, 'no reading proved the payout taken or not taken in time');
     const before = line.anomalies;
     const wasClean = line.isClean();
     let status: HopperStatus;
-    let reading: ProvenSettlement;
+    let reading: ProvenReading;
     try {
       status = await h.status();
       const key = JSON.stringify(status);
