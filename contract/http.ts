@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AmountPolicySchema } from './amount-rules';
 import { AmountCentsSchema, CentsSchema, CoinsSchema } from './money';
 import { IsoTimeSchema, UuidSchema } from './ids';
 import { SignedJobSchema } from './job';
@@ -45,6 +46,8 @@ export const EnrollResponseSchema = z.object({
   token: z.string().min(32),
   /** Ed25519 public key, SPKI DER, base64. */
   job_public_key: z.string().min(1),
+  /** The cloud's limits and fee (optional: an older cloud sends none; the kiosk then keeps its fallback). */
+  amount_policy: AmountPolicySchema.optional(),
 });
 export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;
 
@@ -101,5 +104,7 @@ export const SyncRequestSchema = z.strictObject({ events: z.array(SyncEventSchem
 export const SyncResponseSchema = z.object({
   /** Highest seq such that every seq 1..high_seq of this kiosk is stored. */
   high_seq: z.number().int().nonnegative(),
+  /** The cloud's current limits and fee, so a change of its configuration reaches the kiosk with the next sync. */
+  amount_policy: AmountPolicySchema.optional(),
 });
 export type SyncResponse = z.infer<typeof SyncResponseSchema>;

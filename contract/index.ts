@@ -1,4 +1,5 @@
 export * from './money';
+export * from './amount-rules';
 export * from './result';
 export * from './ids';
 export * from './transaction';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AmountCentsSchema, FeePolicySchema } from './money';
+import { AmountCentsSchema, CoinsSchema, FeePolicySchema } from './money';
 import { ErrorInfoSchema, resultSchema } from './result';
 import { adminCommands } from './admin-api';
 
@@ -79,6 +79,12 @@ export const KioskStateSchema = z.object({
   /** Non-null when new cash-outs cannot start; the screen says why and recovers by itself. */
   out_of_service: OutOfServiceReasonSchema.nullable(),
   hopper: HopperHealthSchema,
+  /**
+   * Coins a new cash-out may use: inventory minus coins reserved by open transactions
+   * (contract/amount-rules.ts freeCoins). The screen checks amounts against this, as the core does.
+   */
+  free_coins: CoinsSchema,
+  /** The cloud's limits (presets are the kiosk's, within them) and fee; the kiosk's env only before first contact. */
   limits: LimitsSchema,
   fee: FeePolicySchema,
   version: z.string(),

@@ -8,6 +8,7 @@ function state(over: { online?: boolean; hopper?: Partial<KioskState['hopper']> 
     online: over.online ?? true,
     out_of_service: null,
     hopper: { connected: true, ok: true, serial: 1, faults: [], coins_available: 100, ...over.hopper },
+    free_coins: 100,
     limits: { min_cents: 100, max_cents: 5000, presets_cents: [500] },
     fee: { flat_cents: 0, bps: 0 },
     version: '0.2.0',

@@ -10,6 +10,7 @@ function kioskState(over: { flow?: FlowState; admin_open?: boolean; online?: boo
     online: over.online ?? true,
     out_of_service: null,
     hopper: { connected: true, ok: true, serial: 1, faults: [], coins_available: 100, ...over.hopper },
+    free_coins: 100,
     limits: { min_cents: 100, max_cents: 5000, presets_cents: [500] },
     fee: { flat_cents: 0, bps: 0 },
     version: '0.1.0',

@@ -9,7 +9,8 @@ describe('parseKioskConfig', () => {
     expect(c.cloudUrl).toBe('http://127.0.0.1:8080');
     expect(c.dbPath).toMatch(/\.data\/kiosk\/kiosk\.sqlite$/);
     expect(c.hopper).toEqual({ path: '/dev/ttyUSB0', address: 3, baudRate: 9600, echo: true, dispenseForm: 'serial', replyForm: 'event_counter' });
-    expect(c.limits).toEqual({ min_cents: 100, max_cents: 5000, presets_cents: [500, 1000, 2000] });
+    expect(c.fallbackPolicy).toEqual({ min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 } });
+    expect(c.presetsCents).toEqual([500, 1000, 2000]);
     expect(c.qrTimeoutSec).toBe(120);
     expect(c.enrollmentCode).toBeNull();
   });
@@ -21,8 +22,9 @@ describe('parseKioskConfig', () => {
     expect(() => parseKioskConfig({ CLOUD_URL: base.CLOUD_URL })).toThrow(/HOPPER_PORT/);
   });
 
-  it('refuses presets outside the limits and limits that are not whole dollars', () => {
-    expect(() => parseKioskConfig({ ...base, PRESETS_CENTS: '9900' })).toThrow(/PRESETS_CENTS/);
+  it('refuses presets and limits that are not whole dollars; presets above the limits wait for the cloud limits', () => {
+    expect(() => parseKioskConfig({ ...base, PRESETS_CENTS: '950' })).toThrow(/PRESETS_CENTS/);
+    expect(parseKioskConfig({ ...base, PRESETS_CENTS: '9900' }).presetsCents).toEqual([9900]);
     expect(() => parseKioskConfig({ ...base, LIMIT_MIN_CENTS: '150' })).toThrow(/LIMIT_MIN_CENTS/);
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { join } from 'node:path';
+import type { AmountPolicy } from '../contract/amount-rules';
 import { KioskScheduleEnvSchema, type KioskScheduleConfig } from './scheduler/kiosk-scheduler';
 
 /**
@@ -37,11 +38,13 @@ const EnvSchema = z.object({
   UI_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/, 'UI_TOKEN is 32 to 128 URL-safe characters').optional(),
   WORLD_ID_BRIDGE_URL: optionalUrl,
   WORLD_ID_ENVIRONMENT: z.enum(['production', 'staging']).default('production'),
+  // Fallback only, until the cloud's limits and fee arrive (enrolment/sync; main/kiosk/amount-policy.ts).
   LIMIT_MIN_CENTS: int(100, 1),
   LIMIT_MAX_CENTS: int(5000, 1),
-  PRESETS_CENTS: centsList.default([500, 1000, 2000]),
   FEE_FLAT_CENTS: int(0),
   FEE_BPS: int(0).refine((n) => n <= 10_000, 'basis points are 0..10000'),
+  // The kiosk's own setting: presets outside the cloud's limits are not offered.
+  PRESETS_CENTS: centsList.default([500, 1000, 2000]),
   QR_TIMEOUT_SEC: int(120, 10),
   /** How long the screen waits for the payment after verification before saying so. */
   PAYMENT_TIMEOUT_SEC: int(300, 1),
@@ -65,8 +68,10 @@ export interface KioskConfig {
   build: string;
   ui: { host: string; port: number; token: string | undefined };
   worldId: { bridgeUrl: string | null; environment: 'production' | 'staging' };
-  limits: { min_cents: number; max_cents: number; presets_cents: number[] };
-  fee: { flat_cents: number; bps: number };
+  /** Limits and fee until the cloud's arrive (the cloud's configuration is the one source). */
+  fallbackPolicy: AmountPolicy;
+  /** Preset amounts on the amount screen (those outside the cloud's limits are hidden). */
+  presetsCents: number[];
   qrTimeoutSec: number;
   paymentTimeoutSec: number;
   idleTimeoutSec: number;
@@ -102,8 +107,8 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     throw new ConfigError('LIMIT_MIN_CENTS/LIMIT_MAX_CENTS: limits are whole dollars (multiples of 100)');
   }
   if (e.LIMIT_MIN_CENTS > e.LIMIT_MAX_CENTS) throw new ConfigError('LIMIT_MIN_CENTS: must not exceed LIMIT_MAX_CENTS');
-  const badPreset = e.PRESETS_CENTS.find((p) => p % 100 !== 0 || p < e.LIMIT_MIN_CENTS || p > e.LIMIT_MAX_CENTS);
-  if (badPreset !== undefined) throw new ConfigError(`PRESETS_CENTS: ${badPreset} is not a whole-dollar amount within the limits`);
+  const badPreset = e.PRESETS_CENTS.find((p) => p % 100 !== 0 || p === 0);
+  if (badPreset !== undefined) throw new ConfigError(`PRESETS_CENTS: ${badPreset} is not a whole-dollar amount`);
   return {
     cloudUrl: e.CLOUD_URL.replace(/\/+$/, ''),
     dataDir: e.KIOSK_DATA_DIR,
@@ -117,8 +122,8 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     build: e.ROLUATM_BUILD,
     ui: { host: e.UI_HOST, port: e.UI_PORT, token: e.UI_TOKEN },
     worldId: { bridgeUrl: e.WORLD_ID_BRIDGE_URL ?? null, environment: e.WORLD_ID_ENVIRONMENT },
-    limits: { min_cents: e.LIMIT_MIN_CENTS, max_cents: e.LIMIT_MAX_CENTS, presets_cents: e.PRESETS_CENTS },
-    fee: { flat_cents: e.FEE_FLAT_CENTS, bps: e.FEE_BPS },
+    fallbackPolicy: { min_cents: e.LIMIT_MIN_CENTS, max_cents: e.LIMIT_MAX_CENTS, fee: { flat_cents: e.FEE_FLAT_CENTS, bps: e.FEE_BPS } },
+    presetsCents: e.PRESETS_CENTS,
     qrTimeoutSec: e.QR_TIMEOUT_SEC,
     paymentTimeoutSec: e.PAYMENT_TIMEOUT_SEC,
     idleTimeoutSec: e.IDLE_TIMEOUT_SEC,

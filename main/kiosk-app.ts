@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../contract/clock';
+import { canPaySmallest, freeCoins as coinsFree } from '../contract/amount-rules';
 import type { KioskApi, KioskState } from '../contract/kiosk-api';
 import { err, ok } from '../contract/result';
 import { seedAdminPin } from './admin/admin-auth';
@@ -14,6 +15,7 @@ import { reservedCoins } from './db/transactions';
 import type { Dispenser } from './hardware/dispenser';
 import { withHopperLock } from './hardware/hopper-lock';
 import { PayoutJournal } from './hardware/payout-journal';
+import { createAmountPolicyHolder } from './kiosk/amount-policy';
 import { CashOutFlow } from './kiosk/cash-out-flow';
 import { createHopperWatch } from './kiosk/hopper-watch';
 import { outOfService } from './kiosk/kiosk-status';
@@ -56,9 +58,16 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
 
   const feed = createStateFeed(() => state());
   const emit = () => feed.publish();
-  const link = createCloudLink({ db, clock, log, timers, config, onChange: emit });
+  // The cloud's limits and fee, delivered at enrolment and with every sync answer (kiosk/amount-policy.ts).
+  const amountPolicy = createAmountPolicyHolder({ db, log, fallback: config.fallbackPolicy, presetsCents: config.presetsCents });
+  const link = createCloudLink({
+    db, clock, log, timers, config, onChange: emit,
+    onAmountPolicy: (p) => {
+      if (amountPolicy.update(p)) emit();
+    },
+  });
   const onWrite = () => void link.pusher.kick();
-  const freeCoins = () => inventoryCoins(db) - reservedCoins(db);
+  const freeCoins = () => coinsFree(inventoryCoins(db), reservedCoins(db));
   const runner = createPayoutRunner({ db, clock, log, dispenser, onWrite, cloudClock: link.cloudTime });
   // Subscribed to the runner before the flow: a short payout's fault is on the hopper before the end screen shows.
   const hopper = createHopperWatch({
@@ -68,6 +77,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   });
   const flow = new CashOutFlow({
     db, clock, log, client: link.client, runner, timers, onWrite, freeCoins, config, onChange: emit,
+    amountPolicy: () => amountPolicy.current(),
     startWorldIdRequest: startWorldId,
     outOfService: () => state().out_of_service,
   });
@@ -86,14 +96,16 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
 
   function state(): KioskState {
     const { online } = link.network();
-    const ready = { enrolled: link.enrollment() !== null, online, hopper: hopper.current, freeCoins: freeCoins(), minCoins: config.limits.min_cents / 25 };
+    const free = freeCoins();
+    const canPay = canPaySmallest(amountPolicy.current(), free);
     return {
       flow: flow.state,
       online,
-      out_of_service: admin.maintenance() ? 'maintenance' : outOfService(ready),
+      out_of_service: admin.maintenance() ? 'maintenance' : outOfService({ enrolled: link.enrollment() !== null, online, hopper: hopper.current, canPaySmallest: canPay }),
       hopper: { ...hopper.current, coins_available: Math.max(0, inventoryCoins(db)) },
-      limits: config.limits,
-      fee: config.fee,
+      free_coins: free,
+      limits: amountPolicy.limits(),
+      fee: amountPolicy.current().fee,
       version: KIOSK_VERSION,
       demo_phone_url: config.demoPhoneUrl,
       admin_open: admin.isOpen(),

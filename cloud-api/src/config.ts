@@ -1,5 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
+import type { AmountPolicy } from '../../contract/amount-rules';
 import { CloudScheduleEnvSchema } from './scheduler/cloud-scheduler';
 import { isValidSigningKeyHex, RP_ID_PATTERN } from './worldid/rp-context';
 
@@ -82,6 +83,9 @@ export function parseCloudConfig(env: Record<string, string | undefined>): Cloud
     });
   }
   const cfg = parsed.data;
+  if (cfg.MIN_AMOUNT_CENTS % 100 !== 0 || cfg.MAX_AMOUNT_CENTS % 100 !== 0) {
+    throw new ConfigError('invalid cloud configuration — MIN_AMOUNT_CENTS and MAX_AMOUNT_CENTS are whole dollars (multiples of 100)');
+  }
   if (cfg.MIN_AMOUNT_CENTS > cfg.MAX_AMOUNT_CENTS) {
     throw new ConfigError('invalid cloud configuration — MIN_AMOUNT_CENTS must not exceed MAX_AMOUNT_CENTS');
   }
@@ -93,6 +97,14 @@ export function parseCloudConfig(env: Record<string, string | undefined>): Cloud
     }
   }
   return cfg;
+}
+
+/**
+ * The one source of the limits and fee (contract/amount-rules.ts): POST /v1/transactions checks and
+ * quotes with it, and enrolment and every sync answer deliver it to the kiosk's screen.
+ */
+export function amountPolicyOf(cfg: CloudConfig): AmountPolicy {
+  return { min_cents: cfg.MIN_AMOUNT_CENTS, max_cents: cfg.MAX_AMOUNT_CENTS, fee: { flat_cents: cfg.FEE_FLAT_CENTS, bps: cfg.FEE_BPS } };
 }
 
 /** The config with secrets masked, for a start-up log line. */

@@ -17,6 +17,7 @@ const state: KioskState = {
   online: true,
   out_of_service: null,
   hopper: { connected: true, ok: true, serial: 1, faults: [], coins_available: 100 },
+  free_coins: 100,
   limits: { min_cents: 100, max_cents: 5000, presets_cents: [500] },
   fee: { flat_cents: 0, bps: 0 },
   version: 'test',

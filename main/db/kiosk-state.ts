@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AmountPolicySchema, type AmountPolicy } from '../../contract/amount-rules';
 import type { KioskDb } from './open-db';
 
 /** Key/value kiosk state (enrolment, settings). Values are JSON; read back through zod. */
@@ -32,4 +33,18 @@ export function getEnrollment(db: KioskDb): Enrollment | null {
 
 export function saveEnrollment(db: KioskDb, enrollment: Enrollment): void {
   setStateValue(db, ENROLLMENT_KEY, EnrollmentSchema.parse(enrollment));
+}
+
+const AMOUNT_POLICY_KEY = 'amount_policy';
+
+/** The cloud's limits and fee as last delivered (enrolment or sync); null before the first contact. */
+export function getAmountPolicy(db: KioskDb): AmountPolicy | null {
+  const raw = getStateValue(db, AMOUNT_POLICY_KEY);
+  if (raw === undefined) return null;
+  const parsed = AmountPolicySchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
+
+export function saveAmountPolicy(db: KioskDb, policy: AmountPolicy): void {
+  setStateValue(db, AMOUNT_POLICY_KEY, AmountPolicySchema.parse(policy));
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { newId, type Clock } from '../../contract/clock';
 import type { CreateTransactionResponse } from '../../contract/http';
 import type { FlowState } from '../../contract/kiosk-api';
-import { quote, type FeePolicy } from '../../contract/money';
+import { checkAmount, type AmountPolicy } from '../../contract/amount-rules';
 import { err, ok, type Result } from '../../contract/result';
 import type { KioskDb } from '../db/open-db';
 import { applyCloudQuote, getTransaction, insertTransaction, isFinal, setTransactionStatus, type TransactionRow } from '../db/transactions';
@@ -32,8 +32,6 @@ export interface CashOutFlowDeps {
   runner: Pick<PayoutRunner, 'enqueue' | 'onEvent'>;
   startWorldIdRequest: StartWorldIdRequest;
   config: {
-    limits: { min_cents: number; max_cents: number };
-    fee: FeePolicy;
     qrTimeoutSec: number;
     paymentTimeoutSec: number;
     idleTimeoutSec: number;
@@ -42,7 +40,9 @@ export interface CashOutFlowDeps {
   };
   /** Why a cash-out cannot start now (offline, hopper, not enrolled), or null. */
   outOfService: () => OutOfServiceReason | null;
-  /** Coins in the hopper minus coins promised to open transactions. */
+  /** The cloud's limits and fee (main/kiosk/amount-policy.ts). */
+  amountPolicy: () => AmountPolicy;
+  /** Coins in the hopper minus coins promised to open transactions (contract/amount-rules.ts freeCoins). */
   freeCoins: () => number;
   onWrite: () => void;
   onChange: () => void;
@@ -94,14 +94,15 @@ export class CashOutFlow {
     if (s !== 'idle' && s !== 'done' && s !== 'error') return err('busy', 'a cash-out is already in progress');
     const reason = this.deps.outOfService();
     if (reason) return err(reason, errorScreen(reason).error.message);
-    const { min_cents, max_cents } = this.deps.config.limits;
-    if (amountCents < min_cents || amountCents > max_cents || amountCents % 100 !== 0) {
-      return err('amount_out_of_range', `pick a whole-dollar amount from ${min_cents / 100} to ${max_cents / 100} dollars`);
+    // The same rule the amount screen applies to the same KioskState (limits, fee, free_coins).
+    const policy = this.deps.amountPolicy();
+    const check = checkAmount(amountCents, policy, this.deps.freeCoins());
+    if (check.kind === 'not_enough_coins') return err('empty', errorScreen('empty').error.message);
+    if (check.kind !== 'ok') {
+      return err('amount_out_of_range', `pick a whole-dollar amount from ${policy.min_cents / 100} to ${policy.max_cents / 100} dollars`);
     }
-    const q = quote(amountCents, this.deps.config.fee);
-    if (q.coins > this.deps.freeCoins()) return err('empty', errorScreen('empty').error.message);
     const txId = newId();
-    insertTransaction(this.deps.db, this.deps.clock, txId, q);
+    insertTransaction(this.deps.db, this.deps.clock, txId, check.quote);
     this.deps.onWrite();
     this.session = { txId, abort: new AbortController() };
     this.show({ screen: 'registering', amount_cents: amountCents });

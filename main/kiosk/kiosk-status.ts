@@ -38,12 +38,12 @@ export function outOfService(input: {
   enrolled: boolean;
   online: boolean;
   hopper: HopperHealth;
-  freeCoins: number;
-  minCoins: number;
+  /** contract/amount-rules.ts canPaySmallest: the free coins cover the smallest amount. */
+  canPaySmallest: boolean;
 }): OutOfServiceReason | null {
   if (!input.enrolled) return 'not_enrolled';
   if (!input.hopper.ok) return 'hopper';
-  if (input.freeCoins < input.minCoins) return 'empty';
+  if (!input.canPaySmallest) return 'empty';
   if (!input.online) return 'offline';
   return null;
 }

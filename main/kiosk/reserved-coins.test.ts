@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkAmount } from '../../contract/amount-rules';
 import { reservedCoins } from '../db/transactions';
 import { startHarness, type Harness } from './testing/kiosk-harness';
 
@@ -22,6 +23,12 @@ describe('coins promised to a transaction in flight', () => {
     expect((await h.api.dismiss({})).ok).toBe(true);
 
     // 30 held − 20 reserved = 10 free: 20 coins ($5) is refused, 8 coins ($2) is not
+    const state = h.latest();
+    expect(state).toMatchObject({ free_coins: 10, hopper: { coins_available: 30 } });
+    // The screen's verdict on this state (the same contract function) is the core's.
+    const policy = { min_cents: state.limits.min_cents, max_cents: state.limits.max_cents, fee: state.fee };
+    expect(checkAmount(500, policy, state.free_coins)).toMatchObject({ kind: 'not_enough_coins', free_coins: 10 });
+    expect(checkAmount(200, policy, state.free_coins)).toMatchObject({ kind: 'ok' });
     expect(await h.api.startCashOut({ amount_cents: 500 })).toMatchObject({ ok: false, error: { code: 'empty' } });
     expect(h.db.prepare("SELECT count(*) FROM transactions WHERE status NOT IN ('cancelled')").pluck().get()).toBe(1);
     const second = await h.api.startCashOut({ amount_cents: 200 });

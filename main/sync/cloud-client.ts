@@ -13,6 +13,7 @@ import {
   type EnrollResponse,
   type SyncResponse,
 } from '../../contract/http';
+import type { AmountPolicy } from '../../contract/amount-rules';
 import type { SignedJob } from '../../contract/job';
 import type { SyncEvent } from '../../contract/sync-events';
 import type { TransactionView } from '../../contract/http';
@@ -40,6 +41,8 @@ export interface CloudClientOptions {
   timeoutMs?: number;
   /** Fed the Date header of every answer, so job expiry is judged in the cloud's time. */
   cloudTime?: CloudTime;
+  /** Given the cloud's limits and fee whenever an enrolment or sync answer carries them. */
+  onAmountPolicy?: (policy: AmountPolicy) => void;
 }
 
 interface Call<T extends z.ZodTypeAny> {
@@ -86,7 +89,9 @@ export function createCloudClient(opts: CloudClientOptions): CloudClient {
   return {
     async enroll(body) {
       const r = await call({ method: 'POST', path: '/v1/kiosks/enroll', body, schema: EnrollResponseSchema, timeoutMs, auth: false });
-      return r.value as EnrollResponse;
+      const value = r.value as EnrollResponse;
+      if (value.amount_policy) opts.onAmountPolicy?.(value.amount_policy);
+      return value;
     },
     async createTransaction(body) {
       const r = await call({ method: 'POST', path: '/v1/transactions', body, schema: CreateTransactionResponseSchema, timeoutMs });
@@ -109,7 +114,9 @@ export function createCloudClient(opts: CloudClientOptions): CloudClient {
     },
     async sync(events) {
       const r = await call({ method: 'POST', path: '/v1/sync', body: { events }, schema: SyncResponseSchema, timeoutMs: timeoutMs * 3 });
-      return r.value as SyncResponse;
+      const value = r.value as SyncResponse;
+      if (value.amount_policy) opts.onAmountPolicy?.(value.amount_policy);
+      return value;
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AmountPolicy } from '../../contract/amount-rules';
 import type { Clock } from '../../contract/clock';
 import type { KioskConfig } from '../config';
 import type { JobRow } from '../db/jobs';
@@ -26,6 +27,8 @@ export interface CloudLinkDeps {
   config: Pick<KioskConfig, 'cloudUrl' | 'enrollmentCode' | 'kioskName'>;
   /** Enrolment or online changed. */
   onChange: () => void;
+  /** The cloud's limits and fee, from an enrolment or sync answer (kiosk/amount-policy.ts). */
+  onAmountPolicy?: (policy: AmountPolicy) => void;
 }
 
 export interface CloudLink {
@@ -55,7 +58,10 @@ export function createCloudLink(deps: CloudLinkDeps): CloudLink {
   const abort = new AbortController();
 
   const cloudTime = new CloudTime(clock);
-  const client = createCloudClient({ baseUrl: deps.config.cloudUrl, token: () => enrollment?.token ?? null, cloudTime });
+  const client = createCloudClient({
+    baseUrl: deps.config.cloudUrl, token: () => enrollment?.token ?? null, cloudTime,
+    ...(deps.onAmountPolicy ? { onAmountPolicy: deps.onAmountPolicy } : {}),
+  });
   const pusher = createOutboxPusher({ db, clock, log, client, timers, onReachable: setOnline });
 
   function setOnline(value: boolean): void {

@@ -7,6 +7,7 @@ export function sampleState(patch: Partial<KioskState> = {}): KioskState {
     online: true,
     out_of_service: null,
     hopper: { connected: true, ok: true, serial: 1234567, faults: [], coins_available: 400 },
+    free_coins: 400,
     limits: { min_cents: 100, max_cents: 5000, presets_cents: [500, 1000, 2000, 4000] },
     fee: { flat_cents: 50, bps: 100 },
     version: '0.1.0',

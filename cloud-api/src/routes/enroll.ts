@@ -4,6 +4,7 @@ import { NoBodySchema } from '../../../contract/fleet';
 import { EnrollRequestSchema, ErrorCodes, type EnrollResponse } from '../../../contract/http';
 import { consumeEnrollmentCode, insertEnrollmentCode } from '../db/enrollment';
 import { insertKiosk } from '../db/kiosks';
+import { amountPolicyOf } from '../config';
 import type { AppEnv, Deps } from '../deps';
 import { HttpError } from '../http-error';
 import { randomEnrollmentCode, randomToken, sha256Hex } from '../secrets';
@@ -42,7 +43,12 @@ export function enrollRoutes(deps: Deps) {
       throw new HttpError(422, ErrorCodes.enrollmentCodeInvalid, 'this enrolment code is unknown, used or expired; ask the operator for a new one');
     });
     deps.log.info({ kiosk_id: kioskId }, 'kiosk enrolled');
-    const res: EnrollResponse = { kiosk_id: kioskId, token, job_public_key: deps.signer.publicKeySpkiB64 };
+    const res: EnrollResponse = {
+      kiosk_id: kioskId,
+      token,
+      job_public_key: deps.signer.publicKeySpkiB64,
+      amount_policy: amountPolicyOf(deps.config),
+    };
     return c.json(res, 201);
   });
 

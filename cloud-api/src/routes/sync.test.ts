@@ -45,6 +45,13 @@ describe.each(BACKENDS)('POST /v1/sync (%s)', (backend) => {
     payload: { job_id: job.id, transaction_id: job.transaction_id, coins_ordered: job.coins, coins_paid: paid, coins_unpaid: job.coins - paid, outcome },
   });
 
+  it("answers with the cloud's limits and fee, so a changed configuration reaches the kiosk with the next sync", async () => {
+    const k = await h.enrollKiosk('policy');
+    const res = await sync(k.token, [heartbeat(1)]);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ high_seq: 1, amount_policy: { min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 } } });
+  });
+
   it('answers the highest contiguous seq, holding at a gap until it is filled', async () => {
     const k = await h.enrollKiosk('gap');
     expect(await highSeq(await sync(k.token, [heartbeat(1), heartbeat(2), heartbeat(4)]))).toBe(2);

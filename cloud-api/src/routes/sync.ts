@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { ErrorCodes, SyncRequestSchema, type SyncResponse } from '../../../contract/http';
 import { advanceHighSeq, lockHighSeq, storeKioskEvents } from '../db/sync';
+import { amountPolicyOf } from '../config';
 import type { AppEnv, Deps } from '../deps';
 import { HttpError } from '../http-error';
 import { applySyncEvent } from '../sync-effects';
@@ -12,7 +13,8 @@ import { readBody } from './request-body';
  * transaction; a replayed event changes nothing. A seq reused with another event id rejects the whole
  * batch (409). Every well-formed event is stored, even when its effect is refused (it is flagged for
  * the operator instead), so a seq is never a permanent gap. Answers the highest contiguous seq stored
- * (contract/sync-events.ts), kept as a per-kiosk high-water mark under a per-kiosk lock.
+ * (contract/sync-events.ts), kept as a per-kiosk high-water mark under a per-kiosk lock, and the cloud's
+ * amount policy (limits and fee) for the kiosk's screen.
  */
 export function syncRoutes(deps: Deps) {
   return new Hono<AppEnv>().post('/v1/sync', kioskAuth(deps), async (c) => {
@@ -29,7 +31,8 @@ export function syncRoutes(deps: Deps) {
       for (const e of stored) await applySyncEvent(q, kioskId, e, now);
       return advanceHighSeq(q, kioskId, from, now);
     });
-    const res: SyncResponse = { high_seq: high };
+    // The answer also carries the cloud's limits and fee: a changed configuration reaches the kiosk here.
+    const res: SyncResponse = { high_seq: high, amount_policy: amountPolicyOf(deps.config) };
     return c.json(res, 200);
   });
 }

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { CreateTransactionRequestSchema, ErrorCodes, type CreateTransactionResponse } from '../../../contract/http';
-import { quote } from '../../../contract/money';
+import { checkAmount } from '../../../contract/amount-rules';
 import { addTransactionEvent } from '../db/events';
 import { insertIssuedNonce } from '../db/nonces';
 import { getTransaction, insertTransaction, toTransactionView, type TransactionRow } from '../db/transactions';
+import { amountPolicyOf } from '../config';
 import type { AppEnv, Deps } from '../deps';
 import { HttpError } from '../http-error';
 import { randomPaymentReference } from '../secrets';
@@ -35,10 +36,12 @@ export function transactionRoutes(deps: Deps) {
     const body = await readBody(c, CreateTransactionRequestSchema);
     const kiosk = c.get('kiosk');
     const cfg = deps.config;
-    if (body.amount_cents < cfg.MIN_AMOUNT_CENTS || body.amount_cents > cfg.MAX_AMOUNT_CENTS) {
+    // The cloud's quote is the one charged: the kiosk's screen showed the same policy (amountPolicyOf).
+    const check = checkAmount(body.amount_cents, amountPolicyOf(cfg));
+    if (check.kind !== 'ok') {
       throw new HttpError(422, ErrorCodes.amountOutOfRange, `choose an amount between ${cfg.MIN_AMOUNT_CENTS} and ${cfg.MAX_AMOUNT_CENTS} cents`);
     }
-    const q = quote(body.amount_cents, { flat_cents: cfg.FEE_FLAT_CENTS, bps: cfg.FEE_BPS });
+    const q = check.quote;
     const now = deps.clock.now();
     const rp = createRpContext(
       { rpId: cfg.WORLD_ID_RP_ID, signingKeyHex: cfg.WORLD_ID_SIGNING_KEY, action: cfg.WORLD_ID_ACTION },

@@ -1,30 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { centsToDigits, checkAmount, digitsToCents, pressKey, type KeypadKey } from './amount-logic';
+import { centsToDigits, digitsToCents, policyOf, pressKey, type KeypadKey } from './amount-logic';
 
-const rules = { limits: { min_cents: 100, max_cents: 5000, presets_cents: [500] }, fee: { flat_cents: 50, bps: 100 }, coins_available: 100 };
-
-describe('checkAmount', () => {
-  it('quotes coins, fee and total for an amount within the limits and the coins on hand', () => {
-    expect(checkAmount(1000, rules)).toEqual({ kind: 'ok', quote: { amount_cents: 1000, fee_cents: 60, total_cents: 1060, coins: 40 } });
-  });
-  it('rounds the basis-point fee up to the cent', () => {
-    const check = checkAmount(300, { ...rules, fee: { flat_cents: 0, bps: 150 } });
-    expect(check).toMatchObject({ kind: 'ok', quote: { fee_cents: 5 } });
-  });
-  it('asks for an amount when none is entered', () => {
-    expect(checkAmount(null, rules)).toEqual({ kind: 'none' });
-    expect(checkAmount(0, rules)).toEqual({ kind: 'none' });
-  });
-  it('refuses amounts outside the configured limits', () => {
-    expect(checkAmount(5100, rules)).toEqual({ kind: 'above_max', max_cents: 5000 });
-    expect(checkAmount(100, { ...rules, limits: { ...rules.limits, min_cents: 200 } })).toEqual({ kind: 'below_min', min_cents: 200 });
-  });
-  it('refuses amounts that are not whole dollars, such as a misconfigured preset', () => {
-    expect(checkAmount(250, rules)).toEqual({ kind: 'not_whole_dollars' });
-  });
-  it('refuses an amount whose coins exceed what the hopper holds, and accepts exactly what it holds', () => {
-    expect(checkAmount(2600, rules)).toMatchObject({ kind: 'not_enough_coins', coins_available: 100 });
-    expect(checkAmount(2500, rules)).toMatchObject({ kind: 'ok', quote: { coins: 100 } });
+describe('policyOf', () => {
+  it('reads the limits and fee the kiosk state carries', () => {
+    const state = { limits: { min_cents: 100, max_cents: 5000, presets_cents: [500] }, fee: { flat_cents: 50, bps: 100 } };
+    expect(policyOf(state)).toEqual({ min_cents: 100, max_cents: 5000, fee: { flat_cents: 50, bps: 100 } });
   });
 });
 

@@ -1,37 +1,14 @@
-import { QUARTER_CENTS, quote, type FeePolicy, type Quote } from '../../../contract/money';
-import type { Limits } from '../../../contract/kiosk-api';
+import type { AmountPolicy } from '../../../contract/amount-rules';
+import type { KioskState } from '../../../contract/kiosk-api';
 
 /**
- * Whether an amount may be cashed out (PRODUCT.md "The customer flow" 1): whole dollars, within the
- * configured limits, and no more quarters than the hopper holds. Integer cents only.
+ * Keypad entry for the amount screen. Whether an amount may be cashed out is decided by
+ * contract/amount-rules.ts checkAmount, the same function the kiosk core and the cloud call.
  */
-export type AmountCheck =
-  | { kind: 'none' }
-  | { kind: 'ok'; quote: Quote }
-  | { kind: 'not_whole_dollars' }
-  | { kind: 'below_min'; min_cents: number }
-  | { kind: 'above_max'; max_cents: number }
-  | { kind: 'not_enough_coins'; coins_available: number; quote: Quote };
 
-export interface AmountRules {
-  limits: Limits;
-  fee: FeePolicy;
-  coins_available: number;
-}
-
-export function checkAmount(cents: number | null, rules: AmountRules): AmountCheck {
-  if (cents === null || cents === 0) return { kind: 'none' };
-  if (!Number.isSafeInteger(cents) || cents < 0 || cents % 100 !== 0) return { kind: 'not_whole_dollars' };
-  if (cents < rules.limits.min_cents) return { kind: 'below_min', min_cents: rules.limits.min_cents };
-  if (cents > rules.limits.max_cents) return { kind: 'above_max', max_cents: rules.limits.max_cents };
-  const q = quote(cents, rules.fee);
-  if (q.coins > rules.coins_available) return { kind: 'not_enough_coins', coins_available: rules.coins_available, quote: q };
-  return { kind: 'ok', quote: q };
-}
-
-/** The value of `coins` quarters in cents, for the refusal sentence. */
-export function coinsValueCents(coins: number): number {
-  return coins * QUARTER_CENTS;
+/** The cloud's limits and fee as the kiosk sent them in its state. */
+export function policyOf(state: Pick<KioskState, 'limits' | 'fee'>): AmountPolicy {
+  return { min_cents: state.limits.min_cents, max_cents: state.limits.max_cents, fee: state.fee };
 }
 
 export type KeypadKey = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | 'clear' | 'delete';
@@ -39,7 +16,7 @@ export type KeypadKey = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9
 /**
  * Keypad entry of whole dollars as a digit string. No leading zeros, and never more digits than
  * the largest allowed amount has (so the number stays small and exact); amounts above the maximum
- * with that many digits are still typed, and then refused with a sentence by checkAmount.
+ * with that many digits are still typed, and then refused with a sentence by checkAmount (contract/amount-rules.ts).
  */
 export function pressKey(digits: string, key: KeypadKey, maxCents: number): string {
   if (key === 'clear') return '';

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
+import { checkAmount, type AmountRefusal } from '../../../contract/amount-rules';
 import type { KioskState } from '../../../contract/kiosk-api';
 import { formatCents } from '../../../contract/money';
 import { useKioskApi } from '../../api/kiosk-context';
 import { useI18n } from '../../i18n/i18n-context';
-import { checkAmount, digitsToCents, pressKey, type KeypadKey } from './amount-logic';
+import { digitsToCents, policyOf, pressKey, type KeypadKey } from './amount-logic';
 import { Keypad } from './keypad';
-import { QuoteSummary } from './quote-summary';
+import { QuoteSummary, refusalSentence } from './quote-summary';
 
 /** PRODUCT.md "The customer flow" 1: an untouched amount screen clears itself after this long. */
 export const AMOUNT_IDLE_RESET_MS = 60_000;
@@ -23,9 +24,13 @@ export function AmountScreen({ state }: { state: KioskState }) {
   const [entry, setEntry] = useState<Entry>(EMPTY);
   const [busy, setBusy] = useState(false);
   const [callError, setCallError] = useState<string | null>(null);
-  const { limits, fee } = state;
+  const { limits } = state;
+  const policy = policyOf(state);
   const cents = entryCents(entry);
-  const check = checkAmount(cents, { limits, fee, coins_available: state.hopper.coins_available });
+  // The core's rule on the core's numbers: the cloud's limits and fee, and the coins not reserved.
+  const check = checkAmount(cents, policy, state.free_coins);
+  const presets = limits.presets_cents.map((p) => ({ cents: p, check: checkAmount(p, policy, state.free_coins) }));
+  const presetRefusal = presets.map((p) => p.check).find((c): c is AmountRefusal => c.kind !== 'ok' && c.kind !== 'none');
 
   useEffect(() => {
     if (entry === EMPTY && callError === null) return;
@@ -58,13 +63,15 @@ export function AmountScreen({ state }: { state: KioskState }) {
       <div className="amount-grid">
         <div className="amount-main">
           <div className="presets" role="group" aria-label={t('amount.presets')}>
-            {limits.presets_cents.map((p) => (
+            {presets.map(({ cents: p, check: pc }) => (
               <button key={p} type="button" className="preset" data-testid={`preset-${p}`}
+                disabled={pc.kind !== 'ok'} aria-describedby={pc.kind !== 'ok' ? 'preset-refusal' : undefined}
                 aria-pressed={entry.source === 'preset' && entry.cents === p} onClick={() => onPreset(p)}>
                 {formatCents(p)}
               </button>
             ))}
           </div>
+          {presetRefusal && <p className="refusal preset-refusal" id="preset-refusal" data-testid="preset-refusal">{refusalSentence(presetRefusal, t)}</p>}
           <div className="amount-display">
             <span className="visually-hidden">{t('amount.entered')}</span>
             <output data-testid="amount-entered" aria-live="polite">{cents === null ? '$—' : formatCents(cents)}</output>

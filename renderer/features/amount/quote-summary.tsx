@@ -1,6 +1,6 @@
-import { formatCents } from '../../../contract/money';
+import type { AmountCheck, AmountRefusal } from '../../../contract/amount-rules';
+import { formatCents, QUARTER_CENTS } from '../../../contract/money';
 import { useI18n } from '../../i18n/i18n-context';
-import { coinsValueCents, type AmountCheck } from './amount-logic';
 
 /** The live quote (coins, fee, total) or one sentence saying why the amount is refused. */
 export function QuoteSummary({ check }: { check: AmountCheck }) {
@@ -26,9 +26,12 @@ export function QuoteSummary({ check }: { check: AmountCheck }) {
 }
 
 function refusal(check: Exclude<AmountCheck, { kind: 'ok' }>, t: ReturnType<typeof useI18n>['t']): string {
+  return check.kind === 'none' ? t('amount.pick') : refusalSentence(check, t);
+}
+
+/** One sentence saying why an amount (typed or a preset) cannot be cashed out. */
+export function refusalSentence(check: AmountRefusal, t: ReturnType<typeof useI18n>['t']): string {
   switch (check.kind) {
-    case 'none':
-      return t('amount.pick');
     case 'not_whole_dollars':
       return t('amount.not_whole_dollars');
     case 'below_min':
@@ -36,6 +39,6 @@ function refusal(check: Exclude<AmountCheck, { kind: 'ok' }>, t: ReturnType<type
     case 'above_max':
       return t('amount.above_max', { max: formatCents(check.max_cents) });
     case 'not_enough_coins':
-      return t('amount.not_enough_coins', { coins: check.coins_available, value: formatCents(coinsValueCents(check.coins_available)) });
+      return t('amount.not_enough_coins', { coins: check.free_coins, value: formatCents(check.free_coins * QUARTER_CENTS) });
   }
 }

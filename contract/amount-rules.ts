@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { coinsForCents, FeePolicySchema, quote, type Quote } from './money';
+
+/**
+ * The amount rules (PRODUCT.md "Money rules", "The customer flow" 1), in one place: the amount
+ * screen, the kiosk core and the cloud's POST /v1/transactions all call checkAmount. Pure; integer
+ * cents and coins only.
+ */
+
+/**
+ * The limits and fee the cloud charges, from its configuration (MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS,
+ * FEE_FLAT_CENTS, FEE_BPS). Delivered to the kiosk at enrolment and with every sync answer.
+ */
+export const AmountPolicySchema = z
+  .object({
+    min_cents: z.number().int().positive().multipleOf(100),
+    max_cents: z.number().int().positive().multipleOf(100),
+    fee: FeePolicySchema,
+  })
+  .refine((p) => p.min_cents <= p.max_cents, { message: 'min_cents must not exceed max_cents', path: ['min_cents'] });
+export type AmountPolicy = z.infer<typeof AmountPolicySchema>;
+
+export type AmountRefusal =
+  | { kind: 'not_whole_dollars' }
+  | { kind: 'below_min'; min_cents: number }
+  | { kind: 'above_max'; max_cents: number }
+  | { kind: 'not_enough_coins'; free_coins: number; quote: Quote };
+
+export type AmountCheck = { kind: 'none' } | { kind: 'ok'; quote: Quote } | AmountRefusal;
+
+/**
+ * Whether `cents` may be cashed out: whole dollars, within the policy's limits, and — when the
+ * caller knows the hopper (`freeCoins`, see freeCoins below) — no more quarters than are free.
+ * The cloud does not know the hopper and passes no coins. Null or 0 is "nothing entered yet".
+ */
+export function checkAmount(cents: number | null, policy: AmountPolicy, freeCoins?: number): AmountCheck {
+  if (cents === null || cents === 0) return { kind: 'none' };
+  if (!Number.isSafeInteger(cents) || cents < 0 || cents % 100 !== 0) return { kind: 'not_whole_dollars' };
+  if (cents < policy.min_cents) return { kind: 'below_min', min_cents: policy.min_cents };
+  if (cents > policy.max_cents) return { kind: 'above_max', max_cents: policy.max_cents };
+  const q = quote(cents, policy.fee);
+  if (freeCoins !== undefined && q.coins > freeCoins) return { kind: 'not_enough_coins', free_coins: freeCoins, quote: q };
+  return { kind: 'ok', quote: q };
+}
+
+/**
+ * Coins a new cash-out may use: the inventory minus the coins promised to open transactions and
+ * unfinished jobs (never below zero). The kiosk sends this to the screen as KioskState.free_coins.
+ */
+export function freeCoins(inventoryCoins: number, reservedCoins: number): number {
+  return Math.max(0, inventoryCoins - reservedCoins);
+}
+
+/** The kiosk can serve a customer at all only when the smallest amount fits in the free coins. */
+export function canPaySmallest(policy: AmountPolicy, free: number): boolean {
+  return coinsForCents(policy.min_cents) <= free;
+}
