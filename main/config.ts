@@ -18,9 +18,12 @@ const centsList = z
   .regex(/^\d+(,\d+)*$/, 'a comma-separated list of whole cents, e.g. 500,1000,2000')
   .transform((s) => s.split(',').map(Number));
 
+/** The kiosk's data folder when KIOSK_DATA_DIR is unset (the technician CLI finds the journal there too). */
+export const DEFAULT_KIOSK_DATA_DIR = './.data/kiosk';
+
 const EnvSchema = z.object({
   CLOUD_URL: httpUrl(),
-  KIOSK_DATA_DIR: z.string().min(1).default('./.data/kiosk'),
+  KIOSK_DATA_DIR: z.string().min(1).default(DEFAULT_KIOSK_DATA_DIR),
   ENROLLMENT_CODE: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(6).max(64).optional()),
   KIOSK_NAME: z.string().min(1).max(100).default('RoluATM kiosk'),
   HOPPER_PORT: z.string().min(1),

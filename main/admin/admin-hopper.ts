@@ -1,6 +1,7 @@
 import { newId } from '../../contract/clock';
 import { err, ok, type Result } from '../../contract/result';
 import { DispenserError } from '../hardware/dispenser';
+import { TECHNICIAN_JOB_PREFIX } from '../hardware/payout-journal';
 import { resumeUnfinishedJobs } from '../kiosk/startup-recovery';
 import { recordAdminAction } from './admin-audit';
 import type { AdminContext } from './admin-deps';
@@ -9,7 +10,7 @@ import type { AdminContext } from './admin-deps';
  * Hopper commands of the admin screen (issue 6, PRODUCT.md "technician"). Each refuses while a
  * customer payout or another hopper command runs, and is an audit event + admin.action outbox row.
  */
-export const TECH_JOB_PREFIX = 'tech-test-';
+export const TECH_JOB_PREFIX = TECHNICIAN_JOB_PREFIX;
 
 function hopperBusy(c: AdminContext): Result<never> | null {
   if (c.runner.busy || c.dispenser.busy) return err('payout_running', 'a payout is running: try again when it has finished');

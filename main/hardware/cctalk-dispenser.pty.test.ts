@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../contract/clock';
 import { type HopperOnPty, startHopperOnPty } from '../../sim/hopper/pty';
@@ -9,6 +9,7 @@ import { DispenserError } from './dispenser';
 import { PayoutJournal } from './payout-journal';
 import { tmpJournal, until } from './testing/dispenser-fixture';
 import { dispenserOnPty } from './testing/pty-rig';
+import { runCli } from './testing/run-cli';
 
 /** The real `serialport` on a socat pty, against the simulator on the other side. */
 const cleanups: (() => unknown)[] = [];
@@ -18,14 +19,7 @@ afterEach(async () => {
 
 const onPty = (simOpts: HopperSimOptions = {}, opts: Partial<CcTalkDispenserOptions> = {}) => dispenserOnPty(cleanups, simOpts, opts);
 
-function cli(hopper: HopperOnPty, args: string[]): Promise<{ code: number; json: Record<string, unknown> }> {
-  return new Promise((resolve) => {
-    execFile('npx', ['tsx', 'main/hardware/cli.ts', '--port', hopper.devicePath, ...args], { cwd: process.cwd() }, (err, stdout) => {
-      const lines = stdout.trim().split('\n');
-      resolve({ code: err ? Number(err.code ?? 1) : 0, json: lines.length === 1 ? JSON.parse(lines[0]!) : { stdout } });
-    });
-  });
-}
+const cli = (hopper: HopperOnPty, args: string[]) => runCli(hopper.devicePath, args);
 
 describe('ccTalk dispenser over a real pty (socat) against the simulator', () => {
   it('pays a normal 20-coin payout and journals exactly what left the hopper', async () => {
@@ -80,14 +74,14 @@ describe('ccTalk dispenser over a real pty (socat) against the simulator', () =>
     expect(json).toEqual({ ok: true, command: 'probe', manufacturer: 'RoluSim', category: 'Payout', product: 'SIM-HOPPER', serial: 345678, software: 'sim-1.0' });
   });
 
-  it('dispenses through the CLI with a journal, and exits non-zero on a short payout', async () => {
+  it('dispenses through the CLI into the kiosk journal of --data-dir, and exits non-zero on a short payout', async () => {
     const hopper = await startHopperOnPty({ coinsPerSecond: 100, inventory: 9 });
     cleanups.push(() => hopper.stop());
     const j = tmpJournal();
     cleanups.push(j.dispose);
-    const full = await cli(hopper, ['--journal', j.path, 'dispense', '6']);
+    const full = await cli(hopper, ['--data-dir', dirname(j.path), 'dispense', '6']);
     expect(full).toMatchObject({ code: 0, json: { ok: true, command: 'dispense', requested: 6, paid: 6, unpaid: 0, event_counter: 1 } });
-    const short = await cli(hopper, ['--journal', j.path, 'dispense', '6']);
+    const short = await cli(hopper, ['--data-dir', dirname(j.path), 'dispense', '6']);
     expect(short.code).not.toBe(0);
     expect(short.json).toMatchObject({ ok: false, requested: 6, paid: 3, unpaid: 3, error: { code: 'empty' } });
     const db = openKioskDb(j.path);

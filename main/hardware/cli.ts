@@ -1,6 +1,8 @@
 /**
  * Technician CLI: `npm run hopper -- --port PATH [--address 3] [--baud 9600] [--echo on|off]
- * [--journal FILE] <probe|status|dispense N|test|reset|stop>`.
+ * [--data-dir DIR] <probe|status|dispense N|test|reset|stop>`. DIR is the kiosk's data folder
+ * (default KIOSK_DATA_DIR, else ./.data/kiosk): dispense journals there, and every command refuses
+ * while the kiosk core holds it (cli-commands.ts).
  * Prints exactly one JSON object on stdout (logs go to stderr); exit 0 only on success.
  */
 import { parseArgs } from 'node:util';
@@ -13,13 +15,14 @@ const OPTIONS = {
   address: { type: 'string' },
   baud: { type: 'string' },
   echo: { type: 'string' },
-  journal: { type: 'string' },
+  'data-dir': { type: 'string' },
 } as const;
 
 function parse(argv: string[]) {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   const [name, coins] = positionals;
-  return CliArgsSchema.parse({ ...values, command: { name, coins } });
+  const { 'data-dir': dataDir, ...rest } = values;
+  return CliArgsSchema.parse({ ...rest, dataDir, command: { name, coins } });
 }
 
 function commandName(argv: string[]): string {

@@ -16,6 +16,12 @@ const OutcomeSchema = z.object({
   settledBy: z.enum(['reply', 'status', 'startup', 'technician']),
 });
 
+/**
+ * Job ids of technician payouts (admin test dispense, technician CLI): journaled like any payout so
+ * the hopper's counters stay explained, never a customer's dispense job.
+ */
+export const TECHNICIAN_JOB_PREFIX = 'tech-test-';
+
 export class PayoutJournalError extends Error {
   constructor(
     readonly code: 'unknown_intent' | 'already_settled' | 'too_many_coins',

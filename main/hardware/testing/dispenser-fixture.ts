@@ -9,7 +9,7 @@ import { PayoutJournal } from '../payout-journal';
 /** A real SQLite journal in a fresh tmp dir, for dispenser tests. */
 export function tmpJournal(): { journal: PayoutJournal; path: string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'h1-journal-'));
-  const path = join(dir, 'kiosk.db');
+  const path = join(dir, 'kiosk.sqlite');
   const db = openKioskDb(path);
   return {
     journal: new PayoutJournal(db, new ManualClock()),
