@@ -39,6 +39,8 @@ export const KioskHealthSchema = z.object({
 
 export const FleetKiosksResponseSchema = z.object({
   payment_mode: z.enum(['none', 'world_app']),
+  /** WORLD_ID_ALLOW_STAGING=1: staging World ID apps and results are accepted (demo and tests only). */
+  world_id_staging: z.boolean(),
   kiosks: z.array(KioskHealthSchema),
 });
 

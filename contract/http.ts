@@ -29,6 +29,8 @@ export const ErrorCodes = {
   signalMismatch: 'signal_mismatch',
   actionMismatch: 'action_mismatch',
   nonceInvalid: 'nonce_invalid',
+  credentialNotAccepted: 'credential_not_accepted',
+  environmentNotAccepted: 'environment_not_accepted',
   nullifierUsed: 'nullifier_used',
   limitReached: 'limit_reached',
   amountOutOfRange: 'amount_out_of_range',
@@ -88,6 +90,8 @@ export const CreateTransactionResponseSchema = z.object({
   world_id: z.object({ app_id: z.string(), action: z.string() }),
   payment_reference: z.string().max(36),
   return_to: z.string(),
+  /** The cloud's PAYMENT_MODE: with `none` nobody pays, and the kiosk never says so. */
+  payment_mode: z.enum(['none', 'world_app']),
 });
 export type CreateTransactionResponse = z.infer<typeof CreateTransactionResponseSchema>;
 

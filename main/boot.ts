@@ -69,6 +69,7 @@ export async function bootKiosk(env: Record<string, string | undefined>, opts: B
       { hopper: config.hopper.path, address: config.hopper.address, dispense_form: config.hopper.dispenseForm, cloud: config.cloudUrl, build: config.build },
       'kiosk core started',
     );
+    if (config.worldId.allowStaging) log.warn('WORLD_ID_ALLOW_STAGING=1: staging World ID apps and a local bridge are accepted (demo and tests only)');
     return {
       api: app.api,
       config,

@@ -36,4 +36,21 @@ describe('parseKioskConfig', () => {
   ])('refuses %s=%s as not an http(s) URL, naming the variable', (name, value) => {
     expect(() => parseKioskConfig({ ...base, [name]: value })).toThrow(new RegExp(`${name}: must be an http:// or https:// URL`));
   });
+
+  it('refuses a plain-http CLOUD_URL unless it is loopback', () => {
+    expect(() => parseKioskConfig({ ...base, CLOUD_URL: 'http://cloud.example.com' })).toThrow(/CLOUD_URL.*https/);
+    expect(() => parseKioskConfig({ ...base, CLOUD_URL: 'http://10.0.0.5:8080' })).toThrow(/CLOUD_URL/);
+    expect(() => parseKioskConfig({ ...base, CLOUD_URL: 'ftp://127.0.0.1' })).toThrow(/CLOUD_URL/);
+    for (const ok of ['https://cloud.example.com', 'http://localhost:8080', 'http://[::1]:8080', 'http://127.0.0.1']) {
+      expect(parseKioskConfig({ ...base, CLOUD_URL: ok }).cloudUrl).toBe(ok);
+    }
+  });
+
+  it('takes a staging World ID environment or a plain-http bridge only with WORLD_ID_ALLOW_STAGING=1', () => {
+    expect(() => parseKioskConfig({ ...base, WORLD_ID_ENVIRONMENT: 'staging' })).toThrow(/WORLD_ID_ALLOW_STAGING=1/);
+    expect(() => parseKioskConfig({ ...base, WORLD_ID_BRIDGE_URL: 'http://127.0.0.1:4000' })).toThrow(/WORLD_ID_ALLOW_STAGING=1/);
+    const demo = parseKioskConfig({ ...base, WORLD_ID_ENVIRONMENT: 'staging', WORLD_ID_BRIDGE_URL: 'http://127.0.0.1:4000', WORLD_ID_ALLOW_STAGING: '1' });
+    expect(demo.worldId).toEqual({ bridgeUrl: 'http://127.0.0.1:4000', environment: 'staging', allowStaging: true });
+    expect(parseKioskConfig(base).worldId.allowStaging).toBe(false);
+  });
 });

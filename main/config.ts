@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   UI_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/, 'UI_TOKEN is 32 to 128 URL-safe characters').optional(),
   WORLD_ID_BRIDGE_URL: optionalUrl,
   WORLD_ID_ENVIRONMENT: z.enum(['production', 'staging']).default('production'),
+  /** Demo and tests only: a staging World ID app, environment and local bridge (docs/SECURITY.md). */
+  WORLD_ID_ALLOW_STAGING: z.enum(['0', '1']).default('0'),
   // Fallback only, until the cloud's limits and fee arrive (enrolment/sync; main/kiosk/amount-policy.ts).
   LIMIT_MIN_CENTS: int(100, 1),
   LIMIT_MAX_CENTS: int(5000, 1),
@@ -70,7 +72,7 @@ export interface KioskConfig {
   /** Build id stamped at packaging (dist-electron/build-info.json → ROLUATM_BUILD); 'dev' from a checkout. */
   build: string;
   ui: { host: string; port: number; token: string | undefined };
-  worldId: { bridgeUrl: string | null; environment: 'production' | 'staging' };
+  worldId: { bridgeUrl: string | null; environment: 'production' | 'staging'; allowStaging: boolean };
   /** Limits and fee until the cloud's arrive (the cloud's configuration is the one source). */
   fallbackPolicy: AmountPolicy;
   /** Preset amounts on the amount screen (those outside the cloud's limits are hidden). */
@@ -98,6 +100,12 @@ export class ConfigError extends Error {
   }
 }
 
+/** The kiosk's token and every customer's transaction travel to CLOUD_URL: TLS unless it never leaves the machine. */
+function isHttpsOrLoopback(url: string): boolean {
+  const u = new URL(url);
+  return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname));
+}
+
 /** Parses the kiosk's env; throws a ConfigError naming every bad variable and what to set instead. */
 export function parseKioskConfig(env: Record<string, string | undefined>): KioskConfig {
   const parsed = EnvSchema.extend(KioskScheduleEnvSchema.shape).safeParse(env);
@@ -106,6 +114,14 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     throw new ConfigError(`invalid kiosk configuration — fix these variables: ${lines.join('; ')}`, { cause: parsed.error });
   }
   const e = parsed.data;
+  if (!isHttpsOrLoopback(e.CLOUD_URL)) throw new ConfigError('CLOUD_URL: must be https:// (plain http only to 127.0.0.1, ::1 or localhost)');
+  const allowStaging = e.WORLD_ID_ALLOW_STAGING === '1';
+  if (!allowStaging && e.WORLD_ID_ENVIRONMENT === 'staging') {
+    throw new ConfigError('WORLD_ID_ENVIRONMENT: staging needs WORLD_ID_ALLOW_STAGING=1 (demo and tests only)');
+  }
+  if (!allowStaging && e.WORLD_ID_BRIDGE_URL !== undefined && !e.WORLD_ID_BRIDGE_URL.startsWith('https://')) {
+    throw new ConfigError('WORLD_ID_BRIDGE_URL: a plain http bridge needs WORLD_ID_ALLOW_STAGING=1 (demo and tests only)');
+  }
   if (e.LIMIT_MIN_CENTS % 100 !== 0 || e.LIMIT_MAX_CENTS % 100 !== 0) {
     throw new ConfigError('LIMIT_MIN_CENTS/LIMIT_MAX_CENTS: limits are whole dollars (multiples of 100)');
   }
@@ -124,7 +140,7 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     },
     build: e.ROLUATM_BUILD,
     ui: { host: e.UI_HOST, port: e.UI_PORT, token: e.UI_TOKEN },
-    worldId: { bridgeUrl: e.WORLD_ID_BRIDGE_URL ?? null, environment: e.WORLD_ID_ENVIRONMENT },
+    worldId: { bridgeUrl: e.WORLD_ID_BRIDGE_URL ?? null, environment: e.WORLD_ID_ENVIRONMENT, allowStaging },
     fallbackPolicy: { min_cents: e.LIMIT_MIN_CENTS, max_cents: e.LIMIT_MAX_CENTS, fee: { flat_cents: e.FEE_FLAT_CENTS, bps: e.FEE_BPS } },
     presetsCents: e.PRESETS_CENTS,
     qrTimeoutSec: e.QR_TIMEOUT_SEC,

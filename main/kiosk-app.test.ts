@@ -49,6 +49,7 @@ describe('kiosk app with real parts', () => {
       ENROLLMENT_CODE: 'code-123456',
       WORLD_ID_BRIDGE_URL: bridge.url,
       WORLD_ID_ENVIRONMENT: 'staging',
+      WORLD_ID_ALLOW_STAGING: '1',
       INVENTORY_SEED_COINS: '200',
     });
     const db = openKioskDb(join(mkdtempSync(join(tmpdir(), 'kiosk-real-')), 'kiosk.sqlite'));

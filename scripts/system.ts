@@ -79,6 +79,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     WORLD_ID_SIGNING_KEY: secrets.world_id_signing_key,
     WORLD_ID_ACTION: ACTION,
     DEV_PORTAL_BASE_URL: portal.url,
+    // The simulators need a staging app (idkit-core takes a local bridge only for staging apps).
+    WORLD_ID_ALLOW_STAGING: '1',
     PAYMENT_MODE: opts.paymentMode ?? 'none',
     // world_app: the simulated phone pays at the fake portal, whose key and recipient these are.
     ...(opts.paymentMode === 'world_app' ? { DEV_PORTAL_API_KEY: SIM_PORTAL_API_KEY, PAYMENT_RECIPIENT: DEMO_RECIPIENT } : {}),
@@ -103,6 +105,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     HOPPER_PORT: hopper.devicePath,
     WORLD_ID_BRIDGE_URL: bridge.url,
     WORLD_ID_ENVIRONMENT: 'staging',
+    WORLD_ID_ALLOW_STAGING: '1',
     INVENTORY_SEED_COINS: String(coins),
     DEMO_PHONE_URL: phone.url,
     // Kept in the data folder, so a restarted kiosk (or demo) serves the same URL and an open screen reconnects.

@@ -7,7 +7,7 @@ describe('parseCloudConfig', () => {
     const env = testEnv();
     delete env.PORT;
     delete env.DEV_PORTAL_BASE_URL;
-    const c = parseCloudConfig(env);
+    const c = parseCloudConfig({ ...env, PAYMENT_MODE: 'none' });
     expect(c).toMatchObject({
       PORT: 8080,
       HOST: '127.0.0.1',
@@ -101,5 +101,20 @@ describe('parseCloudConfig', () => {
       DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/postgres',
     });
     expect(c).toMatchObject({ WORLD_ID_RP_ID: 'rp_00000000000000ff', WORLD_ID_APP_ID: 'app_0123456789abcdef0123456789abcdef' });
+  });
+
+  it('refuses a staging World ID app unless WORLD_ID_ALLOW_STAGING=1, and reads WORLD_ID_ACCEPT_LEGACY', () => {
+    const staging = { ...testEnv(), WORLD_ID_APP_ID: 'app_staging_abc', WORLD_ID_ALLOW_STAGING: '0' };
+    expect(() => parseCloudConfig(staging)).toThrow(/WORLD_ID_APP_ID.*WORLD_ID_ALLOW_STAGING=1/);
+    expect(parseCloudConfig({ ...staging, WORLD_ID_ALLOW_STAGING: '1' }).WORLD_ID_ALLOW_STAGING).toBe(true);
+    const prod = parseCloudConfig({ ...testEnv(), WORLD_ID_APP_ID: 'app_0123abcd', WORLD_ID_ALLOW_STAGING: '0' });
+    expect(prod).toMatchObject({ WORLD_ID_ALLOW_STAGING: false, WORLD_ID_ACCEPT_LEGACY: true });
+    expect(parseCloudConfig({ ...testEnv(), WORLD_ID_ACCEPT_LEGACY: '0' }).WORLD_ID_ACCEPT_LEGACY).toBe(false);
+  });
+
+  it('refuses to start without PAYMENT_MODE and names it', () => {
+    const env: Record<string, string | undefined> = { ...testEnv(), PAYMENT_MODE: undefined };
+    expect(() => parseCloudConfig(env)).toThrow(/PAYMENT_MODE: required: set none .* or world_app/);
+    expect(() => parseCloudConfig({ ...env, PAYMENT_MODE: '' })).toThrow(/PAYMENT_MODE/);
   });
 });

@@ -18,6 +18,7 @@ export class ConfigError extends Error {
 
 /** An http(s) URL: `z.url()` alone takes `localhost:8080` as a URL with the scheme `localhost:`. */
 const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+const flag = (def: '0' | '1') => z.enum(['0', '1', 'false', 'true']).default(def).transform((v) => v === '1' || v === 'true');
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
 
 function isEd25519Pkcs8(b64: string): boolean {
@@ -40,9 +41,16 @@ const EnvSchema = z.object({
   WORLD_ID_RP_ID: z.string().regex(RP_ID_PATTERN, 'must be rp_ then 1 to 16 hex digits, as the Developer Portal shows it (e.g. rp_1234567890abcdef)'),
   WORLD_ID_SIGNING_KEY: z.string().refine(isValidSigningKeyHex, 'must be the RP signing key: 32 bytes as 64 hex digits (optional 0x), a valid secp256k1 key'),
   WORLD_ID_ACTION: z.string().regex(/^\S(.*\S)?$/, 'must be the action id from the Developer Portal, without spaces at either end'),
+  /** Demo and tests only: accept `app_staging_…` ids and `staging` World ID results (docs/SECURITY.md). */
+  WORLD_ID_ALLOW_STAGING: flag('0'),
+  /** Accept legacy 3.0 Orb proofs (World App makes them until 2027-04-01); 0 drops 3.0. */
+  WORLD_ID_ACCEPT_LEGACY: flag('1'),
   DEV_PORTAL_BASE_URL: httpUrl().default('https://developer.world.org'),
-  // 'none' = operator-funded payout (explicit); 'world_app' = MiniKit pay confirmed with the Developer Portal.
-  PAYMENT_MODE: z.enum(['none', 'world_app']).default('none'),
+  // No default (issue 14 "No cash by accident"): 'none' = operator-funded payout, said explicitly;
+  // 'world_app' = MiniKit pay confirmed with the Developer Portal.
+  PAYMENT_MODE: z.enum(['none', 'world_app'], {
+    error: 'required: set none (operator-funded payouts, nobody pays) or world_app (the customer pays in World App)',
+  }),
   DEV_PORTAL_API_KEY: z.string().min(8).optional(),
   PAYMENT_RECIPIENT: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x address (40 hex)').optional(),
   PAYMENT_TOKEN: z.enum(['USDC', 'WLD']).default('USDC'),
@@ -52,7 +60,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_IP_PER_MIN: int(1200, 0),
   RATE_LIMIT_KIOSK_PER_MIN: int(600, 0),
   /** Take the client IP from X-Forwarded-For (only behind a proxy you run). */
-  TRUST_PROXY: z.enum(['0', '1', 'false', 'true']).default('0').transform((v) => v === '1' || v === 'true'),
+  TRUST_PROXY: flag('0'),
   KIOSK_SILENT_SEC: int(600, 1),
   JOB_STUCK_SEC: int(1800, 1),
   JOB_SIGNING_KEY: z.string().refine(isEd25519Pkcs8, 'must be an Ed25519 private key, PKCS8 DER, base64'),
@@ -83,6 +91,11 @@ export function parseCloudConfig(env: Record<string, string | undefined>): Cloud
     });
   }
   const cfg = parsed.data;
+  if (cfg.WORLD_ID_APP_ID.startsWith('app_staging_') && !cfg.WORLD_ID_ALLOW_STAGING) {
+    throw new ConfigError(
+      'invalid cloud configuration — WORLD_ID_APP_ID is a staging app (app_staging_…); use the production app id, or set WORLD_ID_ALLOW_STAGING=1 for a demo or test',
+    );
+  }
   if (cfg.MIN_AMOUNT_CENTS % 100 !== 0 || cfg.MAX_AMOUNT_CENTS % 100 !== 0) {
     throw new ConfigError('invalid cloud configuration — MIN_AMOUNT_CENTS and MAX_AMOUNT_CENTS are whole dollars (multiples of 100)');
   }

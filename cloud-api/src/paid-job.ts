@@ -5,6 +5,11 @@ import { insertJob } from './db/jobs';
 import { setTransactionStatus, type TransactionRow } from './db/transactions';
 import type { Deps } from './deps';
 
+/** A transaction past its expires_at can no longer be verified, paid or given a job (issue 14). */
+export function isPastExpiry(t: Pick<TransactionRow, 'expires_at'>, now: Date): boolean {
+  return now.getTime() >= new Date(t.expires_at).getTime();
+}
+
 /**
  * verified → paid, and THE signed dispense job, in the caller's DB transaction (PRODUCT.md "Money rules":
  * a job only for a verified, paid transaction, at most one per transaction — UNIQUE (transaction_id)).
@@ -17,6 +22,7 @@ export async function markPaidWithJob(
   paid: { now: Date; data: Record<string, unknown> },
 ): Promise<boolean> {
   const { now } = paid;
+  if (isPastExpiry(t, now)) return false;
   if (!(await setTransactionStatus(q, { id: t.id, from: ['verified'], to: 'paid', now }))) return false;
   await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.paid', data: paid.data, now });
   const job = deps.signer.sign({

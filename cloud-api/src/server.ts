@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     throw e;
   }
   log.info({ config: describeConfig(config) }, 'starting cloud API');
+  if (config.WORLD_ID_ALLOW_STAGING) log.warn('WORLD_ID_ALLOW_STAGING=1: staging World ID apps and results are accepted (demo and tests only)');
   const cloud = await startCloud(config, { log });
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down');

@@ -62,6 +62,7 @@ describe('startCloud over HTTP', () => {
       signal: id,
       bridgeUrl: bridge.url,
       returnTo: created.return_to,
+      allowStaging: true,
     });
     const rpPublicKeys = { [env.WORLD_ID_RP_ID!]: signingPublicKeyHex(env.WORLD_ID_SIGNING_KEY!) };
     expect(await approve(request.connectorURI, { identity: 'dana', rpPublicKeys })).toMatchObject({ answered: 'proof', protocol: '4.0' });

@@ -7,7 +7,7 @@ import { hasConfirmedPayment } from './db/payments';
 import { getTransaction, setTransactionStatus, type TransactionRow } from './db/transactions';
 import type { Deps } from './deps';
 import { HttpError } from './http-error';
-import { markPaidWithJob } from './paid-job';
+import { isPastExpiry, markPaidWithJob } from './paid-job';
 
 /** A rule said no: the transaction rolls back, then only an audit event is written (see refuse()). */
 export class Refusal extends HttpError {
@@ -22,36 +22,33 @@ export function checkVerifiable(t: TransactionRow | undefined, kioskId: string, 
   if (t.status !== 'created') {
     throw new Refusal(ErrorCodes.transactionState, `this transaction is ${t.status}; start a new cash-out`);
   }
-  if (now.getTime() >= new Date(t.expires_at).getTime()) {
+  if (isPastExpiry(t, now)) {
     throw new Refusal(ErrorCodes.transactionExpired, 'this transaction has expired; start a new cash-out');
   }
   return t;
 }
 
 /**
- * After the proof passed the portal: in ONE transaction, use the nonce, count the nullifiers against the
+ * After the proof passed the portal: in ONE transaction, use the nonce, count the nullifier against the
  * per-human limits, mark verified, and (PAYMENT_MODE=none, or a payment already confirmed) paid with THE
  * signed dispense job, then NOTIFY the kiosk's long-poll (PRODUCT.md "The customer flow" 4–6, "Money rules").
  */
 export async function applyVerifiedProof(
   deps: Deps,
   q: Queryable,
-  v: { transactionId: string; kioskId: string; nonce: string; nullifiers: bigint[] },
+  v: { transactionId: string; kioskId: string; nonce: string; nullifier: bigint; protocolVersion: '3.0' | '4.0' },
 ): Promise<TransactionRow> {
   const now = deps.clock.now();
   const cfg = deps.config;
   const t = checkVerifiable(await getTransaction(q, v.transactionId, { forUpdate: true }), v.kioskId, now);
-  if (!(await useIssuedNonce(q, { nonce: v.nonce, transactionId: t.id, now }))) {
-    throw new Refusal(ErrorCodes.nonceInvalid, 'this World ID request was already used; start a new cash-out');
-  }
+  const nonce = await useIssuedNonce(q, { nonce: v.nonce, transactionId: t.id, now });
+  if (nonce === 'expired') throw new Refusal(ErrorCodes.nonceInvalid, 'this World ID request has expired; start a new cash-out');
+  if (nonce === 'invalid') throw new Refusal(ErrorCodes.nonceInvalid, 'this World ID request was already used; start a new cash-out');
   const limits = { dailyCount: cfg.PER_HUMAN_DAILY_COUNT, dailyCents: cfg.PER_HUMAN_DAILY_CENTS };
-  const distinct = [...new Set(v.nullifiers.map(String))].map((n) => BigInt(n));
-  for (const nullifier of distinct) {
-    const use = await useNullifier(q, { nullifier, action: cfg.WORLD_ID_ACTION, amountCents: t.amount_cents, now, limits });
-    if (!use.ok) throw new Refusal(use.code, use.message);
-  }
-  await setTransactionStatus(q, { id: t.id, from: ['created'], to: 'verified', now, nullifier: v.nullifiers[0] });
-  await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.verified', data: { nullifiers: v.nullifiers.length }, now });
+  const use = await useNullifier(q, { nullifier: v.nullifier, action: cfg.WORLD_ID_ACTION, amountCents: t.amount_cents, now, limits });
+  if (!use.ok) throw new Refusal(use.code, use.message);
+  await setTransactionStatus(q, { id: t.id, from: ['created'], to: 'verified', now, nullifier: v.nullifier });
+  await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.verified', data: { protocol_version: v.protocolVersion }, now });
   // PAYMENT_MODE=none: operator-funded payout, explicit config (PRODUCT.md step 5). world_app: the job
   // waits for a confirmed payment, unless the payment was confirmed before this proof arrived.
   if (cfg.PAYMENT_MODE === 'none') {

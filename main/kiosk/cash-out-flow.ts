@@ -35,7 +35,7 @@ export interface CashOutFlowDeps {
     qrTimeoutSec: number;
     paymentTimeoutSec: number;
     idleTimeoutSec: number;
-    worldId: { bridgeUrl: string | null; environment: 'production' | 'staging' };
+    worldId: { bridgeUrl: string | null; environment: 'production' | 'staging'; allowStaging: boolean };
     demoPhoneUrl: string | null;
   };
   /** Why a cash-out cannot start now (offline, hopper, not enrolled), or null. */
@@ -156,6 +156,7 @@ export class CashOutFlow {
       signal: tx.id,
       returnTo: reg.return_to,
       environment: config.worldId.environment,
+      allowStaging: config.worldId.allowStaging,
       ...(config.worldId.bridgeUrl ? { bridgeUrl: config.worldId.bridgeUrl } : {}),
     });
     if (!this.isCurrent(tx.id)) return;

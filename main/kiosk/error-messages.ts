@@ -27,6 +27,11 @@ const MESSAGES: Record<string, Message> = {
   proof_invalid: { message: 'World ID could not confirm this verification.', next_step: 'Please start again and scan the new code with World App.' },
   signal_mismatch: { message: 'That verification belongs to another cash-out.', next_step: 'Please start again and scan the new code.' },
   action_mismatch: { message: 'That verification was for another app.', next_step: 'Please start again and scan the new code.' },
+  credential_not_accepted: {
+    message: 'This kiosk pays out only to an Orb-verified World ID.',
+    next_step: 'Verify your World ID at an Orb (World App shows where to find one), then start again. No money was taken.',
+  },
+  environment_not_accepted: { message: 'This kiosk is set up for a test World ID app.', next_step: 'Please ask staff for help. No money was taken.' },
   nonce_invalid: { message: 'That verification was already used or is too old.', next_step: 'Please start again and scan the new code.' },
   nullifier_used: { message: 'This World ID was already used for this cash-out.', next_step: 'Please start a new cash-out.' },
   transaction_expired: { message: 'This cash-out took too long and expired.', next_step: 'Please start again. No money was taken.' },

@@ -41,7 +41,7 @@ describe('World ID wait() against a bridge that never answers a poll', () => {
 
   async function start() {
     const rpContext = createRpContext({ rpId: SIM_RP_ID, signingKeyHex: generateSigningKeyHex(), action: ACTION }, systemClock);
-    return startWorldIdRequest({ appId: SIM_APP_ID, action: ACTION, rpContext, signal: newId(), bridgeUrl: url });
+    return startWorldIdRequest({ appId: SIM_APP_ID, action: ACTION, rpContext, signal: newId(), bridgeUrl: url, allowStaging: true });
   }
 
   it('answers timeout at its deadline while a poll hangs', async () => {

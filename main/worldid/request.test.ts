@@ -12,6 +12,7 @@ import { startWorldIdRequest, WorldIdRequestError } from './request';
 const ACTION = 'roluatm-cash-out';
 const signingKeyHex = generateSigningKeyHex();
 const rpPublicKeys = { [SIM_RP_ID]: signingPublicKeyHex(signingKeyHex) };
+const policy = { acceptLegacy: true, allowStaging: true };
 
 describe('World ID request from the kiosk, end to end against simulators', () => {
   let bridge: Bridge;
@@ -33,6 +34,7 @@ describe('World ID request from the kiosk, end to end against simulators', () =>
       rpContext,
       signal: transactionId,
       bridgeUrl: bridge.url,
+      allowStaging: true,
       ...extra,
     });
     return { request, rpContext };
@@ -51,15 +53,15 @@ describe('World ID request from the kiosk, end to end against simulators', () =>
       const result = outcome.result;
       expect(result.protocol_version).toBe(legacy ? '3.0' : '4.0');
 
-      const mine = checkResultAgainstTransaction(result, { transactionId, action: ACTION, nonce: rpContext.nonce });
-      expect(mine).toEqual({ ok: true, nullifiers: [BigInt('0x' + (phone.answered === 'proof' ? phone.nullifier : ''))], protocolVersion: legacy ? '3.0' : '4.0' });
-      const other = checkResultAgainstTransaction(result, { transactionId: newId(), action: ACTION, nonce: rpContext.nonce });
+      const mine = checkResultAgainstTransaction(result, { transactionId, action: ACTION, nonce: rpContext.nonce, policy });
+      expect(mine).toEqual({ ok: true, nullifier: BigInt('0x' + (phone.answered === 'proof' ? phone.nullifier : '')), protocolVersion: legacy ? '3.0' : '4.0' });
+      const other = checkResultAgainstTransaction(result, { transactionId: newId(), action: ACTION, nonce: rpContext.nonce, policy });
       expect(other).toMatchObject({ ok: false, code: 'signal_mismatch' });
 
       const cfg = { baseUrl: portal.url, rpId: SIM_RP_ID, retryDelayMs: 1 };
       const verdict = await verifyWithPortal(cfg, result);
       expect(verdict).toMatchObject({ ok: true, action: ACTION });
-      if (verdict.ok) expect(verdict.nullifiers.map((n) => BigInt(n))).toEqual(mine.ok ? mine.nullifiers : []);
+      if (verdict.ok) expect(verdict.nullifiers).toEqual(mine.ok ? [mine.nullifier] : []);
       const tampered = structuredClone(result) as { responses: Array<{ nullifier: string }> };
       const first = tampered.responses[0];
       if (!first) throw new Error('result has no responses');
@@ -67,6 +69,37 @@ describe('World ID request from the kiosk, end to end against simulators', () =>
       expect(await verifyWithPortal(cfg, tampered)).toMatchObject({ ok: false, code: 'proof_invalid' });
     });
   }
+
+  // The identifiers credential-policy.ts relies on, as the real idkit-core 4.3.0 passes them through.
+  // A 4.0 item of a credential that was not asked for comes back without signal_hash (idkit-core takes
+  // the signal from the matching request item), so it is refused as malformed before the policy.
+  const notOrb: Array<[string, Parameters<typeof approve>[1], string, string]> = [
+    ['a 3.0 device proof', { legacy: true, legacyLevel: 'device' }, 'device', 'credential_not_accepted'],
+    ['a 3.0 document proof', { legacy: true, legacyLevel: 'document' }, 'document', 'credential_not_accepted'],
+    ['a 3.0 face proof', { legacy: true, legacyLevel: 'face' }, 'selfie', 'credential_not_accepted'],
+    ['a 4.0 passport credential', { credential: { identifier: 'passport', issuer_schema_id: 9303 } }, 'passport', 'malformed'],
+  ];
+  for (const [what, phoneOpts, identifier, code] of notOrb) {
+    it(`hands the cloud ${what} as identifier "${identifier}", which the cloud refuses with ${code}`, async () => {
+      const transactionId = newId();
+      const { request, rpContext } = await start(transactionId);
+      await approve(request.connectorURI, { identity: 'ivy', rpPublicKeys, ...phoneOpts });
+      const outcome = await request.wait({ timeoutMs: 5000, pollIntervalMs: 50 });
+      if (!outcome.ok) throw new Error(outcome.code);
+      expect((outcome.result as { responses: Array<{ identifier: string }> }).responses.map((r) => r.identifier)).toEqual([identifier]);
+      const checked = checkResultAgainstTransaction(outcome.result, { transactionId, action: ACTION, nonce: rpContext.nonce, policy });
+      expect(checked).toMatchObject({ ok: false, code });
+    });
+  }
+
+  it('asks World App for proof_of_human with issuer schema id 1 (the Orb credential)', async () => {
+    const { request } = await start(newId());
+    const outcome = await approve(request.connectorURI, { rpPublicKeys });
+    expect(outcome).toMatchObject({ answered: 'proof', protocol: '4.0' });
+    const done = await request.wait({ timeoutMs: 5000, pollIntervalMs: 50 });
+    if (!done.ok) throw new Error(done.code);
+    expect((done.result as { responses: unknown[] }).responses).toEqual([expect.objectContaining({ identifier: 'proof_of_human', issuer_schema_id: 1 })]);
+  });
 
   it('gives the same person the same nullifier for the same action, and another person another', async () => {
     const nullifiers: bigint[] = [];
@@ -76,9 +109,9 @@ describe('World ID request from the kiosk, end to end against simulators', () =>
       await approve(request.connectorURI, { identity, rpPublicKeys });
       const outcome = await request.wait({ timeoutMs: 5000, pollIntervalMs: 50 });
       if (!outcome.ok) throw new Error(outcome.code);
-      const checked = checkResultAgainstTransaction(outcome.result, { transactionId, action: ACTION, nonce: rpContext.nonce });
+      const checked = checkResultAgainstTransaction(outcome.result, { transactionId, action: ACTION, nonce: rpContext.nonce, policy });
       if (!checked.ok) throw new Error(checked.code);
-      nullifiers.push(...checked.nullifiers);
+      nullifiers.push(checked.nullifier);
     }
     expect(nullifiers[0]).toBe(nullifiers[1]);
     expect(nullifiers[2]).not.toBe(nullifiers[0]);
@@ -122,7 +155,7 @@ describe('World ID request from the kiosk, end to end against simulators', () =>
   it('reports connection_failed when the bridge goes away while waiting', async () => {
     const lonely = await startBridge();
     const rpContext = createRpContext({ rpId: SIM_RP_ID, signingKeyHex, action: ACTION }, systemClock);
-    const request = await startWorldIdRequest({ appId: SIM_APP_ID, action: ACTION, rpContext, signal: newId(), bridgeUrl: lonely.url });
+    const request = await startWorldIdRequest({ appId: SIM_APP_ID, action: ACTION, rpContext, signal: newId(), bridgeUrl: lonely.url, allowStaging: true });
     await lonely.close();
     expect(await request.wait({ timeoutMs: 5000, pollIntervalMs: 50 })).toMatchObject({ ok: false, code: 'connection_failed' });
   });
@@ -131,14 +164,20 @@ describe('World ID request from the kiosk, end to end against simulators', () =>
     const gone = await startBridge();
     await gone.close();
     const rpContext = createRpContext({ rpId: SIM_RP_ID, signingKeyHex, action: ACTION }, systemClock);
-    const starting = startWorldIdRequest({ appId: SIM_APP_ID, action: ACTION, rpContext, signal: newId(), bridgeUrl: gone.url });
+    const starting = startWorldIdRequest({ appId: SIM_APP_ID, action: ACTION, rpContext, signal: newId(), bridgeUrl: gone.url, allowStaging: true });
     await expect(starting).rejects.toBeInstanceOf(WorldIdRequestError);
     await expect(starting).rejects.toMatchObject({ code: 'connection_failed' });
   });
 
+  it('refuses a staging app id without WORLD_ID_ALLOW_STAGING, before touching the bridge', async () => {
+    const rpContext = createRpContext({ rpId: SIM_RP_ID, signingKeyHex, action: ACTION }, systemClock);
+    const starting = startWorldIdRequest({ appId: SIM_APP_ID, action: ACTION, rpContext, signal: newId(), bridgeUrl: bridge.url });
+    await expect(starting).rejects.toMatchObject({ code: 'request_failed', message: expect.stringMatching(/WORLD_ID_ALLOW_STAGING=1/) });
+  });
+
   it('refuses to start with request_failed when the rp_context is not valid', async () => {
     const rpContext = { ...createRpContext({ rpId: SIM_RP_ID, signingKeyHex, action: ACTION }, systemClock), rp_id: 'nope' };
-    const starting = startWorldIdRequest({ appId: SIM_APP_ID, action: ACTION, rpContext, signal: newId(), bridgeUrl: bridge.url });
+    const starting = startWorldIdRequest({ appId: SIM_APP_ID, action: ACTION, rpContext, signal: newId(), bridgeUrl: bridge.url, allowStaging: true });
     await expect(starting).rejects.toMatchObject({ code: 'request_failed' });
   });
 });

@@ -20,6 +20,8 @@ export interface WorldIdRequestOptions {
   bridgeUrl?: string;
   returnTo?: string;
   environment?: 'production' | 'staging';
+  /** WORLD_ID_ALLOW_STAGING=1: a staging app id (`app_staging_…`) may be used (demo and tests only). */
+  allowStaging?: boolean;
 }
 
 export type WorldIdOutcome =
@@ -132,6 +134,9 @@ function wrap(request: IDKitRequest): WorldIdRequest {
 export async function startWorldIdRequest(opts: WorldIdRequestOptions): Promise<WorldIdRequest> {
   installFetchFileShim();
   if (!opts.appId.startsWith('app_')) throw new WorldIdRequestError('request_failed', `app id must start with "app_" (got "${opts.appId}"); fix the cloud config`);
+  if (opts.appId.startsWith('app_staging_') && !opts.allowStaging) {
+    throw new WorldIdRequestError('request_failed', 'the cloud sent a staging World ID app id; use a production app, or set WORLD_ID_ALLOW_STAGING=1 for a demo');
+  }
   try {
     const request = await IDKit.request({
       app_id: opts.appId as `app_${string}`,

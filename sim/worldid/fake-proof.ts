@@ -34,6 +34,15 @@ export function nullifierHexFor(identity: string, action: string): string {
   return fieldHex(hmacHex(identity, ['nullifier', action]));
 }
 
+/**
+ * The nullifier of one person's credential: World ID gives every credential (and the 3.0 and 4.0 Orb
+ * proofs) its own nullifier, which nobody can link to the others. `credential` is 'orb' for a 4.0 Orb
+ * proof (the same value as nullifierHexFor(identity, action)), else e.g. 'v3/orb', 'v3/device', 'passport'.
+ */
+export function credentialNullifierHex(identity: string, action: string, credential: string): string {
+  return nullifierHexFor(credential === 'orb' ? identity : `${identity}/${credential}`, action);
+}
+
 /** `0x…`, `nil_…` or bare hex → 64 lowercase hex chars (non-hex input is kept as is, so it never matches). */
 function normalizeNullifier(value: string): string {
   const bare = value.toLowerCase().replace(/^(0x|nil_)/, '');

@@ -42,7 +42,7 @@ describe('simulated phone', () => {
 
   async function kioskRequest(clock = new ManualClock(Date.now())) {
     const rpContext = createRpContext({ rpId: SIM_RP_ID, signingKeyHex: key, action: 'act' }, clock);
-    return startWorldIdRequest({ appId: SIM_APP_ID, action: 'act', rpContext, signal: newId(), bridgeUrl: bridge.url, returnTo: 'https://example.test/next' });
+    return startWorldIdRequest({ appId: SIM_APP_ID, action: 'act', rpContext, signal: newId(), bridgeUrl: bridge.url, returnTo: 'https://example.test/next', allowStaging: true });
   }
 
   it('reads request id, key, bridge and return_to from the connector URI', async () => {

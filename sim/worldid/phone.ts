@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { systemClock, type Clock } from '../../contract/clock';
 import { decryptFromBridge, encryptForBridge, parseBridgeKey } from './bridge-crypto';
 import { EncryptedBodySchema } from './bridge-store';
-import { fakeProofHex, nullifierHexFor, V3_PROOF_BYTES, V4_PROOF_BYTES } from './fake-proof';
+import { credentialNullifierHex, fakeProofHex, V3_PROOF_BYTES, V4_PROOF_BYTES } from './fake-proof';
 import { checkRpSignature } from './rp-signature';
 
 /**
@@ -20,6 +20,10 @@ export interface PhoneOptions {
   identity?: string;
   /** Answer with a 3.0 proof even when a 4.0 proof_request is present (an older World App). */
   legacy?: boolean;
+  /** 3.0: the verification level World App reports (default 'orb'; 'device', 'document', … for refusal tests). */
+  legacyLevel?: 'orb' | 'device' | 'document' | 'secure_document' | 'face';
+  /** 4.0: answer with this credential instead of the one asked for (default: as asked, i.e. Orb). */
+  credential?: { identifier: string; issuer_schema_id: number };
   /** rp_id → compressed secp256k1 public key (hex). When set, an unknown rp_id is refused. */
   rpPublicKeys?: Record<string, string>;
   clock?: Clock;
@@ -98,10 +102,17 @@ async function answer(c: Connector, reply: unknown): Promise<void> {
   if (res.status !== 201) throw new PhoneError('bridge_refused', `bridge refused the answer with ${res.status}`);
 }
 
-function v4Reply(req: BridgeRequest & { proof_request: z.infer<typeof ProofRequestSchema> }, identity: string, nowSec: number) {
+function v4Reply(
+  req: BridgeRequest & { proof_request: z.infer<typeof ProofRequestSchema> },
+  identity: string,
+  nowSec: number,
+  credential?: PhoneOptions['credential'],
+) {
   const pr = req.proof_request;
-  const nullifier = nullifierHexFor(identity, req.action);
-  const responses = pr.proof_requests.map((item) => {
+  const asked = pr.proof_requests.map((item) => (credential ? { ...item, ...credential } : item));
+  const kind = credential && credential.identifier !== 'proof_of_human' ? credential.identifier : 'orb';
+  const nullifier = credentialNullifierHex(identity, req.action, kind);
+  const responses = asked.map((item) => {
     const signalHash = item.signal ? hashSignal(item.signal) : hashSignal('');
     const proof = fakeProofHex({ protocol: '4.0', nullifier, signalHash, action: req.action, nonce: pr.nonce }, V4_PROOF_BYTES);
     return {
@@ -115,11 +126,12 @@ function v4Reply(req: BridgeRequest & { proof_request: z.infer<typeof ProofReque
   return { reply: { id: pr.id, version: 1, responses }, nullifier };
 }
 
-function v3Reply(req: BridgeRequest, identity: string) {
-  const nullifier = nullifierHexFor(identity, req.action);
+function v3Reply(req: BridgeRequest, identity: string, level: NonNullable<PhoneOptions['legacyLevel']>) {
+  // A 3.0 Orb nullifier cannot be linked to the same person's 4.0 one (docs/SECURITY.md).
+  const nullifier = credentialNullifierHex(identity, req.action, `v3/${level}`);
   const proof = fakeProofHex({ protocol: '3.0', nullifier, signalHash: req.signal, action: req.action, nonce: '' }, V3_PROOF_BYTES);
   const merkleRoot = fakeProofHex({ protocol: '3.0', nullifier: 'root', signalHash: '', action: '', nonce: '' }, 32);
-  const reply = { proof: `0x${proof}`, merkle_root: `0x${merkleRoot}`, nullifier_hash: `0x${nullifier}`, verification_level: 'orb' };
+  const reply = { proof: `0x${proof}`, merkle_root: `0x${merkleRoot}`, nullifier_hash: `0x${nullifier}`, verification_level: level };
   return { reply, nullifier };
 }
 
@@ -136,11 +148,11 @@ export async function approve(connectorURI: string, opts: PhoneOptions = {}): Pr
       await answer(c, { error_code: refusal });
       return { answered: 'error', errorCode: refusal, returnTo: c.returnTo };
     }
-    const { reply, nullifier } = v4Reply({ ...req, proof_request: pr }, identity, nowSec);
+    const { reply, nullifier } = v4Reply({ ...req, proof_request: pr }, identity, nowSec, opts.credential);
     await answer(c, reply);
     return { answered: 'proof', protocol: '4.0', nullifier, returnTo: c.returnTo };
   }
-  const { reply, nullifier } = v3Reply(req, identity);
+  const { reply, nullifier } = v3Reply(req, identity, opts.legacyLevel ?? 'orb');
   await answer(c, reply);
   return { answered: 'proof', protocol: '3.0', nullifier, returnTo: c.returnTo };
 }

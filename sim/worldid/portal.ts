@@ -9,13 +9,14 @@ import { createFakePayments, type FakePayments } from './portal-payments';
  * see portal-payments.ts; its own modes via `payments.setMode`).
  *
  * Modes: 'ok' answers like the real portal; 'fail_5xx' answers 503; 'timeout' never answers
- * (the connection is dropped on close); 'invalid' refuses every proof with 400.
+ * (the connection is dropped on close); 'invalid' refuses every proof with 400; 'unverified_item' answers
+ * 200 success but marks every item as not verified (a portal answer the cloud must not count).
  */
 export const SIM_RP_ID = 'rp_1234567890abcdef';
 export const SIM_APP_ID = 'app_staging_roluatm0sim';
 const BODY_LIMIT = 1024 * 1024;
 
-export type PortalMode = 'ok' | 'fail_5xx' | 'timeout' | 'invalid';
+export type PortalMode = 'ok' | 'fail_5xx' | 'timeout' | 'invalid' | 'unverified_item';
 
 export interface FakePortalOptions {
   port?: number;
@@ -57,6 +58,10 @@ async function handleVerify(state: PortalState, rpId: string, req: IncomingMessa
     return sendJson(res, 400, { code: 'all_verifications_failed', detail: 'Simulated refusal.', results: [] });
   }
   const verdict = verifyResultBody(body, state.seenNullifiers);
+  if (state.mode === 'unverified_item' && verdict.status === 200) {
+    const results = verdict.body.results.map((r) => ({ ...r, success: false }));
+    return sendJson(res, 200, { success: true, action: verdict.body.action, results });
+  }
   sendJson(res, verdict.status, verdict.body);
 }
 

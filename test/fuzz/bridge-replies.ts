@@ -114,7 +114,7 @@ export async function fuzzBridgeReplies(o: BridgeFuzzOptions): Promise<FuzzRepor
     // The phone's clock is the cloud's (fixed) clock: same answer → same result, and rp_contexts never expire mid-run.
     const phoneBase: PhoneOptions = { rpPublicKeys: { [SIM_RP_ID]: signingPublicKeyHex(harness.config.WORLD_ID_SIGNING_KEY) }, clock: new ManualClock(harness.clock.now().getTime()) };
     const kioskRequest = (tx: CreateTransactionResponse) => startWorldIdRequest({
-      appId: tx.world_id.app_id, action: tx.world_id.action, rpContext: tx.rp_context, signal: tx.transaction.id, bridgeUrl: proxy.url, returnTo: tx.return_to,
+      appId: tx.world_id.app_id, action: tx.world_id.action, rpContext: tx.rp_context, signal: tx.transaction.id, bridgeUrl: proxy.url, returnTo: tx.return_to, allowStaging: true,
     });
     /** The phone scans the QR code and talks to the real bridge, not through the proxy. */
     const phoneAnswers = async (request: WorldIdRequest, plan: Pick<CasePlan, 'phone' | 'identity'>) => {

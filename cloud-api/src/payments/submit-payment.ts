@@ -7,7 +7,7 @@ import { getPaymentByWorldAppId, hasConfirmedPayment, recordPaymentCheck, type P
 import { getTransaction, setTransactionStatus, type TransactionRow } from '../db/transactions';
 import type { Deps } from '../deps';
 import { HttpError, notFound } from '../http-error';
-import { markPaidWithJob } from '../paid-job';
+import { isPastExpiry, markPaidWithJob } from '../paid-job';
 import { centsToTokenBaseUnits, judgePayment, pendingRecheckDelays, type ExpectedPayment } from './confirm-payment';
 import { fetchPortalTransaction, PaymentPortalUnavailableError } from './portal-transaction-client';
 
@@ -113,13 +113,21 @@ async function applyOutcome(
   if (o.status === 'pending') return;
   await addTransactionEvent(q, { transactionId: t.id, type: `payment.${o.status}`, data, now: o.now });
   if (o.status === 'failed') {
-    // world-id.md: `failed` ends the transaction (the customer was not charged).
+    // world-id.md: `failed` ends the transaction (the customer was not charged) — unless another
+    // payment of it is already confirmed: that one stands (issue 14).
+    if (await hasConfirmedPayment(q, t.id)) return;
     if (await setTransactionStatus(q, { id: t.id, from: ['created', 'verified'], to: 'failed', now: o.now })) {
       await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.failed', data: { reason: 'payment_failed' }, now: o.now });
     }
     return;
   }
-  if (o.status === 'confirmed' && t.status === 'verified') {
+  if (o.status === 'confirmed' && t.status === 'verified' && isPastExpiry(t, o.now)) {
+    // Confirmed too late for a payout: the transaction ends, the payment stays on record and the
+    // attention view lists it (payment_unresolved) for a refund.
+    if (await setTransactionStatus(q, { id: t.id, from: ['verified'], to: 'expired', now: o.now })) {
+      await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.expired', data: { by: 'cloud', reason: 'payment_after_expiry' }, now: o.now });
+    }
+  } else if (o.status === 'confirmed' && t.status === 'verified') {
     await markPaidWithJob(deps, q, t, { now: o.now, data: { payment_mode: 'world_app', payment_id: o.paymentId } });
   } else if (o.status === 'confirmed' && FINAL_TRANSACTION_STATUSES.includes(t.status)) {
     deps.log.warn({ transaction_id: t.id, status: t.status }, 'payment confirmed for a transaction that already ended; shown in /v1/fleet/attention');

@@ -22,7 +22,7 @@ describe.each(BACKENDS)('fleet, metrics, openapi and rate limits (%s)', (backend
     await portal.close();
   });
 
-  it('shows each kiosk with its latest heartbeat, open jobs and the payment mode', async () => {
+  it('shows each kiosk with its latest heartbeat, open jobs, the payment mode and the staging flag', async () => {
     const k = await h.enrollKiosk('hb');
     await createPaidTransaction(h, k.token);
     const beat = (seq: number, coins: number) => ({
@@ -32,6 +32,7 @@ describe.each(BACKENDS)('fleet, metrics, openapi and rate limits (%s)', (backend
     expect((await h.req('POST', '/v1/sync', { token: k.token, body: { events: [beat(1, 300), beat(2, 280)] } })).status).toBe(200);
     const body = FleetKiosksResponseSchema.parse(await (await op('GET', '/v1/fleet/kiosks')).json());
     expect(body.payment_mode).toBe('none');
+    expect(body.world_id_staging).toBe(true);
     expect(body.kiosks.find((x) => x.id === k.kioskId)).toMatchObject({
       name: 'hb', coins_available: 280, hopper_ok: true, outbox_depth: 2, version: '1.2.3', open_jobs: 1, silent: false,
     });

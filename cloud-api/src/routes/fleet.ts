@@ -27,7 +27,7 @@ export function fleetRoutes(deps: Deps) {
   app.get('/v1/fleet/kiosks', auth, async (c) => {
     readQuery(c, NoQuerySchema, 'this route takes no query parameters');
     const kiosks = await listKioskHealth(deps.db, { now: deps.clock.now(), silentSec: deps.config.KIOSK_SILENT_SEC });
-    return c.json({ payment_mode: deps.config.PAYMENT_MODE, kiosks }, 200);
+    return c.json({ payment_mode: deps.config.PAYMENT_MODE, world_id_staging: deps.config.WORLD_ID_ALLOW_STAGING, kiosks }, 200);
   });
 
   app.post('/v1/fleet/kiosks/:id/revoke', auth, async (c) => {

@@ -3,6 +3,7 @@ import { ErrorCodes, PaymentRequestSchema } from '../../../contract/http';
 import type { PaymentRequestView } from '../../../contract/payments';
 import type { AppEnv, Deps } from '../deps';
 import { HttpError } from '../http-error';
+import { isPastExpiry } from '../paid-job';
 import { expectedPayment, findPayableTransaction, paymentsEnabled, submitPayment } from '../payments/submit-payment';
 import { readBody } from './request-body';
 
@@ -22,7 +23,7 @@ export function paymentRoutes(deps: Deps) {
     paymentsEnabled(deps);
     const t = await findPayableTransaction(deps, c.req.param('id'));
     if (!PAYABLE.has(t.status)) throw new HttpError(422, ErrorCodes.transactionState, `this cash-out is ${t.status}; nothing to pay — start again at the kiosk`);
-    if (t.status === 'created' && deps.clock.now().getTime() >= new Date(t.expires_at).getTime()) {
+    if (isPastExpiry(t, deps.clock.now())) {
       throw new HttpError(422, ErrorCodes.transactionExpired, 'this cash-out has expired; start again at the kiosk');
     }
     const e = expectedPayment(deps, t);

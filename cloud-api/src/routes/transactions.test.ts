@@ -27,6 +27,7 @@ describe.each(BACKENDS)('POST /v1/transactions (%s)', (backend) => {
     expect(body.world_id).toEqual({ app_id: h.config.WORLD_ID_APP_ID, action: h.config.WORLD_ID_ACTION });
     expect(body.payment_reference.length).toBeLessThanOrEqual(36);
     expect(body.return_to).toBe(`https://world.org/mini-app?app_id=${h.config.WORLD_ID_APP_ID}&path=%2Fpay%2F${id}`);
+    expect(body.payment_mode).toBe('none');
     const nonce = await h.tdb.db.query('SELECT 1 FROM issued_nonces WHERE nonce = $1 AND transaction_id = $2', [body.rp_context.nonce, id]);
     expect(nonce.rowCount).toBe(1);
   });

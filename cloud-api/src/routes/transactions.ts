@@ -23,6 +23,7 @@ export function responseFor(deps: Deps, t: TransactionRow): CreateTransactionRes
     world_id: { app_id: cfg.WORLD_ID_APP_ID, action: cfg.WORLD_ID_ACTION },
     payment_reference: t.payment_reference,
     return_to: `${cfg.MINIAPP_BASE_URL}?app_id=${cfg.WORLD_ID_APP_ID}&path=${encodeURIComponent('/pay/' + t.id)}`,
+    payment_mode: cfg.PAYMENT_MODE,
   };
 }
 

@@ -23,7 +23,8 @@ export function worldIdRoutes(deps: Deps) {
     const found = isUuidPathId(id) ? await getTransaction(deps.db, id) : undefined;
     try {
       const t = checkVerifiable(found, kiosk.id, deps.clock.now());
-      const local = checkResultAgainstTransaction(body.result, { transactionId: t.id, action: cfg.WORLD_ID_ACTION, nonce: t.rp_nonce });
+      const policy = { acceptLegacy: cfg.WORLD_ID_ACCEPT_LEGACY, allowStaging: cfg.WORLD_ID_ALLOW_STAGING };
+      const local = checkResultAgainstTransaction(body.result, { transactionId: t.id, action: cfg.WORLD_ID_ACTION, nonce: t.rp_nonce, policy });
       if (!local.ok && local.code === 'malformed') throw new HttpError(400, ErrorCodes.malformed, local.message);
       if (!local.ok) throw new Refusal(local.code, local.message);
       const portal = await verifyWithPortal({ baseUrl: cfg.DEV_PORTAL_BASE_URL, rpId: cfg.WORLD_ID_RP_ID }, body.result).catch(
@@ -35,8 +36,12 @@ export function worldIdRoutes(deps: Deps) {
         },
       );
       if (!portal.ok) throw new Refusal(ErrorCodes.proofInvalid, portal.message);
+      // Count only a nullifier the portal says it verified (issue 14).
+      if (!portal.nullifiers.includes(local.nullifier)) {
+        throw new Refusal(ErrorCodes.proofInvalid, 'the Developer Portal did not verify this credential; start a new verification');
+      }
       const after = await deps.db.tx((q) =>
-        applyVerifiedProof(deps, q, { transactionId: t.id, kioskId: kiosk.id, nonce: t.rp_nonce, nullifiers: local.nullifiers }),
+        applyVerifiedProof(deps, q, { transactionId: t.id, kioskId: kiosk.id, nonce: t.rp_nonce, nullifier: local.nullifier, protocolVersion: local.protocolVersion }),
       );
       return c.json({ transaction: toTransactionView(after) }, 200);
     } catch (e) {

@@ -16,9 +16,12 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
   return {
     OPERATOR_TOKEN,
     WORLD_ID_APP_ID: SIM_APP_ID,
+    // The simulators' app is a staging app (idkit-core takes a local bridge only for staging apps).
+    WORLD_ID_ALLOW_STAGING: '1',
     WORLD_ID_RP_ID: SIM_RP_ID,
     WORLD_ID_SIGNING_KEY: generateSigningKeyHex(),
     WORLD_ID_ACTION: TEST_ACTION,
+    PAYMENT_MODE: 'none',
     // Nothing listens on port 9 (discard): a test that needs the portal passes a fake portal's url.
     DEV_PORTAL_BASE_URL: 'http://127.0.0.1:9',
     JOB_SIGNING_KEY: jobKey,

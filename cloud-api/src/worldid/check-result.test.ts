@@ -6,7 +6,8 @@ const TX = '0197a3c2-5b1e-7c3d-9e4f-0123456789ab';
 const ACTION = 'roluatm-cash-out';
 const NONCE = '0x002eebeb0efe5ea7860701329f7149fcfbfff3f9f772bb367de152b7e3186731';
 const NULLIFIER = '0x0011be71aa68465909e2fc93160cfd8cb1266655e59cfdaa9a3687b74a0e7005';
-const expected = { transactionId: TX, action: ACTION, nonce: NONCE };
+const policy = { acceptLegacy: true, allowStaging: false };
+const expected = { transactionId: TX, action: ACTION, nonce: NONCE, policy };
 
 /** Shapes as idkit-core 4.3.0 returns them after processing the phone's reply (see request.test.ts). */
 function v4(): Record<string, unknown> {
@@ -43,16 +44,16 @@ function withItem(base: Record<string, unknown>, patch: Record<string, unknown>)
 
 describe('checkResultAgainstTransaction', () => {
   it('accepts a 4.0 result for this transaction and returns its nullifier as a number', () => {
-    expect(checkResultAgainstTransaction(v4(), expected)).toEqual({ ok: true, nullifiers: [BigInt(NULLIFIER)], protocolVersion: '4.0' });
+    expect(checkResultAgainstTransaction(v4(), expected)).toEqual({ ok: true, nullifier: BigInt(NULLIFIER), protocolVersion: '4.0' });
   });
 
   it('accepts a 3.0 result for this transaction', () => {
-    expect(checkResultAgainstTransaction(v3(), expected)).toEqual({ ok: true, nullifiers: [BigInt(NULLIFIER)], protocolVersion: '3.0' });
+    expect(checkResultAgainstTransaction(v3(), expected)).toEqual({ ok: true, nullifier: BigInt(NULLIFIER), protocolVersion: '3.0' });
   });
 
   it('reads the nil_ form of a 4.0 nullifier as the same number', () => {
     const raw = withItem(v4(), { nullifier: 'nil_' + NULLIFIER.slice(2) });
-    expect(checkResultAgainstTransaction(raw, expected)).toMatchObject({ ok: true, nullifiers: [BigInt(NULLIFIER)] });
+    expect(checkResultAgainstTransaction(raw, expected)).toMatchObject({ ok: true, nullifier: BigInt(NULLIFIER) });
     expect(parseNullifier('nil_ff')).toBe(255n);
   });
 
@@ -103,4 +104,27 @@ describe('checkResultAgainstTransaction', () => {
       if (!outcome.ok) expect(outcome.message).toMatch(/start a new verification/);
     });
   }
+});
+
+describe('checkResultAgainstTransaction: credential policy', () => {
+  const refusals: Array<[string, () => Record<string, unknown>, string, Partial<typeof policy>?]> = [
+    ['a 4.0 passport credential', () => withItem(v4(), { identifier: 'passport', issuer_schema_id: 9303 }), 'credential_not_accepted'],
+    ['a 4.0 Selfie Check credential', () => withItem(v4(), { identifier: 'selfie', issuer_schema_id: 11, sybil_score: 2 }), 'credential_not_accepted'],
+    ['proof_of_human with the passport issuer', () => withItem(v4(), { issuer_schema_id: 9303 }), 'credential_not_accepted'],
+    ['proof_of_human with a sybil_score', () => withItem(v4(), { sybil_score: 0 }), 'credential_not_accepted'],
+    ['two Orb items', () => ({ ...v4(), responses: [...(v4().responses as unknown[]), ...(v4().responses as unknown[])] }), 'credential_not_accepted'],
+    ['a 3.0 device proof', () => withItem(v3(), { identifier: 'device' }), 'credential_not_accepted'],
+    ['a 3.0 document proof', () => withItem(v3(), { identifier: 'document' }), 'credential_not_accepted'],
+    ['a 3.0 Orb proof when legacy proofs are off', v3, 'credential_not_accepted', { acceptLegacy: false }],
+    ['a staging result without the staging flag', () => ({ ...v4(), environment: 'staging' }), 'environment_not_accepted'],
+    ['a sandbox result even with the staging flag', () => ({ ...v4(), environment: 'sandbox' }), 'environment_not_accepted', { allowStaging: true }],
+  ];
+  for (const [title, make, code, override] of refusals) {
+    it(`refuses ${title} with ${code}`, () => {
+      expect(checkResultAgainstTransaction(make(), { ...expected, policy: { ...policy, ...override } })).toMatchObject({ ok: false, code });
+    });
+  }
+  it('accepts a staging result with the staging flag', () => {
+    expect(checkResultAgainstTransaction({ ...v4(), environment: 'staging' }, { ...expected, policy: { ...policy, allowStaging: true } })).toMatchObject({ ok: true });
+  });
 });

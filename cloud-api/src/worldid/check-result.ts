@@ -1,11 +1,13 @@
 import { hashSignal } from '@worldcoin/idkit-core/hashing';
 import { z } from 'zod';
+import { checkCredentialPolicy, type CredentialPolicy } from './credential-policy';
 
 /**
  * What the Developer Portal does NOT check, so the cloud must (world-id.md "Cloud side"):
  * the result is ours (action), for this transaction (every signal_hash = hashSignal(transaction id)),
- * and answers the rp_context we issued (nonce). Pure: no I/O. Nonce *reuse* and nullifier limits are
- * the caller's job (it owns the database); this returns the nullifiers as numbers for that.
+ * and answers the rp_context we issued (nonce), and it is one Orb credential (credential-policy.ts).
+ * Pure: no I/O. Nonce *reuse* and nullifier limits are the caller's job (it owns the database); this
+ * returns the one credential's nullifier as a number for that.
  * Shapes are strict: unknown keys are refused, strings are bounded.
  */
 const hex = (max: number) => z.string().regex(new RegExp(`^0x[0-9a-fA-F]{1,${max}}$`));
@@ -52,8 +54,12 @@ export const IdKitResultSchema = z.discriminatedUnion('protocol_version', [Resul
 export type IdKitResult = z.infer<typeof IdKitResultSchema>;
 
 export type CheckResultOutcome =
-  | { ok: true; nullifiers: bigint[]; protocolVersion: '3.0' | '4.0' }
-  | { ok: false; code: 'malformed' | 'action_mismatch' | 'signal_mismatch' | 'nonce_invalid'; message: string };
+  | { ok: true; nullifier: bigint; protocolVersion: '3.0' | '4.0' }
+  | {
+      ok: false;
+      code: 'malformed' | 'action_mismatch' | 'signal_mismatch' | 'nonce_invalid' | 'credential_not_accepted' | 'environment_not_accepted';
+      message: string;
+    };
 
 /** `0x…` or 4.0's `nil_…` hex → BigInt. Inputs are already bounded to 64 hex digits by the schema. */
 export function parseNullifier(value: string): bigint {
@@ -62,7 +68,7 @@ export function parseNullifier(value: string): bigint {
 
 export function checkResultAgainstTransaction(
   result: unknown,
-  expected: { transactionId: string; action: string; nonce: string },
+  expected: { transactionId: string; action: string; nonce: string; policy: CredentialPolicy },
 ): CheckResultOutcome {
   const parsed = IdKitResultSchema.safeParse(result);
   if (!parsed.success) {
@@ -80,6 +86,9 @@ export function checkResultAgainstTransaction(
   if (r.responses.some((item) => item.signal_hash.toLowerCase() !== signalHash)) {
     return { ok: false, code: 'signal_mismatch', message: 'World ID result was made for another transaction; start a new verification' };
   }
-  const nullifiers = r.responses.map((item) => parseNullifier(item.nullifier));
-  return { ok: true, nullifiers, protocolVersion: r.protocol_version };
+  const credential = checkCredentialPolicy(r, expected.policy);
+  if (!credential.ok) return credential;
+  const nullifier = r.responses[0]?.nullifier;
+  if (nullifier === undefined) return { ok: false, code: 'malformed', message: 'World ID result has no credential; start a new verification' };
+  return { ok: true, nullifier: parseNullifier(nullifier), protocolVersion: r.protocol_version };
 }

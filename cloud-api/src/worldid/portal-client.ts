@@ -17,8 +17,9 @@ export interface PortalConfig {
   retryDelayMs?: number;
 }
 
+/** `nullifiers`: only those of items the portal says verified (`results[].success`), as numbers. */
 export type PortalVerdict =
-  | { ok: true; nullifiers: string[]; action: string }
+  | { ok: true; nullifiers: bigint[]; action: string }
   | { ok: false; code: 'proof_invalid'; message: string };
 
 export class PortalUnavailableError extends Error {
@@ -37,6 +38,12 @@ const SuccessSchema = z.object({
 });
 const RefusalSchema = z.object({ code: z.string().optional(), detail: z.string().optional() });
 
+/** A portal nullifier (`0x…`, `nil_…`, up to 64 hex digits) as a number; anything else is dropped. */
+function nullifierNumber(value: string): bigint | null {
+  const hex = /^(?:0x|nil_)?([0-9a-fA-F]{1,64})$/.exec(value)?.[1];
+  return hex === undefined ? null : BigInt('0x' + hex);
+}
+
 type Attempt = { kind: 'done'; verdict: PortalVerdict } | { kind: 'retry'; reason: string; cause?: unknown };
 
 async function attempt(url: string, body: string, timeoutMs: number): Promise<Attempt> {
@@ -54,8 +61,10 @@ async function attempt(url: string, body: string, timeoutMs: number): Promise<At
   if (res.ok) {
     const ok = SuccessSchema.safeParse(json);
     if (!ok.success) return { kind: 'retry', reason: 'portal answered 200 with an unexpected body' };
+    // Per-item results are authoritative; the top-level nullifier counts only when there are none.
     const fromResults = (ok.data.results ?? []).filter((r) => r.success && r.nullifier).map((r) => r.nullifier as string);
-    const nullifiers = fromResults.length > 0 ? fromResults : ok.data.nullifier ? [ok.data.nullifier] : [];
+    const raw = ok.data.results && ok.data.results.length > 0 ? fromResults : ok.data.nullifier ? [ok.data.nullifier] : [];
+    const nullifiers = raw.map(nullifierNumber).filter((n): n is bigint => n !== null);
     return { kind: 'done', verdict: { ok: true, nullifiers, action: ok.data.action } };
   }
   const refusal = RefusalSchema.safeParse(json);

@@ -130,6 +130,7 @@ export async function startFakeCloud(): Promise<FakeCloud> {
       world_id: { app_id: cloud.worldId.app_id, action: cloud.worldId.action },
       payment_reference: tx.id.replace(/-/g, ''),
       return_to: `https://world.org/mini-app?app_id=app_staging_test&path=/pay/${tx.id}`,
+      payment_mode: cloud.autoJob ? 'none' : 'world_app',
     };
     return { status: 200, body: answer };
   }

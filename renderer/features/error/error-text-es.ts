@@ -23,6 +23,11 @@ export const ERRORS_ES: Readonly<Record<string, ErrorText>> = {
   proof_invalid: { message: 'World ID no pudo confirmar esta verificación.', next_step: 'Empiece de nuevo y escanee el nuevo código con World App.' },
   signal_mismatch: { message: 'Esa verificación pertenece a otro retiro.', next_step: 'Empiece de nuevo y escanee el nuevo código.' },
   action_mismatch: { message: 'Esa verificación era para otra aplicación.', next_step: 'Empiece de nuevo y escanee el nuevo código.' },
+  credential_not_accepted: {
+    message: 'Este cajero solo paga a un World ID verificado con el Orb.',
+    next_step: 'Verifique su World ID en un Orb (World App le muestra dónde hay uno) y empiece de nuevo. No se cobró nada.',
+  },
+  environment_not_accepted: { message: 'Este cajero está configurado con una aplicación de World ID de prueba.', next_step: 'Pida ayuda al personal. No se cobró nada.' },
   nonce_invalid: { message: 'Esa verificación ya se usó o es demasiado antigua.', next_step: 'Empiece de nuevo y escanee el nuevo código.' },
   nullifier_used: { message: 'Este World ID ya se usó para este retiro.', next_step: 'Empiece un retiro nuevo.' },
   transaction_expired: { message: 'Este retiro tardó demasiado y venció.', next_step: 'Empiece de nuevo. No se cobró nada.' },

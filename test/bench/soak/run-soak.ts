@@ -190,6 +190,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       HOPPER_PORT: services.ready.hopperPath,
       WORLD_ID_BRIDGE_URL: services.ready.bridgeUrl,
       WORLD_ID_ENVIRONMENT: 'staging',
+      WORLD_ID_ALLOW_STAGING: '1',
       INVENTORY_SEED_COINS: String(coinsLoaded),
       LOG_LEVEL: 'warn',
     });
