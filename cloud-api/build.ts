@@ -1,7 +1,8 @@
 import { build, type Plugin } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundleMiniappScript } from './miniapp/bundle';
+import { listMigrations } from './src/db/migrate';
 
 /**
  * The cloud's production build (`npm run build -w cloud-api`): src/server.ts and everything it
@@ -49,7 +50,7 @@ export async function buildCloud(outDir: string = join(PACKAGE_DIR, 'dist')): Pr
       if (imp.external && !imp.path.startsWith('node:')) packageImports.add(imp.path);
     }
   }
-  const migrations = copyMigrations(join(PACKAGE_DIR, 'src', 'db', 'migrations'), join(outDir, 'migrations'));
+  const migrations = writeMigrations(join(outDir, 'migrations'));
   return { serverFile, migrations, packageImports: [...packageImports].sort() };
 }
 
@@ -71,11 +72,12 @@ function prebuiltMiniapp(script: string): Plugin {
   };
 }
 
-function copyMigrations(from: string, to: string): string[] {
+/** The migrations the running cloud would apply (src/db/migrate.ts lists them), written beside the bundle. */
+function writeMigrations(to: string): string[] {
   mkdirSync(to, { recursive: true });
-  const files = readdirSync(from).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
-  for (const f of files) copyFileSync(join(from, f), join(to, f));
-  return files;
+  const migrations = listMigrations();
+  for (const m of migrations) writeFileSync(join(to, m.name), m.sql);
+  return migrations.map((m) => m.name);
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === join(PACKAGE_DIR, 'build.ts')) {

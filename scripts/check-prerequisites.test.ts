@@ -18,6 +18,15 @@ function pathWith(tools: string[]): string {
 }
 const fakeChromium = join(pathWith(['chromium']), 'chromium');
 
+/** Runs the checker as `npm test` does, with only `path` on PATH (node itself by its absolute path). */
+function runChecker(path: string) {
+  return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'check-prerequisites.ts')], {
+    cwd: ROOT,
+    env: { PATH: path, CHROMIUM_PATH: fakeChromium },
+    encoding: 'utf8',
+  });
+}
+
 afterAll(() => rmSync(bin, { recursive: true, force: true }));
 
 describe('scripts/check-prerequisites.ts', () => {
@@ -58,11 +67,7 @@ describe('scripts/check-prerequisites.ts', () => {
 
   it('as a command: exits 1 and names shellcheck when PATH has no shellcheck', () => {
     const dir = pathWith(['socat', 'udevadm']);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'check-prerequisites.ts')], {
-      cwd: ROOT,
-      env: { PATH: dir, CHROMIUM_PATH: fakeChromium },
-      encoding: 'utf8',
-    });
+    const r = runChecker(dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('shellcheck');
     expect(r.stderr).toContain('apt-get install shellcheck');
@@ -71,11 +76,7 @@ describe('scripts/check-prerequisites.ts', () => {
 
   it('as a command: exits 0 silently when every tool is on PATH', () => {
     const dir = pathWith(['socat', 'shellcheck', 'udevadm']);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'check-prerequisites.ts')], {
-      cwd: ROOT,
-      env: { PATH: dir, CHROMIUM_PATH: fakeChromium },
-      encoding: 'utf8',
-    });
+    const r = runChecker(dir);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
