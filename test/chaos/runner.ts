@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPrng } from '../../sim/net/fault-plan';
+import { createPrng } from '../support/prng';
 import { NO_FAULTS } from '../../sim/hopper/sim-types';
 import { approve } from '../../sim/worldid/phone';
 import { payTransaction } from '../../sim/worldid/phone-pay';
@@ -270,7 +270,7 @@ async function finalScreen(stack: ChaosStack): Promise<string> {
 }
 
 function disarm(stack: ChaosStack): void {
-  stack.hooks.hooks = {};
+  stack.net.hooks = {};
   const taps = stack.hopper.sim.taps;
   taps.frame = undefined;
   taps.handled = undefined;

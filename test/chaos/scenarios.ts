@@ -3,8 +3,8 @@ import type { ChaosStack } from './stack';
 /**
  * What can go wrong during one cash-out (issue 8 "Chaos"). Each scenario arms a trigger on the
  * real stack; the trigger fires once, at a named moment seen from outside the kiosk process:
- * - in the hook proxy, when a kiosk request reaches the proxy (the cloud has not seen it) or
- *   when the cloud's answer comes back (the cloud committed; the kiosk never hears of it);
+ * - in the test proxy, when a kiosk request reaches it (the cloud has not seen it) or when the
+ *   cloud's answer comes back (the cloud committed; the kiosk never hears of it);
  * - in the hopper simulator, when a frame arrives, right after the hopper acted on it, or when a
  *   coin leaves the bowl.
  * The kiosk's own order of work fixes what is durable at each moment (PRODUCT.md "Money rules"):
@@ -50,11 +50,11 @@ function killOnRequest(name: string, match: (method: string, path: string, body:
     name,
     kind: 'kill_kiosk',
     arm: (ctx) => {
-      ctx.stack.hooks.hooks.request = (r) => {
-        if (!match(r.method, r.path, r.body)) return;
-        ctx.stack.hooks.hooks.request = undefined; // once
+      ctx.stack.net.hooks.request = (ex) => {
+        if (!match(ex.method, ex.path, ex.text)) return;
+        ctx.stack.net.hooks.request = undefined; // once
         ctx.killKiosk(name);
-        return 'drop';
+        return { kind: 'drop' };
       };
     },
   };
@@ -66,11 +66,11 @@ function killOnResponse(name: string, match: (method: string, path: string, stat
     name,
     kind: 'kill_kiosk',
     arm: (ctx) => {
-      ctx.stack.hooks.hooks.response = (r) => {
-        if (!match(r.method, r.path, r.status, r.body)) return;
-        ctx.stack.hooks.hooks.response = undefined; // once
+      ctx.stack.net.hooks.answer = (ex, answer) => {
+        if (!match(ex.method, ex.path, answer.status, ex.text)) return;
+        ctx.stack.net.hooks.answer = undefined; // once
         ctx.killKiosk(name);
-        return 'drop';
+        return { kind: 'drop' };
       };
     },
   };
@@ -156,9 +156,9 @@ export const CLOUD_KILL_POINTS: Scenario[] = [
     name: 'cloud_killed_at_verify',
     kind: 'kill_cloud',
     arm: (ctx) => {
-      ctx.stack.hooks.hooks.request = (r) => {
-        if (!isVerify(r.method, r.path)) return;
-        ctx.stack.hooks.hooks.request = undefined;
+      ctx.stack.net.hooks.request = (ex) => {
+        if (!isVerify(ex.method, ex.path)) return;
+        ctx.stack.net.hooks.request = undefined;
         ctx.killCloud('cloud_killed_at_verify', 1500);
       };
     },
@@ -179,9 +179,9 @@ export const CLOUD_KILL_POINTS: Scenario[] = [
     name: 'cloud_killed_at_result_sync',
     kind: 'kill_cloud',
     arm: (ctx) => {
-      ctx.stack.hooks.hooks.request = (r) => {
-        if (!isResultSync(r.method, r.path, r.body)) return;
-        ctx.stack.hooks.hooks.request = undefined;
+      ctx.stack.net.hooks.request = (ex) => {
+        if (!isResultSync(ex.method, ex.path, ex.text)) return;
+        ctx.stack.net.hooks.request = undefined;
         ctx.killCloud('cloud_killed_at_result_sync', 1500);
       };
     },
@@ -246,9 +246,9 @@ export const NETWORK_FAULTS: Scenario[] = [
   ),
   netFault('net_outage_after_payment', (ctx) => {
     // The link drops once the cloud confirmed the verification, and comes back 3 s later.
-    ctx.stack.hooks.hooks.response = (r) => {
-      if (!isVerify(r.method, r.path) || r.status !== 200) return;
-      ctx.stack.hooks.hooks.response = undefined;
+    ctx.stack.net.hooks.answer = (ex, answer) => {
+      if (!isVerify(ex.method, ex.path) || answer.status !== 200) return;
+      ctx.stack.net.hooks.answer = undefined;
       ctx.stack.net.setFaults({ rules: [{ match: '*', fault: { kind: 'refuse' } }] });
       setTimeout(() => ctx.stack.net.clearFaults(), 3000);
     };

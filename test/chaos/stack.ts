@@ -8,16 +8,15 @@ import { startBridge } from '../../sim/worldid/bridge';
 import { SIM_APP_ID, SIM_RP_ID, startFakePortal } from '../../sim/worldid/portal';
 import { SIM_PORTAL_API_KEY } from '../../sim/worldid/portal-payments';
 import { startHopperOnPty, type HopperOnPty } from '../../sim/hopper/pty';
-import { startFaultProxy, type FaultProxy } from '../../sim/net/fault-proxy';
-import { startHookProxy, type HookProxy } from './hook-proxy';
+import { startTestProxy, type TestProxy } from '../support/proxy/proxy';
 
 /**
  * The real stack for chaos runs, with every process the runner may kill as its own process:
  * the cloud API (`cloud-api/src/server.ts`, on Postgres when DATABASE_URL is set, else PGlite)
  * on a fixed port so it can be restarted under the same address; the kiosk core
  * (`main/kiosk-entry.ts`, the entry a Pi runs); in this process the hopper simulator on a socat
- * pty, the World ID bridge and Developer Portal simulators, and two proxies on the kiosk's way
- * to the cloud: kiosk → hook proxy (named kill moments) → fault proxy (network faults) → cloud.
+ * pty, the World ID bridge and Developer Portal simulators, and the test proxy on the kiosk's way
+ * to the cloud (its hooks: the named kill moments; its fault plan: network faults).
  */
 export interface ChaosStackOptions {
   dataDir: string;
@@ -37,8 +36,8 @@ export interface ChaosStack {
   operatorToken: string;
   backend: 'postgres' | 'pglite';
   hopper: HopperOnPty;
-  hooks: HookProxy;
-  net: FaultProxy;
+  /** Between the kiosk and the cloud: `net.hooks` for kill moments, `net.setFaults` for network faults. */
+  net: TestProxy;
   kioskDbPath: string;
   kioskPid(): number | undefined;
   /** SIGKILL, now, synchronously (for use inside a tap or hook); the supervisor starts it again. */
@@ -89,11 +88,10 @@ export async function startChaosStack(o: ChaosStackOptions): Promise<ChaosStack>
     RATE_LIMIT_KIOSK_PER_MIN: '0',
   };
   let cloud = await launchCloud(cloudEnv, cloudUrl);
-  const net = await startFaultProxy({ target: { host: '127.0.0.1', port: cloudPort } });
-  const hooks = await startHookProxy({ host: '127.0.0.1', port: net.port });
+  const net = await startTestProxy({ target: cloudUrl });
   const hopper = await startHopperOnPty({ coins: o.coinsLoaded, coinsPerSecond: o.coinsPerSecond });
   const kioskEnv: Record<string, string> = {
-    CLOUD_URL: hooks.url,
+    CLOUD_URL: net.url,
     KIOSK_DATA_DIR: join(o.dataDir, 'kiosk'),
     ENROLLMENT_CODE: await enrollmentCode(cloudUrl, secrets.operator_token),
     KIOSK_NAME: 'chaos-kiosk',
@@ -148,7 +146,6 @@ export async function startChaosStack(o: ChaosStackOptions): Promise<ChaosStack>
     operatorToken: secrets.operator_token,
     backend: scratch ? 'postgres' : 'pglite',
     hopper,
-    hooks,
     net,
     kioskDbPath: join(o.dataDir, 'kiosk', 'kiosk.sqlite'),
     kioskPid: () => kiosk.pid,
@@ -171,7 +168,7 @@ export async function startChaosStack(o: ChaosStackOptions): Promise<ChaosStack>
       cloud = await launchCloud(cloudEnv, cloudUrl);
     },
     async stop() {
-      hooks.hooks = {};
+      net.hooks = {};
       hopper.sim.taps.frame = undefined;
       hopper.sim.taps.handled = undefined;
       hopper.sim.taps.coin = undefined;
@@ -179,7 +176,6 @@ export async function startChaosStack(o: ChaosStackOptions): Promise<ChaosStack>
       process.off('exit', killChildren);
       await stopChild(kiosk, 'SIGTERM');
       await stopChild(cloud, 'SIGTERM');
-      await hooks.close();
       await net.close();
       await hopper.stop();
       await Promise.all([bridge.close(), portal.close()]);

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type RunningSystem } from '../../scripts/system';
-import { startCutProxy, type CutProxy } from './support/cut-proxy';
+import { startTestProxy, type TestProxy } from '../support/proxy/proxy';
 import { checkScreen } from './support/screen-check';
 
 /**
@@ -11,15 +11,15 @@ import { checkScreen } from './support/screen-check';
  * through a proxy the test cuts and restores, and the simulated hopper can go silent (cable pulled).
  */
 let system: RunningSystem;
-let proxy: CutProxy;
+let proxy: TestProxy;
 
 test.beforeAll(async () => {
-  const p = await startCutProxy();
+  const p = await startTestProxy({});
   proxy = p;
   system = await startSystem({
     dataDir: mkdtempSync(join(tmpdir(), 'roluatm-e2e-oos-')),
     kioskCloudUrl: (cloudUrl) => {
-      p.target(cloudUrl);
+      p.setTarget(cloudUrl);
       return p.url;
     },
   });
@@ -33,7 +33,9 @@ test.afterAll(async () => {
 test('the kiosk goes out of service while offline and comes back by itself', { tag: '@smoke' }, async ({ page }) => {
   await page.goto(system.kioskUrl);
   await expect(page.getByTestId('screen-idle')).toBeVisible();
-  await proxy.cut();
+  // The network goes away: open connections die and new ones are refused, until restored.
+  proxy.setFaults({ rules: [{ fault: { kind: 'refuse' } }] });
+  proxy.disconnect();
   try {
     await expect(page.getByTestId('screen-out-of-service')).toHaveAttribute('data-reason', 'offline', { timeout: 60_000 });
     await checkScreen(page, 'out-of-service-offline');
@@ -42,7 +44,7 @@ test('the kiosk goes out of service while offline and comes back by itself', { t
     await checkScreen(page, 'out-of-service-offline-es');
     await page.getByTestId('lang-toggle').click();
   } finally {
-    await proxy.restore();
+    proxy.clearFaults();
   }
   await expect(page.getByTestId('screen-idle')).toBeVisible({ timeout: 90_000 });
 });

@@ -1,7 +1,7 @@
-import { createPrng } from '../../sim/net/fault-plan';
+import { createPrng } from '../support/prng';
 
 /**
- * The fuzzers' one source of randomness: mulberry32 (sim/net/fault-plan.ts) behind a few helpers.
+ * The fuzzers' one source of randomness: mulberry32 (test/support/prng.ts) behind a few helpers.
  * Every case gets its own generator derived from (run seed, case number), so a failing case replays
  * alone with `--seed S --case N` whatever ran before it.
  */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../contract/clock';
-import type { FaultPlan } from '../../sim/net/fault-proxy';
+import type { FaultPlan } from '../support/proxy/proxy';
 import { getTransaction } from '../../main/db/transactions';
 import { startJobReceiver, type JobReceiver } from '../../main/sync/job-receiver';
 import { BACKENDS } from '../../cloud-api/src/testing/test-db';
@@ -8,7 +8,7 @@ import { cloudJobOf, paidTransaction, silent, startRealCloud, waitUntil, type Re
 
 /**
  * Issue 4 "Jobs (cloud → kiosk)": the REAL cloud's long-poll (LISTEN/NOTIFY, leases, ack) through the
- * fault proxy to the REAL job receiver. A job delivered through faults is journaled once, acked, and a
+ * test proxy to the REAL job receiver. A job delivered through faults is journaled once, acked, and a
  * second delivery is the same job. JOB_LEASE_SEC=1 so an unacked job comes back within a second.
  */
 interface Run {

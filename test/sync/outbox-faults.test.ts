@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, newId, systemClock } from '../../contract/clock';
 import { quote } from '../../contract/money';
-import type { FaultPlan } from '../../sim/net/fault-proxy';
+import type { FaultPlan } from '../support/proxy/proxy';
 import { appendOutbox, getOutboxRow, outboxCounts, pruneSent } from '../../main/db/outbox';
 import { insertTransaction } from '../../main/db/transactions';
 import type { Timers } from '../../main/sync/backoff';
@@ -10,7 +10,7 @@ import { BACKENDS } from '../../cloud-api/src/testing/test-db';
 import { cloudEvents, kioskWire, silent, startRealCloud, waitUntil, type RealCloud, type TestKiosk } from './real-cloud';
 
 /**
- * Issue 4 "Done when": the REAL cloud behind the fault proxy, the REAL pusher over undici. After every
+ * Issue 4 "Done when": the REAL cloud behind the test proxy, the REAL pusher over undici. After every
  * scenario the cloud's kiosk_events equal the kiosk's outbox (same seqs, event ids and payloads), with
  * no duplicate and no loss.
  */

@@ -11,7 +11,7 @@ import { startCloud, type RunningCloud } from '../../cloud-api/src/start-cloud';
 import { OPERATOR_TOKEN, testEnv } from '../../cloud-api/src/testing/harness';
 import { createScratchDatabase, pgliteDataDirCopy, type Backend } from '../../cloud-api/src/testing/test-db';
 import { startFakePortal, type FakePortal } from '../../sim/worldid/portal';
-import { startFaultProxy, type FaultProxy } from '../../sim/net/fault-proxy';
+import { startTestProxy, type TestProxy } from '../support/proxy/proxy';
 import { openKioskDb, type KioskDb } from '../../main/db/open-db';
 import { toSyncEvent, type OutboxRow } from '../../main/db/outbox';
 import { insertTransaction } from '../../main/db/transactions';
@@ -22,14 +22,14 @@ import { createCloudClient, type CloudClient } from '../../main/sync/cloud-clien
 
 /**
  * The REAL cloud (startCloud on PGlite, or on a scratch Postgres database when DATABASE_URL is set) with
- * the project's fault proxy in front of it, and helpers for a REAL kiosk (SQLite file + undici client)
+ * the test proxy (test/support/proxy) in front of it, and helpers for a REAL kiosk (SQLite file + undici client)
  * that talks to the cloud only through the proxy (issue 4 "Done when").
  */
 export const silent = pino({ level: 'silent' });
 
 export interface RealCloud {
   cloud: RunningCloud;
-  proxy: FaultProxy;
+  proxy: TestProxy;
   portal: FakePortal;
   backend: Backend;
   /** A new kiosk: enrolled through the proxy, with its own SQLite file and client. */
@@ -62,7 +62,7 @@ export async function startRealCloud(backend: Backend, o: { clock?: Clock; env?:
   }
   const cloud = await startCloud(config, { db, clock: o.clock ?? systemClock, log: silent });
   const port = Number(new URL(cloud.url).port);
-  const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port }, resetHoldMs: 30 });
+  const proxy = await startTestProxy({ target: `http://127.0.0.1:${port}`, resetHoldMs: 30 });
   const kiosks: TestKiosk[] = [];
   return {
     cloud,

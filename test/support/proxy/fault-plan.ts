@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { createPrng } from '../prng';
 
 /**
- * What the fault proxy does to traffic (PRODUCT.md "Offline-first, precisely" and "going beyond":
+ * What the test proxy does to traffic (PRODUCT.md "Offline-first, precisely" and "going beyond":
  * dropped and duplicated network messages). A plan is an ordered list of rules; for each request the
  * first rule that matches, still has uses left and wins its coin toss decides the fault.
  */
@@ -50,18 +51,6 @@ export const FaultPlanSchema = z.strictObject({
   seed: z.number().int().optional(),
 });
 export type FaultPlan = z.input<typeof FaultPlanSchema>;
-
-/** mulberry32: small, fast and reproducible; not for anything secret. */
-export function createPrng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Whether `match` selects a request; `target` is the request-target as sent. */
 export function matchesRequest(match: string, method: string, target: string): boolean {

@@ -1,11 +1,11 @@
 import { Client } from 'undici';
-import { startFaultProxy, type FaultProxy } from '../fault-proxy';
+import { startTestProxy, type TestProxy } from '../proxy';
 import { startCountingServer, type CountingServer } from './counting-server';
 
-/** A counting target, a fault proxy in front of it, and an undici keep-alive client (as the kiosk uses). */
+/** A counting target, the test proxy in front of it, and an undici keep-alive client (as the kiosk uses). */
 export interface ProxyFixture {
   target: CountingServer;
-  proxy: FaultProxy;
+  proxy: TestProxy;
   client: Client;
   stop(): Promise<void>;
 }
@@ -18,7 +18,7 @@ export interface Reply {
 
 export async function startProxyFixture(opts: { seed?: number; headersTimeout?: number } = {}): Promise<ProxyFixture> {
   const target = await startCountingServer();
-  const proxy = await startFaultProxy({ target: { host: target.host, port: target.port }, seed: opts.seed });
+  const proxy = await startTestProxy({ target: `http://${target.host}:${target.port}`, seed: opts.seed });
   const client = new Client(proxy.url, { headersTimeout: opts.headersTimeout ?? 10_000, bodyTimeout: 10_000 });
   return {
     target,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ErrorBodySchema } from '../../contract/http';
+import { ErrorBodySchema } from '../../../contract/http';
 import { call, json, startProxyFixture, type ProxyFixture } from './testing/proxy-fixture';
 
 let f: ProxyFixture;

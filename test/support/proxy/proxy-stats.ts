@@ -24,6 +24,8 @@ export interface FaultProxyStats {
 
 export const CONNECTION_KEY = '(connection)';
 
+const pathKey = (method: string, target: string): string => `${method} ${target.split('?')[0] ?? ''}`;
+
 export class ProxyStats {
   private readonly s: FaultProxyStats = {
     connections: 0,
@@ -43,11 +45,13 @@ export class ProxyStats {
     this.fault(this.path(CONNECTION_KEY), 'refuse');
   }
 
-  request(method: string, target: string, fault: FaultKind | undefined): void {
+  request(method: string, target: string): void {
     this.s.requests += 1;
-    const p = this.path(`${method} ${target.split('?')[0] ?? ''}`);
-    p.requests += 1;
-    if (fault !== undefined) this.fault(p, fault);
+    this.path(pathKey(method, target)).requests += 1;
+  }
+
+  faultOnRequest(method: string, target: string, fault: FaultKind): void {
+    this.fault(this.path(pathKey(method, target)), fault);
   }
 
   forwarded(): void {

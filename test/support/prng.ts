@@ -1,0 +1,14 @@
+/**
+ * mulberry32: the tests' one seeded generator (fault plans, chaos, fuzzers). Small, fast and
+ * reproducible; not for anything secret.
+ */
+export function createPrng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
