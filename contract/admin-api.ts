@@ -22,6 +22,8 @@ export const InDoubtPayoutSchema = z.object({
   /** The counters recorded before the dispense command: what the settlement will compare against. */
   event_counter_before: z.number().int(),
   dispense_count_before: z.number().int(),
+  /** The hopper the dispense was sent to; another serial than the connected hopper's: swapped, settle by hand. */
+  hopper_serial: z.number().int(),
 });
 
 export const AdminStatusSchema = z.object({
@@ -75,6 +77,14 @@ export const adminCommands = {
   adminTestDispense: { params: empty, value: z.strictObject({ coins_paid: z.number().int(), outcome: z.string() }) },
   /** Settles every in-doubt payout from the hopper's counters (never by paying). */
   adminSettleInDoubt: { params: empty, value: z.strictObject({ settled: z.array(SettledPayoutSchema) }) },
+  /**
+   * A payout intent journaled against another hopper (swapped: its counters are gone): the technician
+   * counts the coins the customer got and enters them with the PIN. Audited `settled_by: technician`.
+   */
+  adminSettleByHand: {
+    params: z.strictObject({ intent_id: z.string().min(1), coins_paid: z.number().int().min(0).max(255), pin: PinSchema }),
+    value: z.strictObject({ intent_id: z.string(), coins_paid: z.number().int() }),
+  },
   /** Resets the hopper (clears a jam flag) and reads its faults again. */
   adminResetHopper: { params: empty, value: z.strictObject({ faults: z.array(z.string()) }) },
   adminSyncNow: { params: empty, value: z.strictObject({ outbox_depth: z.number().int() }) },

@@ -22,7 +22,7 @@ function recordingApi(calls: string[], throwOn?: string): KioskApi {
 const VALID_PARAMS: Record<KioskCommandName, object> = {
   getState: {}, startCashOut: { amount_cents: 500 }, cancel: {}, dismiss: {},
   adminUnlock: { pin: '1234' }, adminLock: {}, adminStatus: {}, adminRefill: { coins: 400 }, adminEmpty: {},
-  adminTestDispense: {}, adminSettleInDoubt: {}, adminResetHopper: {}, adminSyncNow: {},
+  adminTestDispense: {}, adminSettleInDoubt: {}, adminSettleByHand: { intent_id: 'i1', coins_paid: 3, pin: '2468' }, adminResetHopper: {}, adminSyncNow: {},
   adminEnroll: { code: 'ABCDEF12' }, adminChangePin: { new_pin: '5678' }, adminRestart: {}, adminSetMaintenance: { on: true },
 };
 

@@ -12,7 +12,7 @@ import type { AdminContext } from './admin-deps';
  */
 export const TECH_JOB_PREFIX = TECHNICIAN_JOB_PREFIX;
 
-function hopperBusy(c: AdminContext): Result<never> | null {
+export function hopperBusy(c: AdminContext): Result<never> | null {
   if (c.runner.busy || c.dispenser.busy) return err('payout_running', 'a payout is running: try again when it has finished');
   if (c.customerActive()) return err('customer_active', 'a customer is using the kiosk: wait until the screen is back to the start');
   return null;

@@ -4,6 +4,7 @@ import { AdminAuth } from './admin-auth';
 import type { AdminContext, AdminDeps } from './admin-deps';
 import type { AdminHandlers } from './admin-handlers-type';
 import { refill, resetHopper, settleInDoubt, testDispense } from './admin-hopper';
+import { settleByHand } from './admin-settle-by-hand';
 import { createStatusReader } from './admin-status';
 import { changePin, enroll, restart, setMaintenanceMode, syncNow } from './admin-system';
 
@@ -44,6 +45,7 @@ export function createAdminService(deps: AdminDeps): AdminService {
     adminEmpty: guarded(() => refill(c, 0)),
     adminTestDispense: guarded(() => testDispense(c)),
     adminSettleInDoubt: guarded(() => settleInDoubt(c)),
+    adminSettleByHand: guarded((p) => settleByHand(c, p)),
     adminResetHopper: guarded(() => resetHopper(c)),
     adminSyncNow: guarded(() => syncNow(c)),
     adminEnroll: guarded(({ code, name }) => enroll(c, code, name)),

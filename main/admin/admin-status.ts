@@ -31,7 +31,7 @@ export function createStatusReader(c: AdminContext): () => Promise<AdminStatus> 
       },
       in_doubt: c.journal.openIntents().map((i) => ({
         intent_id: i.id, job_id: i.jobId, coins: i.coins, created_at: i.createdAt,
-        event_counter_before: i.eventCounter, dispense_count_before: i.dispenseCount,
+        event_counter_before: i.eventCounter, dispense_count_before: i.dispenseCount, hopper_serial: i.hopperSerial,
       })),
       sync: {
         outbox_depth: sync.outbox_depth,

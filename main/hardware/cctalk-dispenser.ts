@@ -110,6 +110,8 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
       this.identity ??= { ...(await h.identify()), serial: await this.serial() };
       const flagged: DispenserFault[] = faultsFromFlags((await h.test()).flags).filter((f) => f !== 'disabled'); // disabled between payouts is normal
       const faults = this.latched && !flagged.includes(this.latched) ? [...flagged, this.latched] : flagged;
+      // an open intent journaled against another hopper: only a technician can settle it (by hand)
+      if (this.o.journal.openIntents().some((i) => i.hopperSerial !== this.identity?.serial)) faults.push('swapped');
       const hl = await h.highLow().catch(() => null);
       const counted = { coins: this.o.journal.getInventory?.() ?? null, lowAt: this.o.lowLevelCoins ?? 40 };
       return this.publish({ connected: true, identity: this.identity, faults, level: levelFrom(hl, faults, counted) });
@@ -260,7 +262,7 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
     const h = this.requireHopper();
     const serial = await this.serial().catch((e: unknown) => Promise.reject(toDispenserError(e, 'reading the hopper serial')));
     if (serial !== intent.hopperSerial) {
-      this.o.log.error({ intentId: intent.id, expected: intent.hopperSerial, found: serial }, 'open payout intent belongs to another hopper; a technician must settle it');
+      this.o.log.error({ intentId: intent.id, expected: intent.hopperSerial, found: serial }, 'open payout intent belongs to another hopper (swapped): a technician must settle it by hand');
       return null;
     }
     try {

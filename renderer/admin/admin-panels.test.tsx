@@ -33,7 +33,7 @@ describe('admin panels', () => {
   });
 
   it('shows each in-doubt payout with the counters it will be settled against', () => {
-    const in_doubt = [{ intent_id: 'i1', job_id: 'j1', coins: 12, created_at: '2026-01-01T10:00:00.000Z', event_counter_before: 41, dispense_count_before: 900 }];
+    const in_doubt = [{ intent_id: 'i1', job_id: 'j1', coins: 12, created_at: '2026-01-01T10:00:00.000Z', event_counter_before: 41, dispense_count_before: 900, hopper_serial: 345678 }];
     const html = render(<HopperPanel status={sampleAdminStatus({ in_doubt })} actions={actions} />);
     expect(html).toContain('12 coins asked');
     expect(html).toContain('event 41, dispensed 900');

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { formatTime } from './admin-format';
 import { DigitPad } from './digit-pad';
 import { Facts } from './facts';
+import { SettleByHand } from './settle-by-hand';
 import type { AdminActions } from './use-admin-action';
 
 /** Hopper identity, faults, level and coin counts; refill, empty, test dispense, reset, settle in-doubt. */
@@ -80,6 +81,12 @@ function InDoubt({ status, actions }: { status: AdminStatus; actions: AdminActio
           {status.in_doubt.map((p) => (
             <li key={p.intent_id} data-testid="in-doubt-row">
               {t('admin.in_doubt_row', { coins: p.coins, time: formatTime(p.created_at, ''), event: p.event_counter_before, count: p.dispense_count_before })}
+              {status.hopper.identity && status.hopper.identity.serial !== p.hopper_serial && (
+                <>
+                  {' '}{t('admin.in_doubt_swapped', { serial: p.hopper_serial })}
+                  <SettleByHand payout={p} actions={actions} />
+                </>
+              )}
             </li>
           ))}
         </ul>

@@ -109,6 +109,7 @@ export function createKioskClient(transport: KioskTransport, options: KioskClien
     adminEmpty: (p) => invoke('adminEmpty', p),
     adminTestDispense: (p) => invoke('adminTestDispense', p),
     adminSettleInDoubt: (p) => invoke('adminSettleInDoubt', p),
+    adminSettleByHand: (p) => invoke('adminSettleByHand', p),
     adminResetHopper: (p) => invoke('adminResetHopper', p),
     adminSyncNow: (p) => invoke('adminSyncNow', p),
     adminEnroll: (p) => invoke('adminEnroll', p),
