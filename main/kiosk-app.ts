@@ -68,7 +68,8 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   });
   const onWrite = () => void link.pusher.kick();
   const freeCoins = () => coinsFree(inventoryCoins(db), reservedCoins(db));
-  const runner = createPayoutRunner({ db, clock, log, dispenser, onWrite, cloudClock: link.cloudTime });
+  const journal = new PayoutJournal(db, clock);
+  const runner = createPayoutRunner({ db, clock, log, dispenser, journal, onWrite, cloudClock: link.cloudTime });
   // Subscribed to the runner before the flow: a short payout's fault is on the hopper before the end screen shows.
   const hopper = createHopperWatch({
     dispenser, runner, log, coinsCounted: () => inventoryCoins(db), onChange: emit,
@@ -84,7 +85,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   const admin = createAdminService({
     db, clock, log, timers, config, version: KIOSK_VERSION, dispenser, runner, pusher: link.pusher, client: link.client,
     customerActive: () => !['idle', 'done', 'error'].includes(flow.state.screen),
-    journal: new PayoutJournal(db, clock),
+    journal,
     network: link.network,
     enrollment: link.enrollment,
     onEnrolled: link.enrolled,

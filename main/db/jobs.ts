@@ -140,18 +140,3 @@ export function listUnfinishedJobs(db: KioskDb): JobRow[] {
     .prepare("SELECT * FROM dispense_jobs WHERE status IN ('received','dispensing','in_doubt') ORDER BY received_at, id")
     .all() as JobRow[];
 }
-
-/**
- * What the payout journal proves was paid for a job: the sum over its settled intents, and how
- * many intents are still open (in doubt). Reads payout_intents (written by the hardware layer).
- */
-export function journalForJob(db: KioskDb, jobId: string): { coinsPaid: number; openIntents: number } {
-  const row = db
-    .prepare(
-      `SELECT COALESCE(SUM(CASE WHEN outcome IS NOT NULL THEN coins_paid ELSE 0 END), 0) AS paid,
-              COALESCE(SUM(CASE WHEN outcome IS NULL THEN 1 ELSE 0 END), 0) AS open
-       FROM payout_intents WHERE job_id = ?`,
-    )
-    .get(jobId) as { paid: number; open: number };
-  return { coinsPaid: row.paid, openIntents: row.open };
-}

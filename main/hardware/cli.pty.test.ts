@@ -1,7 +1,6 @@
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHopperOnPty } from '../../sim/hopper/pty';
-import { journalForJob } from '../db/jobs';
 import { lockDataFolder } from './data-folder-lock';
 import { TECHNICIAN_JOB_PREFIX } from './payout-journal';
 import { tmpJournal } from './testing/dispenser-fixture';
@@ -42,7 +41,7 @@ describe('technician CLI and the kiosk journal', () => {
     const paid = await x.cli(['dispense', '4']);
     expect(paid).toMatchObject({ code: 0, json: { ok: true, paid: 4, job_id: expect.stringMatching(new RegExp(`^${TECHNICIAN_JOB_PREFIX}`)) } });
     expect(x.journal.coinsPaidTotal()).toBe(x.sim.coinsOut);
-    expect(journalForJob(x.journal['db'], 'job-customer')).toEqual({ coinsPaid: 0, openIntents: 0 }); // never the customer's
+    expect(x.journal.paidForJob('job-customer')).toEqual({ coinsPaid: 0, openIntents: 0 }); // never the customer's
   });
 
   it('refuses every command while the kiosk core holds the data folder, and touches neither the hopper nor the journal', async () => {

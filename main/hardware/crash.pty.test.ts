@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../contract/clock';
 import { startHopperOnPty } from '../../sim/hopper/pty';
 import type { HopperSimOptions } from '../../sim/hopper/sim-types';
-import { journalForJob } from '../db/jobs';
 import { openKioskDb } from '../db/open-db';
 import { PayoutJournal } from './payout-journal';
 import type { ChildArgs } from './testing/crash-child';
@@ -43,7 +42,7 @@ async function rig(simOpts: HopperSimOptions = {}) {
   const journal = () => {
     const kdb = openKioskDb(db);
     const j = new PayoutJournal(kdb, new ManualClock());
-    const view = { open: j.openIntents().length, total: j.coinsPaidTotal(), job: (id: string) => journalForJob(kdb, id).coinsPaid };
+    const view = { open: j.openIntents().length, total: j.coinsPaidTotal(), job: (id: string) => j.paidForJob(id).coinsPaid };
     return { ...view, close: () => kdb.close() };
   };
   return { sim: hopper.sim, child, journal };

@@ -45,7 +45,9 @@ interface IntentRow {
 
 /**
  * The payout journal (tables payout_intents, hopper_inventory in 001_initial.sql) over a db from
- * openKioskDb (synchronous=FULL: each statement is durable when it returns). Every write is one
+ * openKioskDb (synchronous=FULL: each statement is durable when it returns). The one module that
+ * reads or writes payout_intents: the dispenser writes through it, the payout runner and the admin
+ * screen read through it. Every write is one
  * transaction; the inventory only falls by coins the hopper's counters proved paid.
  */
 export class PayoutJournal implements PayoutJournalPort {
@@ -104,6 +106,21 @@ export class PayoutJournal implements PayoutJournalPort {
   intent(intentId: string): { outcome: string | null; coinsPaid: number | null; settledBy: string | null } | null {
     const r = this.db.prepare('SELECT outcome, coins_paid AS coinsPaid, settled_by AS settledBy FROM payout_intents WHERE id = ?').get(intentId);
     return (r as { outcome: string | null; coinsPaid: number | null; settledBy: string | null } | undefined) ?? null;
+  }
+
+  /**
+   * What the journal proves was paid for one job: the sum over its settled intents, and how many of
+   * its intents are still open (in doubt).
+   */
+  paidForJob(jobId: string): { coinsPaid: number; openIntents: number } {
+    const row = this.db
+      .prepare(
+        `SELECT COALESCE(SUM(CASE WHEN outcome IS NOT NULL THEN coins_paid ELSE 0 END), 0) AS paid,
+                COALESCE(SUM(CASE WHEN outcome IS NULL THEN 1 ELSE 0 END), 0) AS open
+         FROM payout_intents WHERE job_id = ?`,
+      )
+      .get(jobId) as { paid: number; open: number };
+    return { coinsPaid: row.paid, openIntents: row.open };
   }
 
   /** Total coins the journal says were paid (sum over settled intents). */

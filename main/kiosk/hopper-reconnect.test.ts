@@ -62,12 +62,13 @@ describe('hopper unplugged and plugged back', () => {
     const db = tmpDb();
     cleanups.push(() => db.close());
     const clock = new ManualClock(Date.now());
+    const journal = new PayoutJournal(db, clock);
     const dispenser = createCcTalkDispenser({
-      path: hopper.devicePath, journal: new PayoutJournal(db, clock), clock, log, statusPollMs: 20, reconnect: { initialMs: 50, maxMs: 200 },
+      path: hopper.devicePath, journal, clock, log, statusPollMs: 20, reconnect: { initialMs: 50, maxMs: 200 },
     });
     await dispenser.open();
     cleanups.push(() => dispenser.close());
-    const runner = createPayoutRunner({ db, clock, log, dispenser, onWrite: () => undefined });
+    const runner = createPayoutRunner({ db, clock, log, dispenser, journal, onWrite: () => undefined });
     const tx = insertTransaction(db, clock, newId(), quote(500, { flat_cents: 0, bps: 0 }));
     const jobId = newId();
     receiveJob(db, clock, { id: jobId, transaction_id: tx.id, kiosk_id: newId(), coins: 20, expires_at: new Date(clock.now().getTime() + 900_000).toISOString(), signature: 'test' });

@@ -31,12 +31,13 @@ async function rig(simOpts: HopperSimOptions = {}) {
   const sim = new HopperSimulator({ echo: false, coinsPerSecond: 400, ...simOpts });
   cleanups.push(() => sim.stop());
   const kiosk = () => {
+    const journal = new PayoutJournal(db, clock);
     const dispenser = createCcTalkDispenser({
-      path: createMockHopperPort(true), binding: simulatedMockBinding(sim), journal: new PayoutJournal(db, clock),
+      path: createMockHopperPort(true), binding: simulatedMockBinding(sim), journal,
       clock, log, statusPollMs: 5, replyTimeoutMs: 100, maxStatusFailures: 1,
     });
     const events: PayoutEvent[] = [];
-    const runner = createPayoutRunner({ db, clock, log, dispenser, onWrite: () => undefined });
+    const runner = createPayoutRunner({ db, clock, log, dispenser, journal, onWrite: () => undefined });
     runner.onEvent((e) => events.push(e));
     cleanups.push(() => dispenser.close());
     return { dispenser, runner, events };

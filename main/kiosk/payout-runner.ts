@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../contract/clock';
 import type { KioskDb } from '../db/open-db';
-import { FINAL_KIOSK_JOB_STATUSES, finishJob, getJob, journalForJob, markJobDispensing, markJobInDoubt, type JobRow } from '../db/jobs';
+import { FINAL_KIOSK_JOB_STATUSES, finishJob, getJob, markJobDispensing, markJobInDoubt, type JobRow } from '../db/jobs';
 import type { Dispenser, DispenserFault } from '../hardware/dispenser';
+import type { PayoutJournal } from '../hardware/payout-journal';
 
 /**
  * Pays dispense jobs one at a time (PRODUCT.md "Money rules"). A job is paid at most once: its
@@ -29,6 +30,8 @@ export interface PayoutRunnerDeps {
   clock: Clock;
   log: Logger;
   dispenser: Dispenser;
+  /** What was already paid for a job (hardware/payout-journal.ts). */
+  journal: Pick<PayoutJournal, 'paidForJob'>;
   onWrite: () => void;
   /** The cloud's time (sync/cloud-time.ts), against which a job's expiry is judged; default `clock`. */
   cloudClock?: Clock;
@@ -77,7 +80,7 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
     const before = getJob(deps.db, jobId);
     if (!before || FINAL_KIOSK_JOB_STATUSES.includes(before.status)) return;
     if (needsSettle || before.status !== 'received') await settleInDoubt();
-    const journal = journalForJob(deps.db, jobId);
+    const journal = deps.journal.paidForJob(jobId);
     if (journal.openIntents > 0) return inDoubt(before, 'a payout intent is still open after settling');
     const owed = remainderRefusal(before, journal.coinsPaid, deps.cloudClock ?? deps.clock);
     if (owed) {

@@ -86,8 +86,9 @@ describe('job receiver', () => {
 
   it('treats a second delivery of a job as the same job: one row and one payout', async () => {
     const tx = localTx();
-    const dispenser = new FakeDispenser(new PayoutJournal(db, clock));
-    const runner = createPayoutRunner({ db, clock, log, dispenser, onWrite: () => {} });
+    const journal = new PayoutJournal(db, clock);
+    const dispenser = new FakeDispenser(journal);
+    const runner = createPayoutRunner({ db, clock, log, dispenser, journal, onWrite: () => {} });
     const job = cloud.jobFor(tx, 20);
     expect(await receiver.handle(job)).toBe('accepted');
     await runner.enqueue(job.id);

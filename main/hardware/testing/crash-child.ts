@@ -12,7 +12,6 @@ import { writeSync } from 'node:fs';
 import pino from 'pino';
 import { z } from 'zod';
 import { systemClock } from '../../../contract/clock';
-import { journalForJob } from '../../db/jobs';
 import { openKioskDb } from '../../db/open-db';
 import { createCcTalkDispenser } from '../cctalk-dispenser';
 import type { PayoutJournalPort } from '../dispenser';
@@ -74,14 +73,14 @@ async function main(): Promise<void> {
   say({ event: 'ready' });
   const settled = await dispenser.settleInDoubt();
   say({ event: 'settled', settled: settled.map((s) => ({ jobId: s.jobId, coinsPaid: s.coinsPaid, evidence: s.evidence })) });
-  const remainder = args.coins - journalForJob(db, args.jobId).coinsPaid;
+  const remainder = args.coins - real.paidForJob(args.jobId).coinsPaid;
   if (remainder > 0 && args.payRemainder) {
     const r = await dispenser.payout({ jobId: args.jobId, coins: remainder });
     say({ event: 'paid', coinsRequested: r.coinsRequested, coinsPaid: r.coinsPaid, outcome: r.outcome });
   } else if (remainder > 0) {
     say({ event: 'owed', coins: remainder });
   }
-  say({ event: 'done', jobPaid: journalForJob(db, args.jobId).coinsPaid });
+  say({ event: 'done', jobPaid: real.paidForJob(args.jobId).coinsPaid });
   await dispenser.close();
   db.close();
 }
