@@ -11,14 +11,21 @@ import { coinsForCents, FeePolicySchema, quote, type Quote } from './money';
  * The limits and fee the cloud charges, from its configuration (MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS,
  * FEE_FLAT_CENTS, FEE_BPS). Delivered to the kiosk at enrolment and with every sync answer.
  */
+const WholeDollarsSchema = z.number().int().positive().multipleOf(100, 'must be whole dollars (a multiple of 100 cents)');
 export const AmountPolicySchema = z
-  .object({
-    min_cents: z.number().int().positive().multipleOf(100),
-    max_cents: z.number().int().positive().multipleOf(100),
-    fee: FeePolicySchema,
-  })
-  .refine((p) => p.min_cents <= p.max_cents, { message: 'min_cents must not exceed max_cents', path: ['min_cents'] });
+  .object({ min_cents: WholeDollarsSchema, max_cents: WholeDollarsSchema, fee: FeePolicySchema })
+  .refine((p) => p.min_cents <= p.max_cents, { message: 'must not exceed the maximum', path: ['min_cents'] });
 export type AmountPolicy = z.infer<typeof AmountPolicySchema>;
+
+/**
+ * What is wrong with a configured policy, each problem named by the caller's variable for the field
+ * (e.g. min_cents → MIN_AMOUNT_CENTS); empty when it is valid. For the config checks of cloud and kiosk.
+ */
+export function amountPolicyProblems(policy: AmountPolicy, names: { min_cents: string; max_cents: string; fee: string }): string[] {
+  const parsed = AmountPolicySchema.safeParse(policy);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((i) => `${names[String(i.path[0]) as keyof typeof names] ?? String(i.path[0])}: ${i.message}`);
+}
 
 export type AmountRefusal =
   | { kind: 'not_whole_dollars' }

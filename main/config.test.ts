@@ -26,6 +26,7 @@ describe('parseKioskConfig', () => {
     expect(() => parseKioskConfig({ ...base, PRESETS_CENTS: '950' })).toThrow(/PRESETS_CENTS/);
     expect(parseKioskConfig({ ...base, PRESETS_CENTS: '9900' }).presetsCents).toEqual([9900]);
     expect(() => parseKioskConfig({ ...base, LIMIT_MIN_CENTS: '150' })).toThrow(/LIMIT_MIN_CENTS/);
+    expect(() => parseKioskConfig({ ...base, LIMIT_MIN_CENTS: '6000' })).toThrow(/LIMIT_MIN_CENTS: must not exceed/);
   });
 
   it.each([

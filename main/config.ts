@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { join } from 'node:path';
-import type { AmountPolicy } from '../contract/amount-rules';
+import { amountPolicyProblems, type AmountPolicy } from '../contract/amount-rules';
 import { KioskScheduleEnvSchema, type KioskScheduleConfig } from './scheduler/kiosk-scheduler';
 
 /**
@@ -122,10 +122,9 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
   if (!allowStaging && e.WORLD_ID_BRIDGE_URL !== undefined && !e.WORLD_ID_BRIDGE_URL.startsWith('https://')) {
     throw new ConfigError('WORLD_ID_BRIDGE_URL: a plain http bridge needs WORLD_ID_ALLOW_STAGING=1 (demo and tests only)');
   }
-  if (e.LIMIT_MIN_CENTS % 100 !== 0 || e.LIMIT_MAX_CENTS % 100 !== 0) {
-    throw new ConfigError('LIMIT_MIN_CENTS/LIMIT_MAX_CENTS: limits are whole dollars (multiples of 100)');
-  }
-  if (e.LIMIT_MIN_CENTS > e.LIMIT_MAX_CENTS) throw new ConfigError('LIMIT_MIN_CENTS: must not exceed LIMIT_MAX_CENTS');
+  const fallbackPolicy = { min_cents: e.LIMIT_MIN_CENTS, max_cents: e.LIMIT_MAX_CENTS, fee: { flat_cents: e.FEE_FLAT_CENTS, bps: e.FEE_BPS } };
+  const policyProblems = amountPolicyProblems(fallbackPolicy, { min_cents: 'LIMIT_MIN_CENTS', max_cents: 'LIMIT_MAX_CENTS', fee: 'FEE_FLAT_CENTS/FEE_BPS' });
+  if (policyProblems.length) throw new ConfigError(`invalid kiosk configuration — ${policyProblems.join('; ')}`);
   const badPreset = e.PRESETS_CENTS.find((p) => p % 100 !== 0 || p === 0);
   if (badPreset !== undefined) throw new ConfigError(`PRESETS_CENTS: ${badPreset} is not a whole-dollar amount`);
   return {
@@ -141,7 +140,7 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     build: e.ROLUATM_BUILD,
     ui: { host: e.UI_HOST, port: e.UI_PORT, token: e.UI_TOKEN },
     worldId: { bridgeUrl: e.WORLD_ID_BRIDGE_URL ?? null, environment: e.WORLD_ID_ENVIRONMENT, allowStaging },
-    fallbackPolicy: { min_cents: e.LIMIT_MIN_CENTS, max_cents: e.LIMIT_MAX_CENTS, fee: { flat_cents: e.FEE_FLAT_CENTS, bps: e.FEE_BPS } },
+    fallbackPolicy,
     presetsCents: e.PRESETS_CENTS,
     qrTimeoutSec: e.QR_TIMEOUT_SEC,
     paymentTimeoutSec: e.PAYMENT_TIMEOUT_SEC,

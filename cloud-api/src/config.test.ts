@@ -55,6 +55,7 @@ describe('parseCloudConfig', () => {
   it('refuses non-numeric numbers and a minimum above the maximum', () => {
     expect(() => parseCloudConfig({ ...testEnv(), PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => parseCloudConfig({ ...testEnv(), MIN_AMOUNT_CENTS: '6000' })).toThrow(/MIN_AMOUNT_CENTS/);
+    expect(() => parseCloudConfig({ ...testEnv(), MAX_AMOUNT_CENTS: '2550' })).toThrow(/MAX_AMOUNT_CENTS: must be whole dollars/);
   });
 
   it('masks every secret when describing the config', () => {

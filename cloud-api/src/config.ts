@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
-import type { AmountPolicy } from '../../contract/amount-rules';
+import { amountPolicyProblems, type AmountPolicy } from '../../contract/amount-rules';
 import { CloudScheduleEnvSchema } from './scheduler/cloud-scheduler';
 import { isValidSigningKeyHex, RP_ID_PATTERN } from './worldid/rp-context';
 
@@ -96,12 +96,8 @@ export function parseCloudConfig(env: Record<string, string | undefined>): Cloud
       'invalid cloud configuration — WORLD_ID_APP_ID is a staging app (app_staging_…); use the production app id, or set WORLD_ID_ALLOW_STAGING=1 for a demo or test',
     );
   }
-  if (cfg.MIN_AMOUNT_CENTS % 100 !== 0 || cfg.MAX_AMOUNT_CENTS % 100 !== 0) {
-    throw new ConfigError('invalid cloud configuration — MIN_AMOUNT_CENTS and MAX_AMOUNT_CENTS are whole dollars (multiples of 100)');
-  }
-  if (cfg.MIN_AMOUNT_CENTS > cfg.MAX_AMOUNT_CENTS) {
-    throw new ConfigError('invalid cloud configuration — MIN_AMOUNT_CENTS must not exceed MAX_AMOUNT_CENTS');
-  }
+  const policyProblems = amountPolicyProblems(amountPolicyOf(cfg), { min_cents: 'MIN_AMOUNT_CENTS', max_cents: 'MAX_AMOUNT_CENTS', fee: 'FEE_FLAT_CENTS/FEE_BPS' });
+  if (policyProblems.length) throw new ConfigError(`invalid cloud configuration — ${policyProblems.join('; ')}`);
   if (cfg.PAYMENT_MODE === 'world_app') {
     const missing: string[] = (['DEV_PORTAL_API_KEY', 'PAYMENT_RECIPIENT'] as const).filter((k) => cfg[k] === undefined);
     if (cfg.PAYMENT_TOKEN === 'WLD' && cfg.PAYMENT_WLD_PER_USD_MICRO === 0) missing.push('PAYMENT_WLD_PER_USD_MICRO');

@@ -31,6 +31,9 @@ export function AmountScreen({ state }: { state: KioskState }) {
   const check = checkAmount(cents, policy, state.free_coins);
   const presets = limits.presets_cents.map((p) => ({ cents: p, check: checkAmount(p, policy, state.free_coins) }));
   const presetRefusal = presets.map((p) => p.check).find((c): c is AmountRefusal => c.kind !== 'ok' && c.kind !== 'none');
+  // Why a preset is disabled, said once: not again when the entered amount is refused with the same sentence.
+  const presetReason = presetRefusal ? refusalSentence(presetRefusal, t) : null;
+  const showPresetReason = presetReason !== null && (check.kind === 'ok' || check.kind === 'none' || refusalSentence(check, t) !== presetReason);
 
   useEffect(() => {
     if (entry === EMPTY && callError === null) return;
@@ -65,13 +68,13 @@ export function AmountScreen({ state }: { state: KioskState }) {
           <div className="presets" role="group" aria-label={t('amount.presets')}>
             {presets.map(({ cents: p, check: pc }) => (
               <button key={p} type="button" className="preset" data-testid={`preset-${p}`}
-                disabled={pc.kind !== 'ok'} aria-describedby={pc.kind !== 'ok' ? 'preset-refusal' : undefined}
+                disabled={pc.kind !== 'ok'} aria-describedby={pc.kind !== 'ok' && showPresetReason ? 'preset-refusal' : undefined}
                 aria-pressed={entry.source === 'preset' && entry.cents === p} onClick={() => onPreset(p)}>
                 {formatCents(p)}
               </button>
             ))}
           </div>
-          {presetRefusal && <p className="refusal preset-refusal" id="preset-refusal" data-testid="preset-refusal">{refusalSentence(presetRefusal, t)}</p>}
+          {showPresetReason && <p className="refusal" id="preset-refusal" data-testid="preset-refusal">{presetReason}</p>}
           <div className="amount-display">
             <span className="visually-hidden">{t('amount.entered')}</span>
             <output data-testid="amount-entered" aria-live="polite">{cents === null ? '$—' : formatCents(cents)}</output>
