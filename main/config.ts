@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { join } from 'node:path';
 import { amountPolicyProblems, type AmountPolicy } from '../contract/amount-rules';
-import { KioskScheduleEnvSchema, type KioskScheduleConfig } from './scheduler/kiosk-scheduler';
+import { KioskScheduleEnvSchema, type KioskScheduleConfig } from './sync/kiosk-scheduler';
 
 /**
  * Kiosk configuration, parsed once at start-up from env (ARCHITECTURE.md "Configuration").
@@ -88,7 +88,7 @@ export interface KioskConfig {
   adminPin: string | null;
   /** The admin session closes after this many seconds without a command. */
   adminSessionSec: number;
-  /** node-cron schedule: heartbeat, outbox retention, local transaction expiry (main/scheduler). */
+  /** node-cron schedule: heartbeat, outbox retention, local transaction expiry (sync/kiosk-scheduler.ts). */
   schedule: KioskScheduleConfig;
 }
 

@@ -24,7 +24,7 @@ import { recoverAtStartup, resumeUnfinishedJobs } from './kiosk/startup-recovery
 import type { StartWorldIdRequest } from './kiosk/world-id-port';
 import { realTimers, type Timers } from './sync/backoff';
 import { createCloudLink } from './sync/cloud-link';
-import { startKioskScheduler } from './scheduler/kiosk-scheduler';
+import { startKioskScheduler } from './sync/kiosk-scheduler';
 import { recentLog } from './log';
 
 export const KIOSK_VERSION = '0.1.0';
