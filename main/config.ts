@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrl } from '../contract/http-url';
 import { join } from 'node:path';
 import { amountPolicyProblems, type AmountPolicy } from '../contract/amount-rules';
 import { KioskScheduleEnvSchema, type KioskScheduleConfig } from './sync/kiosk-scheduler';
@@ -9,8 +10,6 @@ import { KioskScheduleEnvSchema, type KioskScheduleConfig } from './sync/kiosk-s
  */
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
-/** An http(s) URL: `z.url()` alone takes `localhost:8080` as a URL with the scheme `localhost:`. */
-const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), httpUrl().optional());
 
 const centsList = z

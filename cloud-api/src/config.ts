@@ -1,5 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
+import { httpUrl } from '../../contract/http-url';
 import { amountPolicyProblems, type AmountPolicy } from '../../contract/amount-rules';
 import { CloudScheduleEnvSchema } from './scheduler/cloud-scheduler';
 import { isValidSigningKeyHex, RP_ID_PATTERN } from './worldid/rp-context';
@@ -16,8 +17,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** An http(s) URL: `z.url()` alone takes `localhost:8080` as a URL with the scheme `localhost:`. */
-const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 const flag = (def: '0' | '1') => z.enum(['0', '1', 'false', 'true']).default(def).transform((v) => v === '1' || v === 'true');
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
 

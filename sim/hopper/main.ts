@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createLogger } from '../../main/log';
+import { exitOnSignal } from '../exit-on-signal';
 import { type HopperOnPty, startHopperOnPty } from './pty';
 
 const log = createLogger('hopper-sim');
@@ -34,23 +35,8 @@ const Args = z.object({
 const args = Args.parse(values);
 
 let hopper: HopperOnPty | null = null;
-let stopping = false;
-const stop = (signal: string): void => {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal, coinsOut: hopper?.sim.coinsOut ?? 0 }, 'stopping simulated hopper');
-  if (!hopper) return; // still starting: stopped right after start below
-  hopper.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      log.error({ err }, 'stop failed');
-      process.exit(1);
-    },
-  );
-};
 // Handlers first: a signal that arrives while socat is starting still stops it cleanly.
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
+const shutdown = exitOnSignal(log, 'simulated hopper', async () => hopper?.stop(), () => ({ coinsOut: hopper?.sim.coinsOut ?? 0 }));
 
 hopper = await startHopperOnPty({
   inventory: args.coins,
@@ -61,10 +47,6 @@ hopper = await startHopperOnPty({
   replyForm: args['reply-form'],
   checksum: args.checksum,
 });
-if (stopping) {
-  await hopper.stop();
-  process.exit(0);
-} else {
-  process.stdout.write(JSON.stringify({ device: hopper.devicePath }) + '\n');
-  log.info({ device: hopper.devicePath }, 'simulated hopper ready');
-}
+process.stdout.write(JSON.stringify({ device: hopper.devicePath }) + '\n');
+log.info({ device: hopper.devicePath }, 'simulated hopper ready');
+shutdown.started();

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createLogger } from '../../main/log';
+import { exitOnSignal } from '../exit-on-signal';
 import { type HopperOnPty, startHopperOnPty } from '../hopper/pty';
 import { secretsFromEnvFile, simulatorEnvLines, startWorldIdSimulators, type WorldIdSimulators } from './simulators';
 
@@ -33,21 +34,7 @@ const args = z
 
 let sims: WorldIdSimulators | null = null;
 let hopper: HopperOnPty | null = null;
-let stopping = false;
-const stop = (signal: string): void => {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, 'stopping the simulators');
-  Promise.all([sims?.close(), hopper?.stop()]).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      log.error({ err }, 'stop failed');
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
+const shutdown = exitOnSignal(log, 'the simulators', () => Promise.all([sims?.close(), hopper?.stop()]));
 
 sims = await startWorldIdSimulators();
 if (args.hopper) hopper = await startHopperOnPty({ coins: args.coins, coinsPerSecond: args['coins-per-second'] });
@@ -60,4 +47,4 @@ if (envFile) {
   writeFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
 }
 process.stdout.write(`${lines.join('\n')}\n# ready\n`);
-if (stopping) stop('early signal');
+shutdown.started();
