@@ -37,6 +37,17 @@ describe('dispenserOptionsFromConfig', () => {
     expect(() => parseKioskConfig({ ...base, HOPPER_ECHO: 'yes' })).toThrow(/HOPPER_ECHO/);
   });
 
+  it('passes the checksum mode and the 161-before-160 setting, off by default', () => {
+    expect(dispenserOptionsFromConfig(parseKioskConfig(base), deps)).toMatchObject({ checksum: 'simple', pumpRng: false });
+    expect(dispenserOptionsFromConfig(parseKioskConfig({ ...base, HOPPER_CHECKSUM: 'crc16', HOPPER_PUMP_RNG: 'on' }), deps)).toMatchObject({ checksum: 'crc16', pumpRng: true });
+    expect(() => parseKioskConfig({ ...base, HOPPER_CHECKSUM: 'crc8' })).toThrow(/HOPPER_CHECKSUM/);
+  });
+
+  it('refuses LIMIT_MAX_CENTS above what one dispense command can pay (255 quarters)', () => {
+    expect(parseKioskConfig({ ...base, LIMIT_MAX_CENTS: '6300' }).hopper).toBeDefined();
+    expect(() => parseKioskConfig({ ...base, LIMIT_MAX_CENTS: '6400' })).toThrow(/LIMIT_MAX_CENTS: at most 6375 \(255 coins/);
+  });
+
   it('carries the packaging build id, or "dev" from a checkout', () => {
     expect(parseKioskConfig(base).build).toBe('dev');
     expect(parseKioskConfig({ ...base, ROLUATM_BUILD: '0.1.0+20261125.abc1234' }).build).toBe('0.1.0+20261125.abc1234');

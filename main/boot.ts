@@ -49,6 +49,8 @@ export function dispenserOptionsFromConfig(
     echo: h.echo,
     dispenseForm: h.dispenseForm,
     replyForm: h.replyForm,
+    checksum: h.checksum,
+    pumpRng: h.pumpRng,
     ...deps,
   };
 }

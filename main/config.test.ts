@@ -8,7 +8,7 @@ describe('parseKioskConfig', () => {
     const c = parseKioskConfig(base);
     expect(c.cloudUrl).toBe('http://127.0.0.1:8080');
     expect(c.dbPath).toMatch(/\.data\/kiosk\/kiosk\.sqlite$/);
-    expect(c.hopper).toEqual({ path: '/dev/ttyUSB0', address: 3, baudRate: 9600, echo: true, dispenseForm: 'serial', replyForm: 'event_counter' });
+    expect(c.hopper).toEqual({ path: '/dev/ttyUSB0', address: 3, baudRate: 9600, echo: true, dispenseForm: 'serial', replyForm: 'event_counter', checksum: 'simple', pumpRng: false });
     expect(c.fallbackPolicy).toEqual({ min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 } });
     expect(c.presetsCents).toEqual([500, 1000, 2000]);
     expect(c.qrTimeoutSec).toBe(120);

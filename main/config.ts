@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { httpUrl } from '../contract/http-url';
 import { join } from 'node:path';
 import { amountPolicyProblems, type AmountPolicy } from '../contract/amount-rules';
+import { QUARTER_CENTS } from '../contract/money';
+import { MAX_COINS_PER_DISPENSE } from './hardware/cctalk/hopper';
 import { KioskScheduleEnvSchema, type KioskScheduleConfig } from './sync/kiosk-scheduler';
 
 /**
@@ -33,6 +35,10 @@ const EnvSchema = z.object({
   HOPPER_REPLY_FORM: z.enum(['event_counter', 'ack']).default('event_counter'),
   // A two-wire ccTalk bus hears its own bytes back (cctalk-hopper.md "Line"); off for a four-wire adapter.
   HOPPER_ECHO: z.enum(['on', 'off']).default('on'),
+  // ccTalk frames with the 8-bit checksum or CRC-16 (cctalk-hopper.md "Frame"; HOPPERS.md says which byte order).
+  HOPPER_CHECKSUM: z.enum(['simple', 'crc16']).default('simple'),
+  // 8-byte form only: send 161 (pump RNG) before 160 (HOPPERS.md: whether SCH builds need it is unknown).
+  HOPPER_PUMP_RNG: z.enum(['on', 'off']).default('off'),
   ROLUATM_BUILD: z.string().min(1).max(100).default('dev'),
   UI_HOST: z.string().min(1).default('127.0.0.1'),
   UI_PORT: int(0).refine((n) => n <= 65535, 'a TCP port is 0..65535'),
@@ -67,7 +73,10 @@ export interface KioskConfig {
   dbPath: string;
   enrollmentCode: string | null;
   kioskName: string;
-  hopper: { path: string; address: number; baudRate: number; echo: boolean; dispenseForm: 'serial' | 'cipher8'; replyForm: 'event_counter' | 'ack' };
+  hopper: {
+    path: string; address: number; baudRate: number; echo: boolean; dispenseForm: 'serial' | 'cipher8'; replyForm: 'event_counter' | 'ack';
+    checksum: 'simple' | 'crc16'; pumpRng: boolean;
+  };
   /** Build id stamped at packaging (dist-electron/build-info.json → ROLUATM_BUILD); 'dev' from a checkout. */
   build: string;
   ui: { host: string; port: number; token: string | undefined };
@@ -124,6 +133,11 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
   const fallbackPolicy = { min_cents: e.LIMIT_MIN_CENTS, max_cents: e.LIMIT_MAX_CENTS, fee: { flat_cents: e.FEE_FLAT_CENTS, bps: e.FEE_BPS } };
   const policyProblems = amountPolicyProblems(fallbackPolicy, { min_cents: 'LIMIT_MIN_CENTS', max_cents: 'LIMIT_MAX_CENTS', fee: 'FEE_FLAT_CENTS/FEE_BPS' });
   if (policyProblems.length) throw new ConfigError(`invalid kiosk configuration — ${policyProblems.join('; ')}`);
+  const maxPayoutCents = MAX_COINS_PER_DISPENSE * QUARTER_CENTS;
+  if (e.LIMIT_MAX_CENTS > maxPayoutCents) {
+    // one dispense command pays at most 255 coins and the driver does not split payouts
+    throw new ConfigError(`LIMIT_MAX_CENTS: at most ${maxPayoutCents} (${MAX_COINS_PER_DISPENSE} coins, what one hopper dispense command can pay)`);
+  }
   const badPreset = e.PRESETS_CENTS.find((p) => p % 100 !== 0 || p === 0);
   if (badPreset !== undefined) throw new ConfigError(`PRESETS_CENTS: ${badPreset} is not a whole-dollar amount`);
   return {
@@ -135,6 +149,7 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     hopper: {
       path: e.HOPPER_PORT, address: e.HOPPER_ADDRESS, baudRate: e.HOPPER_BAUD,
       echo: e.HOPPER_ECHO === 'on', dispenseForm: e.HOPPER_DISPENSE_FORM, replyForm: e.HOPPER_REPLY_FORM,
+      checksum: e.HOPPER_CHECKSUM, pumpRng: e.HOPPER_PUMP_RNG === 'on',
     },
     build: e.ROLUATM_BUILD,
     ui: { host: e.UI_HOST, port: e.UI_PORT, token: e.UI_TOKEN },

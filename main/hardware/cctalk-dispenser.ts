@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../../contract/clock';
 import { isCcTalkError } from './cctalk/errors';
 import type { ChecksumMode } from './cctalk/frame';
-import type { CcTalkHopper, DispenseForm, DispenseReplyForm, HopperStatus } from './cctalk/hopper';
+import { type CcTalkHopper, type DispenseForm, type DispenseReplyForm, type HopperStatus, MAX_COINS_PER_DISPENSE } from './cctalk/hopper';
 import type { SerialBinding } from './cctalk/open-port';
 import { CcTalkConnection, type ConnectionEvent, type ReconnectOptions } from './cctalk-connection';
 import { faultOf, faultsFromFlags, levelFrom, toDispenserError } from './cctalk-counters';
@@ -23,6 +23,8 @@ export interface CcTalkDispenserOptions {
   echo?: boolean;
   dispenseForm?: DispenseForm;
   replyForm?: DispenseReplyForm;
+  /** 8-byte form only: send 161 (pump RNG) before the 160 (HOPPERS.md: unknown whether SCH builds need it). */
+  pumpRng?: boolean;
   checksum?: ChecksumMode;
   journal: PayoutJournalPort;
   clock: Clock;
@@ -52,7 +54,7 @@ export type CcTalkDispenser = Dispenser & {
   watchHealth(listener: (h: DispenserHealth) => void): () => void;
 };
 
-const CoinsSchema = z.number().int().min(1).max(255);
+const CoinsSchema = z.number().int().min(1).max(MAX_COINS_PER_DISPENSE);
 
 const LATCHED_TEXT: Partial<Record<DispenserFault, string>> = {
   stall: 'stopped paying with coins left (a stall) and was stopped',
@@ -246,7 +248,7 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
       journal: this.o.journal,
       log: this.o.log,
       intent: { ...intent, id: intentId, createdAt: this.o.clock.now().toISOString() },
-      form: { kind: this.o.dispenseForm ?? 'serial', serial, replyForm: this.o.replyForm ?? 'event_counter' },
+      form: { kind: this.o.dispenseForm ?? 'serial', serial, replyForm: this.o.replyForm ?? 'event_counter', pumpRng: this.o.pumpRng ?? false },
       statusPollMs: this.o.statusPollMs ?? 100,
       maxStatusFailures: this.o.maxStatusFailures ?? 10,
       limits: this.limits,

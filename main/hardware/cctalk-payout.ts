@@ -12,7 +12,7 @@ export interface PayoutRunInput {
   log: Logger;
   /** Already durable in the journal. */
   intent: OpenPayoutIntent;
-  form: { kind: DispenseForm; serial: number; replyForm: DispenseReplyForm };
+  form: { kind: DispenseForm; serial: number; replyForm: DispenseReplyForm; pumpRng?: boolean };
   statusPollMs: number;
   maxStatusFailures: number;
   limits: PayoutLimits;

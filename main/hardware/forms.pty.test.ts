@@ -50,6 +50,16 @@ describe('dispense forms, reply forms and checksum modes over a pty', () => {
     expect(journal.coinsPaidTotal()).toBe(sim.coinsOut);
   });
 
+  it('sends 161 (pump RNG) before 160 when configured, for an 8-byte-form build that refuses without it', async () => {
+    const without = await dispenserOnPty(cleanups, { dispenseForm: 'cipher8', needsRngPump: true }, { dispenseForm: 'cipher8', staleReplyMs: 200 });
+    expect(await without.dispenser.payout({ jobId: 'job-no-pump', coins: 3 })).toMatchObject({ coinsPaid: 0, outcome: 'failed' });
+    expect(without.sim.coinsOut).toBe(0);
+    const withPump = await dispenserOnPty(cleanups, { dispenseForm: 'cipher8', needsRngPump: true }, { dispenseForm: 'cipher8', pumpRng: true });
+    expect(await withPump.dispenser.payout({ jobId: 'job-pump', coins: 3 })).toMatchObject({ coinsPaid: 3, outcome: 'completed' });
+    expect(withPump.sim.seen.get(161)).toBe(1);
+    expect(withPump.journal.coinsPaidTotal()).toBe(withPump.sim.coinsOut);
+  });
+
   it('gets no answer from a hopper speaking the other checksum mode, and pays nothing', async () => {
     const { sim, dispenser, journal } = await dispenserOnPty(cleanups, { checksum: 'simple' }, { checksum: 'crc16', replyTimeoutMs: 60 });
     expect(await dispenser.health()).toMatchObject({ connected: false, faults: ['no_reply'] });

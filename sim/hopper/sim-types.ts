@@ -63,6 +63,8 @@ export interface HopperSimOptions {
   payoutTimeoutMs?: number;
   dispenseForm?: 'serial' | 'cipher8';
   replyForm?: 'event_counter' | 'ack';
+  /** 8-byte form: refuse (NAK) a 167 unless a 161 (pump RNG) came before the 160. */
+  needsRngPump?: boolean;
   /** Below this inventory the low-level sensor reports "below low". */
   lowLevel?: number;
   replyDelayMs?: number;

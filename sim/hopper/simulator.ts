@@ -64,6 +64,8 @@ export class HopperSimulator {
   /** A 167 was accepted and its payout has not started yet (`faults.lateCounterMs`). */
   private accepting = false;
   private stalled = false;
+  /** 161 (pump RNG) seen since the last 167; a build with `needsRngPump` refuses the 8-byte form without it. */
+  private rngPumped = false;
   /** Bumped by every power-up or reset. */
   private epoch = 0;
   private idleMs = 0;
@@ -88,6 +90,7 @@ export class HopperSimulator {
       payoutTimeoutMs: opts.payoutTimeoutMs ?? 0,
       dispenseForm: opts.dispenseForm ?? 'serial',
       replyForm: opts.replyForm ?? 'event_counter',
+      needsRngPump: opts.needsRngPump ?? false,
       lowLevel: opts.lowLevel ?? 20,
       replyDelayMs: opts.replyDelayMs ?? 2,
       now: opts.now ?? (() => performance.now()),
@@ -198,6 +201,7 @@ export class HopperSimulator {
       case 217: return [16 | (this.bowl() < this.o.lowLevel ? 1 : 0)];
       case 168: return le24(this.eeprom.dispenseCount & 0xffffff);
       case 166: return [this.eventCounter, this.remaining, this.paid, this.unpaid];
+      case 161: this.rngPumped = f.data.length === 8; return f.data.length === 8 ? [] : 'nak';
       case 160: this.cipherReady = true; return [0, 0, 0, 0, 0, 0, 0, 0];
       case 167: return this.dispense(f.data);
       case 172: return [this.emergencyStop()];
@@ -222,7 +226,9 @@ export class HopperSimulator {
     if (data.length !== (serialForm ? 4 : 9)) return 'nak';
     if (serialForm && (data[0]! | (data[1]! << 8) | (data[2]! << 16)) !== this.o.serial) return 'nak';
     if (!serialForm && !this.cipherReady) return 'nak';
+    if (!serialForm && this.o.needsRngPump && !this.rngPumped) return 'nak';
     this.cipherReady = false;
+    this.rngPumped = false;
     const n = data[data.length - 1] ?? 0;
     if (n === 0 || !this.enabled || this.paying || this.accepting || this.flags.jam) return 'nak';
     this.dispenseCommands++;

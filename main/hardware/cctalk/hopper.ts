@@ -7,6 +7,7 @@ import { type CcTalkTransport, DISPENSE_HEADER } from './transport';
 export const H = {
   reset: 1,
   requestCipherKey: 160,
+  pumpRng: 161,
   testHopper: 163,
   enableHopper: 164,
   hopperStatus: 166,
@@ -54,6 +55,9 @@ export interface HighLowStatus {
 }
 
 export type DispenseForm = 'serial' | 'cipher8';
+
+/** One 167 pays at most this many coins (its N is one byte); a larger payout would need splitting. */
+export const MAX_COINS_PER_DISPENSE = 255;
 export type DispenseReplyForm = 'event_counter' | 'ack';
 
 const bytes = (n: number, what: string) =>
@@ -131,6 +135,12 @@ export class CcTalkHopper {
     return { eventCounter: d[0] ?? 0, remaining: d[1] ?? 0, paid: d[2] ?? 0, unpaid: d[3] ?? 0 };
   }
 
+  /** 161: 8 random bytes for the hopper's RNG; ACK. */
+  async pumpRng(): Promise<void> {
+    const seed = Array.from({ length: 8 }, () => Math.floor(Math.random() * 256));
+    parse(this.t, ack, await this.t.request(H.pumpRng, seed), 'pump RNG');
+  }
+
   /** 160: the reply is the 8-byte cipher key (cctalk-hopper.md "Headers"); any other length is refused. */
   async requestCipherKey(): Promise<Uint8Array> {
     return parse(this.t, bytes(8, 'cipher key'), await this.t.request(H.requestCipherKey), 'request cipher key');
@@ -142,13 +152,14 @@ export class CcTalkHopper {
    * builds accept any 8 bytes; the encrypted builds' algorithm is secret and out of scope).
    * Resolves with the new event counter (event-counter reply form) or null (ACK form).
    */
-  async dispense(coins: number, form: { kind: DispenseForm; serial?: number; replyForm: DispenseReplyForm }): Promise<number | null> {
-    if (!Number.isInteger(coins) || coins < 1 || coins > 255) throw new RangeError(`dispense takes 1–255 coins, got ${coins}`);
+  async dispense(coins: number, form: { kind: DispenseForm; serial?: number; replyForm: DispenseReplyForm; pumpRng?: boolean }): Promise<number | null> {
+    if (!Number.isInteger(coins) || coins < 1 || coins > MAX_COINS_PER_DISPENSE) throw new RangeError(`dispense takes 1–${MAX_COINS_PER_DISPENSE} coins, got ${coins}`);
     let data: number[];
     if (form.kind === 'serial') {
       const s = form.serial ?? 0;
       data = [s & 0xff, (s >> 8) & 0xff, (s >> 16) & 0xff, coins];
     } else {
+      if (form.pumpRng) await this.pumpRng(); // HOPPER_PUMP_RNG: builds that may want 161 before 160 (HOPPERS.md)
       await this.requestCipherKey();
       data = [0, 0, 0, 0, 0, 0, 0, 0, coins];
     }

@@ -37,9 +37,9 @@ export interface TransportOptions {
 export const READ_ONLY_HEADERS: ReadonlySet<number> = new Set([254, 246, 245, 244, 242, 241, 236, 217, 168, 166, 163]);
 /**
  * Commands that change state but mean the same when sent twice, retried like reads: 164 enable or
- * disable, 160 request cipher key (a new key; no 167 has left yet), 172 emergency stop.
+ * disable, 161 pump RNG and 160 request cipher key (a new key; no 167 has left yet), 172 emergency stop.
  */
-export const IDEMPOTENT_HEADERS: ReadonlySet<number> = new Set([164, 160, 172]);
+export const IDEMPOTENT_HEADERS: ReadonlySet<number> = new Set([164, 161, 160, 172]);
 /** Dispense hopper coins: a lost reply is decided from the counters, never by re-sending (cctalk-hopper.md). */
 export const DISPENSE_HEADER = 167;
 const RETRYABLE: ReadonlySet<CcTalkErrorCode> = new Set(['timeout', 'line', 'busy']);
