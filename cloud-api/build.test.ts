@@ -58,7 +58,7 @@ describe('cloud production build (build.ts)', () => {
   });
 
   it('imports at run time only packages the cloud declares as its own dependencies', () => {
-    expect(built.packageImports).toEqual(expect.arrayContaining(['hono', 'pg', '@electric-sql/pglite', 'zod']));
+    expect(built.packageImports).toEqual(expect.arrayContaining(['@hono/zod-openapi', 'pg', '@electric-sql/pglite', 'zod']));
     const undeclared = built.packageImports.filter((s) => !ownDependencies.includes(packageName(s)));
     expect(undeclared).toEqual([]);
     for (const buildOnly of ['esbuild', 'tsx', '@worldcoin/minikit-js', 'vitest']) {

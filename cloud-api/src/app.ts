@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { ErrorCodes } from '../../contract/http';
 import type { AppDeps, AppEnv, Deps } from './deps';
@@ -8,17 +8,8 @@ import { createJobSigner } from './job-signer';
 import { createHttpMetrics } from './metrics';
 import { createRateLimiter } from './rate-limit';
 import { accessLog, ipRateLimit } from './request-guards';
-import { enrollRoutes } from './routes/enroll';
-import { fleetRoutes } from './routes/fleet';
-import { healthRoutes } from './routes/health';
-import { metricsRoutes } from './routes/metrics';
-import { miniappRoutes } from './routes/miniapp';
-import { openapiRoutes } from './routes/openapi';
-import { paymentRoutes } from './routes/payments';
-import { jobRoutes } from './routes/jobs';
-import { syncRoutes } from './routes/sync';
-import { transactionRoutes } from './routes/transactions';
-import { worldIdRoutes } from './routes/world-id';
+import { mountApi } from './openapi';
+import { validationHook } from './routes/api-route';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -34,9 +25,9 @@ export function buildDeps(appDeps: AppDeps): Deps {
 }
 
 /** The cloud HTTP API (ARCHITECTURE.md "Cloud HTTP API"), built from its deps; no listen here. */
-export function createApp(appDeps: AppDeps | Deps): Hono<AppEnv> {
+export function createApp(appDeps: AppDeps | Deps): OpenAPIHono<AppEnv> {
   const deps: Deps = 'signer' in appDeps ? appDeps : buildDeps(appDeps);
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', accessLog(deps), ipRateLimit(deps));
   app.onError(errorHandler(deps.log));
   app.notFound((c) => c.json(errorBody(ErrorCodes.notFound, 'no such route'), 404));
@@ -47,9 +38,6 @@ export function createApp(appDeps: AppDeps | Deps): Hono<AppEnv> {
       onError: (c) => c.json(errorBody(ErrorCodes.tooLarge, `send at most ${BODY_LIMIT_BYTES} bytes`), 413),
     }),
   );
-  for (const routes of [healthRoutes, enrollRoutes, fleetRoutes, transactionRoutes, worldIdRoutes, jobRoutes, syncRoutes,
-    paymentRoutes, miniappRoutes, metricsRoutes, openapiRoutes]) {
-    app.route('/', routes(deps));
-  }
+  mountApi(app, deps);
   return app;
 }

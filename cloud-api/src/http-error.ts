@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import { ErrorCodes } from '../../contract/http';
@@ -24,6 +25,9 @@ export function errorBody(code: string, message: string) {
 export function errorHandler(log: Logger) {
   return (err: Error, c: Context) => {
     if (err instanceof HttpError) return c.json(errorBody(err.code, err.message), err.status);
+    // The validators' own refusals (unreadable JSON, 415 media type) are bad input too; the house body
+    // guard (routes/request-body.ts) answers them first, so this is only a safety net.
+    if (err instanceof HTTPException && err.status < 500) return c.json(errorBody(ErrorCodes.malformed, err.message), 400);
     log.error({ err, path: c.req.path }, 'unhandled error');
     return c.json(errorBody('internal', 'internal error; the request may be retried'), 500);
   };

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { AttentionKindSchema } from '../../../contract/fleet';
 import { iso, type Queryable } from './db';
 
 /** Operator queries over the migration-002 views (kiosk_health, transaction_summary, attention_items). */
@@ -71,7 +73,8 @@ export async function summariesFor(q: Queryable, ids: string[]): Promise<Map<str
 }
 
 export interface AttentionItem {
-  kind: string;
+  /** The attention_items view yields only these kinds (migration 002). */
+  kind: z.infer<typeof AttentionKindSchema>;
   kiosk_id: string | null;
   transaction_id: string | null;
   ref_id: string;

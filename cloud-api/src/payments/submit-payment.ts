@@ -18,15 +18,15 @@ import { fetchPortalTransaction, PaymentPortalUnavailableError } from './portal-
  * transaction. Idempotent per World App transaction id; a refused or unknown payment stores nothing.
  */
 const invalid = (message: string) => new HttpError(422, ErrorCodes.paymentInvalid, message);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RECHECK_DELAYS = pendingRecheckDelays();
 
 export function paymentsEnabled(deps: Deps): void {
   if (deps.config.PAYMENT_MODE !== 'world_app') throw new HttpError(404, ErrorCodes.notFound, 'this cloud takes no payments (PAYMENT_MODE=none)');
 }
 
+/** `id` is a checked path id (routes/path-id.ts). */
 export async function findPayableTransaction(deps: Deps, id: string): Promise<TransactionRow> {
-  const t = UUID.test(id) ? await getTransaction(deps.db, id) : undefined;
+  const t = await getTransaction(deps.db, id);
   if (!t) throw notFound('transaction');
   return t;
 }

@@ -1,14 +1,17 @@
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { ErrorCodes } from '../../../contract/http';
+import { JobAckResponseSchema, JobResponseSchema } from '../../../contract/http';
 import { addTransactionEvent } from '../db/events';
 import { ackJob, claimNextJob, getJob, nextLeaseEnd, toSignedJob, type JobRow } from '../db/jobs';
-import type { AppEnv, Deps } from '../deps';
-import { HttpError, notFound } from '../http-error';
-import { kioskAuth } from './auth';
-import { isUuidPathId } from './path-id';
+import type { Deps } from '../deps';
+import { notFound } from '../http-error';
+import { apiRoute, ERROR_RESPONSES, jsonResponse, KIOSK } from './api-route';
+import { pathIdParams } from './path-id';
 
-const WaitSchema = z.coerce.number().int().min(0).max(60).default(25);
+/** Other query parameters are ignored (the kiosk's long-poll sends only `wait`). */
+const WaitQuerySchema = z.object({
+  wait: z.coerce.number().int().min(0).max(60).default(25).describe('seconds to wait for a job (0–60)'),
+});
 
 async function claim(deps: Deps, kioskId: string): Promise<JobRow | undefined> {
   const now = deps.clock.now();
@@ -33,45 +36,61 @@ async function nextWakeMs(deps: Deps, kioskId: string, deadline: number): Promis
  * before the first look so a job created in between is never missed; 204 after S seconds; stops
  * waiting when the client goes away. POST /v1/jobs/:id/ack: idempotent; another kiosk's job is 404.
  */
-export function jobRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-  app.get('/v1/jobs/next', kioskAuth(deps), async (c) => {
-    const wait = WaitSchema.safeParse(c.req.query('wait'));
-    if (!wait.success) throw new HttpError(400, ErrorCodes.malformed, 'wait must be a whole number of seconds from 0 to 60');
-    const kioskId = c.get('kiosk').id;
-    const signal = c.req.raw.signal;
-    const deadline = Date.now() + wait.data * 1000;
-    const sub = await deps.notifier.subscribe(kioskId);
-    try {
-      for (;;) {
-        const job = await claim(deps, kioskId);
-        if (job) return c.json({ job: toSignedJob(job) }, 200);
-        const ms = await nextWakeMs(deps, kioskId, deadline);
-        if (ms <= 0 || signal.aborted) return c.body(null, 204);
-        await sub.wait(ms, signal);
-        if (signal.aborted) return c.body(null, 204);
+export const jobRoutes = [
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/v1/jobs/next',
+      summary: 'long-poll for the next signed job (204 when none)',
+      security: KIOSK,
+      request: { query: WaitQuerySchema },
+      responses: { 200: jsonResponse('the next job', JobResponseSchema), 204: { description: 'no job within `wait` seconds' }, ...ERROR_RESPONSES },
+    }),
+    (deps) => async (c) => {
+      const { wait } = c.req.valid('query');
+      const kioskId = c.get('kiosk').id;
+      const signal = c.req.raw.signal;
+      const deadline = Date.now() + wait * 1000;
+      const sub = await deps.notifier.subscribe(kioskId);
+      try {
+        for (;;) {
+          const job = await claim(deps, kioskId);
+          if (job) return c.json({ job: toSignedJob(job) }, 200);
+          const ms = await nextWakeMs(deps, kioskId, deadline);
+          if (ms <= 0 || signal.aborted) return c.body(null, 204);
+          await sub.wait(ms, signal);
+          if (signal.aborted) return c.body(null, 204);
+        }
+      } finally {
+        sub.close();
       }
-    } finally {
-      sub.close();
-    }
-  });
+    },
+  ),
 
-  app.post('/v1/jobs/:id/ack', kioskAuth(deps), async (c) => {
-    const id = c.req.param('id');
-    const kioskId = c.get('kiosk').id;
-    if (!isUuidPathId(id)) throw notFound('job');
-    const status = await deps.db.tx(async (q) => {
-      const job = await getJob(q, id, { forUpdate: true });
-      if (!job || job.kiosk_id !== kioskId) throw notFound('job');
-      if (job.status === 'pending' || job.status === 'delivered') {
-        const now = deps.clock.now();
-        await ackJob(q, id, now);
-        await addTransactionEvent(q, { transactionId: job.transaction_id, type: 'job.acked', data: { job_id: id }, now });
-        return 'acked';
-      }
-      return job.status;
-    });
-    return c.json({ job_id: id, status }, 200);
-  });
-  return app;
-}
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/v1/jobs/{id}/ack',
+      summary: 'acknowledge a journalled job',
+      security: KIOSK,
+      request: { params: pathIdParams('job') },
+      responses: { 200: jsonResponse('acked (or its status when already settled)', JobAckResponseSchema), ...ERROR_RESPONSES },
+    }),
+    (deps) => async (c) => {
+      const { id } = c.req.valid('param');
+      const kioskId = c.get('kiosk').id;
+      const status = await deps.db.tx(async (q) => {
+        const job = await getJob(q, id, { forUpdate: true });
+        if (!job || job.kiosk_id !== kioskId) throw notFound('job');
+        if (job.status === 'pending' || job.status === 'delivered') {
+          const now = deps.clock.now();
+          await ackJob(q, id, now);
+          await addTransactionEvent(q, { transactionId: job.transaction_id, type: 'job.acked', data: { job_id: id }, now });
+          return 'acked';
+        }
+        return job.status;
+      });
+      return c.json({ job_id: id, status }, 200);
+    },
+  ),
+];

@@ -1,22 +1,31 @@
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { fleetCounts } from '../db/fleet';
-import type { AppEnv, Deps } from '../deps';
 import { labelValue } from '../metrics';
-import { operatorAuth } from './auth';
+import { apiRoute, ERROR_RESPONSES, OPERATOR } from './api-route';
 
 /** GET /metrics (operator token): Prometheus text — database gauges for the fleet, plus this instance's HTTP counters. */
-export function metricsRoutes(deps: Deps) {
-  return new Hono<AppEnv>().get('/metrics', operatorAuth(deps), async (c) => {
-    const counts = await fleetCounts(deps.db);
-    const lines: string[] = [];
-    for (const metric of [...new Set(counts.map((r) => r.metric))]) {
-      const name = `roluatm_${metric}`;
-      lines.push(`# HELP ${name} Rows in ${metric} by status or kind (database, all instances).`, `# TYPE ${name} gauge`);
-      for (const r of counts.filter((x) => x.metric === metric)) lines.push(`${name}{status="${labelValue(r.label)}"} ${r.n}`);
-    }
-    lines.push('# HELP roluatm_payment_mode_info The configured payment mode.', '# TYPE roluatm_payment_mode_info gauge');
-    lines.push(`roluatm_payment_mode_info{mode="${deps.config.PAYMENT_MODE}"} 1`);
-    lines.push(...deps.metrics.lines());
-    return c.body(`${lines.join('\n')}\n`, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-  });
-}
+export const metricsRoutes = [
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/metrics',
+      summary: 'Prometheus text exposition',
+      security: OPERATOR,
+      responses: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } }, ...ERROR_RESPONSES },
+    }),
+    (deps) => async (c) => {
+      const counts = await fleetCounts(deps.db);
+      const lines: string[] = [];
+      for (const metric of [...new Set(counts.map((r) => r.metric))]) {
+        const name = `roluatm_${metric}`;
+        lines.push(`# HELP ${name} Rows in ${metric} by status or kind (database, all instances).`, `# TYPE ${name} gauge`);
+        for (const r of counts.filter((x) => x.metric === metric)) lines.push(`${name}{status="${labelValue(r.label)}"} ${r.n}`);
+      }
+      lines.push('# HELP roluatm_payment_mode_info The configured payment mode.', '# TYPE roluatm_payment_mode_info gauge');
+      lines.push(`roluatm_payment_mode_info{mode="${deps.config.PAYMENT_MODE}"} 1`);
+      lines.push(...deps.metrics.lines());
+      return c.text(`${lines.join('\n')}\n`, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    },
+  ),
+];

@@ -1,15 +1,18 @@
-import type { Context } from 'hono';
-import type { z } from 'zod';
+import type { Context, MiddlewareHandler } from 'hono';
+import { NoBodySchema } from '../../../contract/fleet';
 import { ErrorCodes } from '../../../contract/http';
 import { HttpError } from '../http-error';
 
+/** The media type application/json, with parameters (charset=…) or none: what the validator behind reads as JSON. */
+const JSON_CONTENT_TYPE = /^application\/json(;\s*[a-z0-9-]+=[^;]+)*$/i;
+
 /**
- * Reads a JSON body through a strict zod schema: non-JSON content-type, malformed JSON and any shape
- * error (unknown fields included) are 400 `malformed` — never a 5xx for bad input.
+ * Reads a JSON body: a non-JSON content type, malformed JSON and text Postgres cannot store are 400
+ * `malformed` — never a 5xx for bad input. The route's strict zod schema is checked after this
+ * (api-route.ts validationHook), so unknown fields are 400 too.
  */
-export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/json\b/i.test(type)) {
+async function readJson(c: Context): Promise<unknown> {
+  if (!JSON_CONTENT_TYPE.test(c.req.header('content-type') ?? '')) {
     throw new HttpError(400, ErrorCodes.malformed, 'send the body as application/json');
   }
   let raw: unknown;
@@ -20,12 +23,24 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S): Prom
   }
   const bad = unstorableText(raw);
   if (bad) throw new HttpError(400, ErrorCodes.malformed, `invalid request body — ${bad}`);
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new HttpError(400, ErrorCodes.malformed, `invalid request body — ${detail}`);
-  }
-  return parsed.data;
+  return raw;
+}
+
+/** Before the body validator of every route with a JSON body (api-route.ts). */
+export const jsonBodyGuard: MiddlewareHandler = async (c, next) => {
+  await readJson(c);
+  await next();
+};
+
+/**
+ * For a route that takes no fields: an empty body, or `{}` as application/json (strict, like every
+ * route). A body without a content type was once ignored and the request served anyway (found by
+ * test/fuzz/cloud-routes.ts).
+ */
+export async function readNoFields(c: Context): Promise<void> {
+  if ((await c.req.text()) === '') return;
+  const parsed = NoBodySchema.safeParse(await readJson(c));
+  if (!parsed.success) throw new HttpError(400, ErrorCodes.malformed, 'invalid request body — this route takes no fields');
 }
 
 // NUL, or a UTF-16 surrogate without its pair (JSON allows both as \u escapes).
@@ -50,11 +65,4 @@ function unstorableText(value: unknown): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Reads the query string through a strict zod schema; unknown or bad parameters are 400 `malformed`. */
-export function readQuery<S extends z.ZodType>(c: Context, schema: S, hint: string): z.infer<S> {
-  const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) throw new HttpError(400, ErrorCodes.malformed, hint);
-  return parsed.data;
 }

@@ -1,12 +1,10 @@
-import { Hono } from 'hono';
-import { ErrorCodes, SyncRequestSchema, type SyncResponse } from '../../../contract/http';
+import { createRoute } from '@hono/zod-openapi';
+import { ErrorCodes, SyncRequestSchema, SyncResponseSchema, type SyncResponse } from '../../../contract/http';
 import { advanceHighSeq, lockHighSeq, storeKioskEvents } from '../db/sync';
 import { amountPolicyOf } from '../config';
-import type { AppEnv, Deps } from '../deps';
 import { HttpError } from '../http-error';
 import { applySyncEvent } from '../sync-effects';
-import { kioskAuth } from './auth';
-import { readBody } from './request-body';
+import { apiRoute, ERROR_RESPONSES, jsonBody, jsonResponse, KIOSK } from './api-route';
 
 /**
  * POST /v1/sync: stores each outbox event once per (kiosk, seq) and applies its effects in the same DB
@@ -16,23 +14,33 @@ import { readBody } from './request-body';
  * (contract/sync-events.ts), kept as a per-kiosk high-water mark under a per-kiosk lock, and the cloud's
  * amount policy (limits and fee) for the kiosk's screen.
  */
-export function syncRoutes(deps: Deps) {
-  return new Hono<AppEnv>().post('/v1/sync', kioskAuth(deps), async (c) => {
-    const body = await readBody(c, SyncRequestSchema);
-    const kioskId = c.get('kiosk').id;
-    const now = deps.clock.now();
-    const events = [...body.events].sort((a, b) => a.seq - b.seq);
-    const high = await deps.db.tx(async (q) => {
-      const from = await lockHighSeq(q, kioskId, now);
-      const { stored, conflictSeq } = await storeKioskEvents(q, kioskId, events, now, from);
-      if (conflictSeq !== undefined) {
-        throw new HttpError(409, ErrorCodes.conflict, `seq ${conflictSeq} is already stored with another event id; the outbox must never reuse a seq`);
-      }
-      for (const e of stored) await applySyncEvent(q, kioskId, e, now);
-      return advanceHighSeq(q, kioskId, from, now);
-    });
-    // The answer also carries the cloud's limits and fee: a changed configuration reaches the kiosk here.
-    const res: SyncResponse = { high_seq: high, amount_policy: amountPolicyOf(deps.config) };
-    return c.json(res, 200);
-  });
-}
+export const syncRoutes = [
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/v1/sync',
+      summary: 'push outbox events',
+      security: KIOSK,
+      request: { body: jsonBody(SyncRequestSchema) },
+      responses: { 200: jsonResponse('the highest contiguous seq stored', SyncResponseSchema), ...ERROR_RESPONSES },
+    }),
+    (deps) => async (c) => {
+      const body = c.req.valid('json');
+      const kioskId = c.get('kiosk').id;
+      const now = deps.clock.now();
+      const events = [...body.events].sort((a, b) => a.seq - b.seq);
+      const high = await deps.db.tx(async (q) => {
+        const from = await lockHighSeq(q, kioskId, now);
+        const { stored, conflictSeq } = await storeKioskEvents(q, kioskId, events, now, from);
+        if (conflictSeq !== undefined) {
+          throw new HttpError(409, ErrorCodes.conflict, `seq ${conflictSeq} is already stored with another event id; the outbox must never reuse a seq`);
+        }
+        for (const e of stored) await applySyncEvent(q, kioskId, e, now);
+        return advanceHighSeq(q, kioskId, from, now);
+      });
+      // The answer also carries the cloud's limits and fee: a changed configuration reaches the kiosk here.
+      const res: SyncResponse = { high_seq: high, amount_policy: amountPolicyOf(deps.config) };
+      return c.json(res, 200);
+    },
+  ),
+];

@@ -1,16 +1,20 @@
-import { Hono } from 'hono';
-import { CreateTransactionRequestSchema, ErrorCodes, type CreateTransactionResponse } from '../../../contract/http';
+import { createRoute } from '@hono/zod-openapi';
+import {
+  CreateTransactionRequestSchema,
+  CreateTransactionResponseSchema,
+  ErrorCodes,
+  type CreateTransactionResponse,
+} from '../../../contract/http';
 import { checkAmount } from '../../../contract/amount-rules';
 import { addTransactionEvent } from '../db/events';
 import { insertIssuedNonce } from '../db/nonces';
 import { getTransaction, insertTransaction, toTransactionView, type TransactionRow } from '../db/transactions';
 import { amountPolicyOf } from '../config';
-import type { AppEnv, Deps } from '../deps';
+import type { Deps } from '../deps';
 import { HttpError } from '../http-error';
 import { randomPaymentReference } from '../secrets';
 import { createRpContext } from '../worldid';
-import { kioskAuth } from './auth';
-import { readBody } from './request-body';
+import { apiRoute, ERROR_RESPONSES, jsonBody, jsonResponse, KIOSK } from './api-route';
 
 const conflict = () =>
   new HttpError(409, ErrorCodes.conflict, 'a different transaction already uses this id; create a new id and try again');
@@ -32,44 +36,58 @@ export function responseFor(deps: Deps, t: TransactionRow): CreateTransactionRes
  * the same body again → 200 with the SAME rp_context and payment reference; another body, or an id
  * another kiosk owns → 409 (never revealing the other kiosk's record).
  */
-export function transactionRoutes(deps: Deps) {
-  return new Hono<AppEnv>().post('/v1/transactions', kioskAuth(deps), async (c) => {
-    const body = await readBody(c, CreateTransactionRequestSchema);
-    const kiosk = c.get('kiosk');
-    const cfg = deps.config;
-    // The cloud's quote is the one charged: the kiosk's screen showed the same policy (amountPolicyOf).
-    const check = checkAmount(body.amount_cents, amountPolicyOf(cfg));
-    if (check.kind !== 'ok') {
-      throw new HttpError(422, ErrorCodes.amountOutOfRange, `choose an amount between ${cfg.MIN_AMOUNT_CENTS} and ${cfg.MAX_AMOUNT_CENTS} cents`);
-    }
-    const q = check.quote;
-    const now = deps.clock.now();
-    const rp = createRpContext(
-      { rpId: cfg.WORLD_ID_RP_ID, signingKeyHex: cfg.WORLD_ID_SIGNING_KEY, action: cfg.WORLD_ID_ACTION },
-      deps.clock,
-    );
-    const row: TransactionRow = {
-      id: body.id,
-      kiosk_id: kiosk.id,
-      ...q,
-      status: 'created',
-      coins_paid: null,
-      payment_reference: randomPaymentReference(),
-      rp_nonce: rp.nonce,
-      rp_context: rp,
-      world_id_nullifier: null,
-      created_at: now,
-      expires_at: new Date(now.getTime() + cfg.TRANSACTION_TTL_SEC * 1000),
-    };
-    const created = await deps.db.tx(async (tx) => {
-      if (!(await insertTransaction(tx, row))) return false;
-      await insertIssuedNonce(tx, { nonce: rp.nonce, transactionId: row.id, expiresAt: new Date(rp.expires_at * 1000) });
-      await addTransactionEvent(tx, { transactionId: row.id, type: 'transaction.created', data: { ...q, kiosk_id: kiosk.id }, now });
-      return true;
-    });
-    if (created) return c.json(responseFor(deps, row), 201);
-    const existing = await getTransaction(deps.db, body.id);
-    if (!existing || existing.kiosk_id !== kiosk.id || existing.amount_cents !== body.amount_cents) throw conflict();
-    return c.json(responseFor(deps, existing), 200);
-  });
-}
+export const transactionRoutes = [
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/v1/transactions',
+      summary: 'register a cash-out (idempotent on id)',
+      security: KIOSK,
+      request: { body: jsonBody(CreateTransactionRequestSchema) },
+      responses: {
+        201: jsonResponse('registered', CreateTransactionResponseSchema),
+        200: jsonResponse('the same request again: the same answer', CreateTransactionResponseSchema),
+        ...ERROR_RESPONSES,
+      },
+    }),
+    (deps) => async (c) => {
+      const body = c.req.valid('json');
+      const kiosk = c.get('kiosk');
+      const cfg = deps.config;
+      // The cloud's quote is the one charged: the kiosk's screen showed the same policy (amountPolicyOf).
+      const check = checkAmount(body.amount_cents, amountPolicyOf(cfg));
+      if (check.kind !== 'ok') {
+        throw new HttpError(422, ErrorCodes.amountOutOfRange, `choose an amount between ${cfg.MIN_AMOUNT_CENTS} and ${cfg.MAX_AMOUNT_CENTS} cents`);
+      }
+      const q = check.quote;
+      const now = deps.clock.now();
+      const rp = createRpContext(
+        { rpId: cfg.WORLD_ID_RP_ID, signingKeyHex: cfg.WORLD_ID_SIGNING_KEY, action: cfg.WORLD_ID_ACTION },
+        deps.clock,
+      );
+      const row: TransactionRow = {
+        id: body.id,
+        kiosk_id: kiosk.id,
+        ...q,
+        status: 'created',
+        coins_paid: null,
+        payment_reference: randomPaymentReference(),
+        rp_nonce: rp.nonce,
+        rp_context: rp,
+        world_id_nullifier: null,
+        created_at: now,
+        expires_at: new Date(now.getTime() + cfg.TRANSACTION_TTL_SEC * 1000),
+      };
+      const created = await deps.db.tx(async (tx) => {
+        if (!(await insertTransaction(tx, row))) return false;
+        await insertIssuedNonce(tx, { nonce: rp.nonce, transactionId: row.id, expiresAt: new Date(rp.expires_at * 1000) });
+        await addTransactionEvent(tx, { transactionId: row.id, type: 'transaction.created', data: { ...q, kiosk_id: kiosk.id }, now });
+        return true;
+      });
+      if (created) return c.json(responseFor(deps, row), 201);
+      const existing = await getTransaction(deps.db, body.id);
+      if (!existing || existing.kiosk_id !== kiosk.id || existing.amount_cents !== body.amount_cents) throw conflict();
+      return c.json(responseFor(deps, existing), 200);
+    },
+  ),
+];
