@@ -168,6 +168,9 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
     this.inFlight = { kind, run };
     try {
       return await run;
+    } catch (e) {
+      if (e instanceof DispenserError && e.code === 'swapped') [this.identity, this.serialNumber] = [null, null]; // read it again
+      throw e;
     } finally {
       this.inFlight = null;
     }
@@ -262,6 +265,7 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
 
   private async settleOne(intent: OpenPayoutIntent): Promise<SettledIntent | null> {
     const h = this.requireHopper();
+    [this.identity, this.serialNumber] = [null, null]; // a hopper swapped behind the same port shows only in 242
     const serial = await this.serial().catch((e: unknown) => Promise.reject(toDispenserError(e, 'reading the hopper serial')));
     if (serial !== intent.hopperSerial) {
       this.o.log.error({ intentId: intent.id, expected: intent.hopperSerial, found: serial }, 'open payout intent belongs to another hopper (swapped): a technician must settle it by hand');
@@ -278,6 +282,10 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
       this.o.log.info({ intentId: intent.id, jobId: intent.jobId, coinsPaid: d.coinsPaid, evidence: d.evidence }, 'in-doubt payout settled from counters');
       return { intentId: intent.id, jobId: intent.jobId, coinsRequested: intent.coins, coinsPaid: d.coinsPaid, evidence: d.evidence };
     } catch (e) {
+      if (e instanceof DispenserError && e.code === 'swapped') {
+        this.o.log.error({ intentId: intent.id, err: e }, 'open payout intent belongs to another hopper (swapped): a technician must settle it by hand');
+        return null;
+      }
       throw toDispenserError(e, 'settling an in-doubt payout (it stays open)');
     }
   }

@@ -155,6 +155,7 @@ export async function proveFromCounters(x: ProveFromCountersInput): Promise<Prov
     const trusted = d.kind === 'last_payout' || cleanRead;
     const key = JSON.stringify([d.kind, d.coinsPaid, reading.status]);
     if (candidate && candidate.key === key && candidate.trusted && trusted) {
+      if (d.kind === 'power_up') await requireSameHopper(h, intent);
       if (d.kind !== 'not_taken') return { ...reading, stopped, taken: true };
       const faults = latchedFaults((await h.test().catch(() => ({ flags: ['max_current' as const] }))).flags);
       if (faults.length === 0) return { ...reading, taken: false, stopped };
@@ -169,6 +170,17 @@ export async function proveFromCounters(x: ProveFromCountersInput): Promise<Prov
       if (++unproven >= maxUnproven) throw inDoubt(lastError, `${d.evidence}, never confirmed on a clean line`);
       if (!(await line.awaitClean(x.cleanWaitMs ?? 5000))) throw inDoubt(lastError, `${d.evidence}; the line did not stay clean to confirm it`);
     }
+  }
+}
+
+/**
+ * After a power-up the device on the line may be another hopper (swapped while unpowered, behind the
+ * same port): its 168 says nothing about this intent. Proven only when the serial is the intent's.
+ */
+async function requireSameHopper(h: CcTalkHopper, intent: OpenPayoutIntent): Promise<void> {
+  const serial = await h.serialNumber().catch((e: unknown) => Promise.reject(inDoubt(e, 'could not read the serial number after a power-up')));
+  if (serial !== intent.hopperSerial) {
+    throw new DispenserError('swapped', `the hopper now connected (#${serial}) is not the one this payout was sent to (#${intent.hopperSerial}): a technician must settle it by hand`);
   }
 }
 

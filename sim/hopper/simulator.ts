@@ -168,6 +168,17 @@ export class HopperSimulator {
     });
   }
 
+  /**
+   * Another hopper takes this one's place behind the same port while the power is off (offMs): a new
+   * serial number and its own EEPROM counters. Coins already out stay counted in `coinsOut`.
+   */
+  swap(serial: number, offMs: number, eeprom: Partial<HopperEeprom> = {}): Promise<void> {
+    const done = this.powerCycle(offMs);
+    (this.o as { serial: number }).serial = serial;
+    Object.assign(this.eeprom, { dispenseCount: 0, lastPaid: 0, lastUnpaid: 0, ...eeprom });
+    return done;
+  }
+
   stop(): void {
     this.stopMotor();
     for (const t of this.timers) clearTimeout(t);
