@@ -59,7 +59,6 @@ const payloads = {
   }),
 } as const;
 
-export const SYNC_EVENT_TYPES = Object.keys(payloads) as (keyof typeof payloads)[];
 export type SyncEventType = keyof typeof payloads;
 export type SyncPayload<T extends SyncEventType> = z.infer<(typeof payloads)[T]>;
 

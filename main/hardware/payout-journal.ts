@@ -102,7 +102,7 @@ export class PayoutJournal implements PayoutJournalPort {
     }));
   }
 
-  /** The settled row for an intent (tests and the technician CLI). */
+  /** How one intent was settled (outcome null while it is open); null for an unknown intent id. */
   intent(intentId: string): { outcome: string | null; coinsPaid: number | null; settledBy: string | null } | null {
     const r = this.db.prepare('SELECT outcome, coins_paid AS coinsPaid, settled_by AS settledBy FROM payout_intents WHERE id = ?').get(intentId);
     return (r as { outcome: string | null; coinsPaid: number | null; settledBy: string | null } | undefined) ?? null;

@@ -244,7 +244,7 @@ export class CashOutFlow {
   }
 }
 
-export function fields(tx: TransactionRow) {
+function fields(tx: TransactionRow) {
   return {
     transaction_id: tx.id,
     amount_cents: tx.amount_cents,
@@ -270,6 +270,6 @@ function payoutEndScreen(tx: TransactionRow, e: Exclude<PayoutEvent, { kind: 'st
  * The receipt code a customer can quote: the last 8 hex digits of the transaction id. A UUIDv7
  * begins with the timestamp (alike for every cash-out in the same minute); it ends in random bits.
  */
-export function receiptCode(txId: string): string {
+function receiptCode(txId: string): string {
   return txId.replace(/-/g, '').slice(-8).toUpperCase();
 }

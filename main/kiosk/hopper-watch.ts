@@ -4,7 +4,7 @@ import type { LockedDispenser } from '../hardware/hopper-lock';
 import { afterShortPayout, readHealth, toHopperHealth, UNKNOWN_HOPPER } from './kiosk-status';
 import type { PayoutRunner } from './payout-runner';
 
-export const HEALTH_POLL_MS = 5_000;
+const HEALTH_POLL_MS = 5_000;
 
 /**
  * The hopper as the customer screen shows it (KioskState.hopper, out_of_service 'hopper'). It is

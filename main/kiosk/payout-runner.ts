@@ -54,7 +54,7 @@ export interface PayoutRunner {
 }
 
 /** Why the flow no longer allows paying the rest of this job (null: it does). */
-export function remainderRefusal(job: JobRow, coinsPaid: number, clock: Clock): string | null {
+function remainderRefusal(job: JobRow, coinsPaid: number, clock: Clock): string | null {
   const remainder = job.coins - Math.min(coinsPaid, job.coins);
   if (remainder === 0 || Date.parse(job.expires_at) > clock.now().getTime()) return null;
   return `job expired before its ${remainder} unpaid coins could be paid: ${remainder} coins owed`;

@@ -21,7 +21,7 @@ export interface CronRunner {
   stop(): Promise<void>;
 }
 
-export class ScheduleError extends Error {
+class ScheduleError extends Error {
   readonly code = 'schedule_invalid';
   constructor(message: string) {
     super(message);
@@ -29,7 +29,7 @@ export class ScheduleError extends Error {
   }
 }
 
-export function assertCron(name: string, expr: string): void {
+function assertCron(name: string, expr: string): void {
   if (!cron.validate(expr)) {
     throw new ScheduleError(`the cron expression for ${name} ("${expr}") is not valid: use five or six fields, e.g. "*/5 * * * *"`);
   }

@@ -15,7 +15,7 @@ import { checkJob, jobPublicKey } from './verify-job';
  * handed to the flow. A job id already stored is the same job: no new row, acked again, handed
  * again (the flow pays a job at most once). A job that fails a check is never stored or paid.
  */
-export const LONG_POLL_WAIT_SEC = 25;
+const LONG_POLL_WAIT_SEC = 25;
 
 export interface JobReceiverDeps {
   db: KioskDb;

@@ -33,8 +33,6 @@ export interface KioskSchedulerDeps {
   onWrite: () => void;
 }
 
-export const KIOSK_JOBS = ['heartbeat', 'retention', 'expiry'] as const;
-
 export function startKioskScheduler(deps: KioskSchedulerDeps): CronRunner {
   const { db, clock, log, config } = deps;
   return startCronRunner(

@@ -9,8 +9,6 @@ import type { CloudClient } from './cloud-client';
 import { CloudError } from './cloud-error';
 import { nextBatch, type BatchItem, type BatchLimits } from './outbox-batch';
 
-export { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, nextBatch } from './outbox-batch';
-
 /**
  * Drains the outbox to POST /v1/sync (PRODUCT.md "Offline-first"): seq order, batches bounded by count
  * and bytes, rows marked sent only up to the `high_seq` the cloud answers. Failures back off

@@ -61,11 +61,6 @@ export async function getJob(q: Queryable, id: string, opts: { forUpdate?: boole
   return rows[0];
 }
 
-export async function getJobForTransaction(q: Queryable, transactionId: string): Promise<JobRow | undefined> {
-  const { rows } = await q.query<JobRow>(`SELECT ${COLUMNS} FROM dispense_jobs WHERE transaction_id = $1`, [transactionId]);
-  return rows[0];
-}
-
 /** pending/delivered → acked; a job already acked or finished keeps its status (idempotent ack). */
 export async function ackJob(q: Queryable, id: string, now: Date): Promise<void> {
   await q.query(`UPDATE dispense_jobs SET status = 'acked', acked_at = $2 WHERE id = $1 AND status IN ('pending','delivered')`, [id, now]);

@@ -21,21 +21,3 @@ export async function recordRefundOwed(
   );
   return res.rowCount === 1;
 }
-
-export interface RefundOwedRow {
-  id: string;
-  transaction_id: string;
-  job_id: string;
-  kiosk_id: string;
-  coins_unpaid: number;
-  amount_cents: number;
-  status: 'owed' | 'refunded' | 'waived';
-}
-
-export async function listRefundsForTransaction(q: Queryable, transactionId: string): Promise<RefundOwedRow[]> {
-  const { rows } = await q.query<RefundOwedRow>(
-    'SELECT id, transaction_id, job_id, kiosk_id, coins_unpaid, amount_cents, status FROM refunds_owed WHERE transaction_id = $1',
-    [transactionId],
-  );
-  return rows;
-}

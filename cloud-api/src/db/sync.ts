@@ -1,34 +1,12 @@
 import type { SyncEvent } from '../../../contract';
 import type { Queryable } from './db';
 
-export type StoreResult = 'stored' | 'duplicate' | 'conflict';
-
 /**
- * Stores one outbox event once per (kiosk, seq) (contract/sync-events.ts). The same seq with another
- * event id is a conflict: the kiosk reused a seq, which its outbox never does. A seq at or below the
- * kiosk's high-water mark whose row retention already pruned is a duplicate, never stored again.
- */
-export async function storeKioskEvent(q: Queryable, kioskId: string, e: SyncEvent, receivedAt: Date, highSeq = 0): Promise<StoreResult> {
-  if (e.seq > highSeq) {
-    const r = await q.query(
-      `INSERT INTO kiosk_events (kiosk_id, seq, event_id, type, payload, occurred_at, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kiosk_id, seq) DO NOTHING`,
-      [kioskId, e.seq, e.id, e.type, JSON.stringify(e.payload), e.occurred_at, receivedAt],
-    );
-    if (r.rowCount === 1) return 'stored';
-  }
-  const { rows } = await q.query<{ event_id: string }>('SELECT event_id FROM kiosk_events WHERE kiosk_id = $1 AND seq = $2', [
-    kioskId,
-    e.seq,
-  ]);
-  const row = rows[0];
-  if (!row) return 'duplicate'; // below the high-water mark and pruned by retention
-  return row.event_id === e.id ? 'duplicate' : 'conflict';
-}
-
-/**
- * The batch form of storeKioskEvent: one INSERT for the whole batch, one SELECT for the seqs that were
- * already there. Returns the events stored now (in seq order), or the first seq reused with another id.
+ * Stores a batch of outbox events once per (kiosk, seq) (contract/sync-events.ts): one INSERT for the
+ * whole batch, one SELECT for the seqs that were already there. The same seq with another event id is
+ * a conflict (the kiosk reused a seq, which its outbox never does); a seq at or below the kiosk's
+ * high-water mark whose row retention already pruned is a duplicate, never stored again. Returns the
+ * events stored now (in seq order), or the first seq reused with another id.
  */
 export async function storeKioskEvents(
   q: Queryable,
@@ -97,12 +75,6 @@ export async function advanceHighSeq(q: Queryable, kioskId: string, from: number
   const high = rows[0]?.n ?? from;
   if (high !== from) await q.query('UPDATE kiosk_sync_state SET high_seq = $2, updated_at = $3 WHERE kiosk_id = $1', [kioskId, high, now]);
   return high;
-}
-
-/** Highest seq such that every seq 1..n of this kiosk is stored (0 when seq 1 is missing). */
-export async function highContiguousSeq(q: Queryable, kioskId: string): Promise<number> {
-  const { rows } = await q.query<{ high_seq: number }>('SELECT high_seq FROM kiosk_sync_state WHERE kiosk_id = $1', [kioskId]);
-  return rows[0]?.high_seq ?? 0;
 }
 
 export interface KioskEventRow {
