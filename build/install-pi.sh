@@ -14,6 +14,8 @@
 #   --hopper-address N      sets HOPPER_ADDRESS (ccTalk address, usually 3)
 #   --dispense-form FORM    sets HOPPER_DISPENSE_FORM: serial or cipher8
 #   --update-url URL        sets ROLUATM_UPDATE_URL (electron-updater generic feed; https)
+#   --release-keys KEYS     sets ROLUATM_RELEASE_KEYS (Ed25519 release public keys, comma separated;
+#                           printed by scripts/sign-release.ts keygen)
 set -euo pipefail
 
 ROOT=/
@@ -38,7 +40,8 @@ while [ $# -gt 0 ]; do
     --hopper-address) ENV_SET[HOPPER_ADDRESS]="${2:?--hopper-address needs a number}"; shift 2 ;;
     --dispense-form) ENV_SET[HOPPER_DISPENSE_FORM]="${2:?--dispense-form needs serial or cipher8}"; shift 2 ;;
     --update-url) ENV_SET[ROLUATM_UPDATE_URL]="${2:?--update-url needs a URL}"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --release-keys) ENV_SET[ROLUATM_RELEASE_KEYS]="${2:?--release-keys needs keys}"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -55,6 +58,9 @@ if [ -n "${ENV_SET[HOPPER_DISPENSE_FORM]:-}" ] && ! [[ "${ENV_SET[HOPPER_DISPENS
 fi
 if [ -n "${ENV_SET[ROLUATM_UPDATE_URL]:-}" ] && ! [[ "${ENV_SET[ROLUATM_UPDATE_URL]}" =~ ^https:// ]]; then
   die "--update-url must be an https:// URL"
+fi
+if [ -n "${ENV_SET[ROLUATM_RELEASE_KEYS]:-}" ] && ! [[ "${ENV_SET[ROLUATM_RELEASE_KEYS]}" =~ ^[A-Za-z0-9_-]{43}([,\ ]+[A-Za-z0-9_-]{43})*$ ]]; then
+  die "--release-keys must be Ed25519 public keys (43 characters each), comma separated"
 fi
 ROOT="$(cd "$ROOT" && pwd)"
 P="${ROOT%/}"
@@ -153,6 +159,8 @@ HOPPER_REPLY_FORM=event_counter
 HOPPER_ECHO=on
 # electron-updater feed (generic server with latest-linux-arm64.yml); empty: no automatic updates.
 ROLUATM_UPDATE_URL=
+# Release public keys (scripts/sign-release.ts keygen); updates signed by any other key are refused.
+ROLUATM_RELEASE_KEYS=
 LOG_LEVEL=info
 ENV
   fi

@@ -135,7 +135,7 @@ function startUpdates(updates: ShellUpdateConfig, api: KioskApi): void {
     return;
   }
   startUpdater({
-    feedUrl: updates.feedUrl, releasesDir: updates.releasesDir, currentVersion: app.getVersion(), policy: updates.policy,
+    feedUrl: updates.feedUrl, releasesDir: updates.releasesDir, currentVersion: app.getVersion(), releaseKeys: updates.releaseKeys, policy: updates.policy,
     clock: systemClock, log, getState: () => currentState(api), quit: () => app.quit(),
   });
 }

@@ -1,8 +1,10 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { KioskStateSchema, type FlowState, type KioskState } from '../contract/kiosk-api';
 import {
   compareVersions, DEFAULT_UPDATE_POLICY, downloadDecision, installBlocker, nextUpdateStep, updaterSettingsProblems, type UpdaterPhase,
 } from './update-policy';
+import { SIGNATURE_FIELD, signRelease } from './release-signature';
 
 function kioskState(over: { flow?: FlowState; admin_open?: boolean; online?: boolean; hopper?: Partial<KioskState['hopper']> } = {}): KioskState {
   return KioskStateSchema.parse({
@@ -20,7 +22,13 @@ function kioskState(over: { flow?: FlowState; admin_open?: boolean; online?: boo
 }
 
 const SHA = `${'A'.repeat(86)}==`;
-const offer = (version: string, sha512: string = SHA) => ({ version, files: [{ url: `RoluATM-${version}-arm64.AppImage`, sha512, size: 1000 }], releaseDate: '2026-11-01' });
+const release = generateKeyPairSync('ed25519');
+const KEYS = [release.publicKey];
+/** An offer signed with the trusted release key (electron/release-signature.ts). */
+function offer(version: string, sha512: string = SHA, url = `RoluATM-${version}-arm64.AppImage`) {
+  const sig = signRelease(release.privateKey, release.publicKey, { version, file: url, sha512, size: 1000 });
+  return { version, files: [{ url, sha512, size: 1000 }], releaseDate: '2026-11-01', [SIGNATURE_FIELD]: sig };
+}
 
 describe('installBlocker', () => {
   it('allows installing only with the customer screen idle and no admin session', () => {
@@ -67,21 +75,26 @@ describe('nextUpdateStep', () => {
 
 describe('downloadDecision', () => {
   it('downloads a newer version with a well-formed sha512', () => {
-    expect(downloadDecision(offer('0.2.0'), '0.1.0', [])).toMatchObject({ download: true, info: { version: '0.2.0' }, file: { url: 'RoluATM-0.2.0-arm64.AppImage', sha512: SHA } });
+    expect(downloadDecision(offer('0.2.0'), '0.1.0', [], KEYS)).toMatchObject({ download: true, info: { version: '0.2.0' }, release: { file: 'RoluATM-0.2.0-arm64.AppImage', sha512: SHA, size: 1000 } });
   });
 
   it('refuses the same, an older, or a known-bad version', () => {
-    expect(downloadDecision(offer('0.1.0'), '0.1.0', [])).toMatchObject({ download: false, reason: 'not_newer' });
-    expect(downloadDecision(offer('0.0.9'), '0.1.0', [])).toMatchObject({ download: false, reason: 'not_newer' });
-    expect(downloadDecision(offer('0.2.0'), '0.1.0', ['0.2.0'])).toMatchObject({ download: false, reason: 'known_bad' });
+    expect(downloadDecision(offer('0.1.0'), '0.1.0', [], KEYS)).toMatchObject({ download: false, reason: 'not_newer' });
+    expect(downloadDecision(offer('0.0.9'), '0.1.0', [], KEYS)).toMatchObject({ download: false, reason: 'not_newer' });
+    expect(downloadDecision(offer('0.2.0'), '0.1.0', ['0.2.0'], KEYS)).toMatchObject({ download: false, reason: 'known_bad' });
   });
 
   it('refuses metadata without a sha512, with a malformed one, or with no files', () => {
-    expect(downloadDecision({ version: '0.2.0', files: [{ url: 'x.AppImage' }] }, '0.1.0', [])).toMatchObject({ download: false, reason: 'metadata_invalid', detail: expect.stringMatching(/sha512/) });
-    expect(downloadDecision(offer('0.2.0', 'deadbeef'), '0.1.0', [])).toMatchObject({ download: false, reason: 'metadata_invalid' });
-    expect(downloadDecision({ version: '0.2.0', files: [] }, '0.1.0', [])).toMatchObject({ download: false, reason: 'metadata_invalid' });
-    expect(downloadDecision({ version: '0.2.0', files: [{ url: 'RoluATM-0.2.0.deb', sha512: SHA }] }, '0.1.0', [])).toMatchObject({ download: false, detail: expect.stringMatching(/AppImage/) });
-    expect(downloadDecision({ version: 'latest', files: offer('1.0.0').files }, '0.1.0', [])).toMatchObject({ download: false, reason: 'metadata_invalid' });
+    expect(downloadDecision({ version: '0.2.0', files: [{ url: 'x.AppImage' }] }, '0.1.0', [], KEYS)).toMatchObject({ download: false, reason: 'metadata_invalid', detail: expect.stringMatching(/sha512/) });
+    expect(downloadDecision(offer('0.2.0', 'deadbeef'), '0.1.0', [], KEYS)).toMatchObject({ download: false, reason: 'metadata_invalid' });
+    expect(downloadDecision({ version: '0.2.0', files: [] }, '0.1.0', [], KEYS)).toMatchObject({ download: false, reason: 'metadata_invalid' });
+    expect(downloadDecision(offer('0.2.0', SHA, 'RoluATM-0.2.0.deb'), '0.1.0', [], KEYS)).toMatchObject({ download: false, detail: expect.stringMatching(/AppImage/) });
+    expect(downloadDecision(offer('latest'), '0.1.0', [], KEYS)).toMatchObject({ download: false, reason: 'metadata_invalid' });
+  });
+
+  it('refuses an unsigned offer before looking at its version', () => {
+    const { [SIGNATURE_FIELD]: _signature, ...unsigned } = offer('9.0.0');
+    expect(downloadDecision(unsigned, '0.1.0', [], KEYS)).toMatchObject({ download: false, reason: 'unsigned' });
   });
 });
 
@@ -95,7 +108,7 @@ describe('compareVersions', () => {
 });
 
 describe('updaterSettingsProblems', () => {
-  const safe = { autoDownload: false, autoInstallOnAppQuit: false, allowDowngrade: false, allowPrerelease: false, feedUrl: 'https://updates.example/roluatm' };
+  const safe = { autoDownload: false, autoInstallOnAppQuit: false, allowDowngrade: false, allowPrerelease: false, feedUrl: 'https://updates.example/roluatm', releaseKeys: 1 };
 
   it('accepts the settings the kiosk uses', () => {
     expect(updaterSettingsProblems(safe)).toEqual([]);
@@ -104,6 +117,7 @@ describe('updaterSettingsProblems', () => {
   it('names every unsafe setting', () => {
     const problems = updaterSettingsProblems({ ...safe, autoDownload: true, autoInstallOnAppQuit: true, allowDowngrade: true, feedUrl: 'http://updates.example/' });
     expect(problems).toHaveLength(4);
+    expect(updaterSettingsProblems({ ...safe, releaseKeys: 0 })).toEqual([expect.stringMatching(/ROLUATM_RELEASE_KEYS/)]);
     expect(updaterSettingsProblems({ ...safe, feedUrl: 'http://127.0.0.1:8080/feed' })).toEqual([]);
   });
 });

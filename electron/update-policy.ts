@@ -1,5 +1,7 @@
+import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { KioskState } from '../contract/kiosk-api';
+import { verifyManifest, type ReleaseRefusal, type SignedRelease } from './release-signature';
 
 /**
  * When the kiosk may check, download and install an update (issue 7 "Packaging": applied only when
@@ -16,6 +18,8 @@ import type { KioskState } from '../contract/kiosk-api';
  *   any payout the job receiver started (main/kiosk-app.ts stop), so a payout is never cut.
  * - Metadata without a well-formed sha512 for the file is refused (electron-updater verifies the
  *   downloaded bytes against it; without it there is nothing to verify).
+ * - Metadata not signed by a trusted release key is refused before anything is downloaded
+ *   (electron/release-signature.ts); the signature is checked before any other field is believed.
  */
 export interface UpdatePolicy {
   firstCheckAfterMs: number;
@@ -91,18 +95,23 @@ export const UpdateInfoSchema = z.object({
 });
 export type CheckedUpdateInfo = z.infer<typeof UpdateInfoSchema>;
 
-export type DownloadDecision = { download: true; info: CheckedUpdateInfo; file: { url: string; sha512: string } } | { download: false; reason: 'not_newer' | 'known_bad' | 'metadata_invalid'; detail: string };
+export type DownloadDecision =
+  | { download: true; info: CheckedUpdateInfo; release: SignedRelease; keyId: string }
+  | { download: false; reason: 'not_newer' | 'known_bad' | ReleaseRefusal; detail: string };
 
-/** Whether to download what the update server offers (metadata checked with zod first). */
-export function downloadDecision(offered: unknown, running: string, badVersions: readonly string[]): DownloadDecision {
+/**
+ * Whether to download what the update server offers: signed by one of `keys` first, then checked
+ * with zod, never a version marked bad here, only a newer one.
+ */
+export function downloadDecision(offered: unknown, running: string, badVersions: readonly string[], keys: readonly KeyObject[]): DownloadDecision {
+  const signed = verifyManifest(offered, keys);
+  if (!signed.ok) return { download: false, reason: signed.reason, detail: signed.detail };
   const parsed = UpdateInfoSchema.safeParse(offered);
   if (!parsed.success) return { download: false, reason: 'metadata_invalid', detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
   const info = parsed.data;
   if (badVersions.includes(info.version)) return { download: false, reason: 'known_bad', detail: `${info.version} failed its start-up health check here before` };
   if (compareVersions(info.version, running) <= 0) return { download: false, reason: 'not_newer', detail: `${info.version} is not newer than ${running}` };
-  const file = info.files.find((f) => /\.AppImage$/.test(f.url));
-  if (!file) return { download: false, reason: 'metadata_invalid', detail: 'files: no .AppImage in the update metadata' };
-  return { download: true, info, file: { url: file.url, sha512: file.sha512 } };
+  return { download: true, info, release: signed.release, keyId: signed.keyId };
 }
 
 /** The updater settings electron/updater.ts applies; `updaterSettingsProblems` says what is unsafe. */
@@ -112,10 +121,12 @@ export interface UpdaterSettings {
   allowDowngrade: boolean;
   allowPrerelease: boolean;
   feedUrl: string;
+  releaseKeys: number;
 }
 
 export function updaterSettingsProblems(s: UpdaterSettings): string[] {
   const problems: string[] = [];
+  if (s.releaseKeys === 0) problems.push('ROLUATM_RELEASE_KEYS is empty: without a release public key no update can be verified');
   if (s.autoDownload) problems.push('autoDownload must be off: the policy decides what to download');
   if (s.autoInstallOnAppQuit) problems.push('autoInstallOnAppQuit must be off: the launcher installs, with rollback');
   if (s.allowDowngrade) problems.push('allowDowngrade must be off: a downgrade is a rollback, which the launcher does');

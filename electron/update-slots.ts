@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -39,10 +39,11 @@ export function sha512File(path: string): Promise<Buffer> {
 }
 
 /**
- * Copies a downloaded, electron-updater-verified AppImage into the pending slot, checking its sha512
- * again on the copy (the launcher checks it a third time before promoting it).
+ * Copies a downloaded AppImage into the pending slot, checking the copy's size and sha512 against
+ * the signed release (electron/release-signature.ts); the launcher checks the sha512 again before
+ * promoting it. A mismatch is discarded.
  */
-export async function stagePending(dir: string, update: { file: string; version: string; sha512Base64: string }): Promise<string> {
+export async function stagePending(dir: string, update: { file: string; version: string; sha512Base64: string; size?: number }): Promise<string> {
   const target = join(dir, 'pending.AppImage');
   const tmp = `${target}.tmp`;
   try {
@@ -51,9 +52,9 @@ export async function stagePending(dir: string, update: { file: string; version:
     throw new UpdateSlotError('stage_failed', `cannot copy the update into ${dir}; check that the kiosk user owns it`, { cause });
   }
   const digest = await sha512File(tmp);
-  if (digest.toString('base64') !== update.sha512Base64) {
+  if (digest.toString('base64') !== update.sha512Base64 || (update.size !== undefined && statSync(tmp).size !== update.size)) {
     rmSync(tmp, { force: true });
-    throw new UpdateSlotError('stage_sha512_mismatch', `the staged copy of ${update.version} does not match its sha512; it was discarded and will be downloaded again`);
+    throw new UpdateSlotError('stage_sha512_mismatch', `the staged copy of ${update.version} does not match its signed sha512 and size; it was discarded and will be downloaded again`);
   }
   writeFileSync(join(dir, 'pending.sha512'), `${digest.toString('hex')}\n`);
   writeFileSync(join(dir, 'pending.version'), `${update.version}\n`);

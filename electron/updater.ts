@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import updaterPkg from 'electron-updater';
 import type { Logger } from 'pino';
 import type { Clock } from '../contract/clock';
@@ -7,8 +8,9 @@ import { readBadVersions, stagePending } from './update-slots';
 
 /**
  * Runs the update policy (electron/update-policy.ts) with electron-updater's AppImageUpdater
- * (>= 6.6.4, ARM-to-ARM updates): check on schedule, download a newer version (electron-updater
- * verifies the file against the sha512 in latest-linux-arm64.yml), stage it for the launcher
+ * (>= 6.6.4, ARM-to-ARM updates): check on schedule, refuse a manifest not signed by a trusted
+ * release key (electron/release-signature.ts) before downloading, download a newer version, stage
+ * it for the launcher only if its bytes match the signed sha512
  * (electron/update-slots.ts), and quit gracefully once the kiosk is idle. systemd restarts the
  * app; build/roluatm-launch.sh installs the staged AppImage and rolls back if it is unhealthy.
  * electron-updater never installs by itself here (autoInstallOnAppQuit off).
@@ -17,6 +19,8 @@ export interface UpdaterDeps {
   feedUrl: string;
   releasesDir: string;
   currentVersion: string;
+  /** Trusted Ed25519 release public keys (ROLUATM_RELEASE_KEYS). */
+  releaseKeys: readonly KeyObject[];
   policy: UpdatePolicy;
   clock: Clock;
   log: Logger;
@@ -31,12 +35,13 @@ export interface UpdaterDeps {
 const { AppImageUpdater } = updaterPkg;
 type AppImageUpdaterType = InstanceType<typeof AppImageUpdater>;
 
-export const KIOSK_UPDATER_SETTINGS = (feedUrl: string): UpdaterSettings => ({
+export const KIOSK_UPDATER_SETTINGS = (feedUrl: string, releaseKeys: number): UpdaterSettings => ({
   autoDownload: false,
   autoInstallOnAppQuit: false,
   allowDowngrade: false,
   allowPrerelease: false,
   feedUrl,
+  releaseKeys,
 });
 
 function configureUpdater(updater: AppImageUpdaterType, settings: UpdaterSettings, log: Logger): void {
@@ -62,10 +67,10 @@ function everyMs(ms: number, tick: () => Promise<void>): { stop(): void } {
 }
 
 export function startUpdater(deps: UpdaterDeps): { stop(): void } {
-  const settings = KIOSK_UPDATER_SETTINGS(deps.feedUrl);
+  const settings = KIOSK_UPDATER_SETTINGS(deps.feedUrl, deps.releaseKeys.length);
   const problems = updaterSettingsProblems(settings);
   if (problems.length > 0) {
-    deps.log.error({ code: 'updater_unsafe', problems }, 'automatic updates are off; fix ROLUATM_UPDATE_URL in /etc/roluatm/kiosk.env');
+    deps.log.error({ code: 'updater_unsafe', problems }, 'automatic updates are off; fix ROLUATM_UPDATE_URL / ROLUATM_RELEASE_KEYS in /etc/roluatm/kiosk.env');
     return { stop: () => undefined };
   }
   const updater = deps.makeUpdater?.() ?? new AppImageUpdater();
@@ -79,7 +84,7 @@ export function startUpdater(deps: UpdaterDeps): { stop(): void } {
     phase = { kind: 'checking' };
     try {
       const result = await updater.checkForUpdates();
-      const decision = downloadDecision(result?.updateInfo ?? null, deps.currentVersion, readBadVersions(deps.releasesDir));
+      const decision = downloadDecision(result?.updateInfo ?? null, deps.currentVersion, readBadVersions(deps.releasesDir), deps.releaseKeys);
       if (!decision.download) {
         if (decision.reason !== 'not_newer') deps.log.warn({ code: `update_${decision.reason}`, detail: decision.detail }, 'update offered but not taken');
         phase = { kind: 'idle', lastCheckAtMs: checkedAt };
@@ -90,8 +95,9 @@ export function startUpdater(deps: UpdaterDeps): { stop(): void } {
       const files = await updater.downloadUpdate();
       const file = files.find((f) => f.endsWith('.AppImage'));
       if (file === undefined) throw Object.assign(new Error('electron-updater returned no AppImage'), { code: 'update_no_file' });
-      await stagePending(deps.releasesDir, { file, version, sha512Base64: decision.file.sha512 });
-      deps.log.info({ version }, 'update downloaded, verified and staged; it installs when the kiosk is idle');
+      // The bytes staged must match the sha512 the release key signed (not only the feed's).
+      await stagePending(deps.releasesDir, { file, version, sha512Base64: decision.release.sha512, size: decision.release.size });
+      deps.log.info({ version, keyId: decision.keyId }, 'update downloaded, signature verified and staged; it installs when the kiosk is idle');
       phase = { kind: 'downloaded', version };
     } catch (err) {
       deps.log.warn({ err, code: (err as { code?: string }).code ?? 'update_failed' }, 'update check or download failed; trying again at the next check');
