@@ -111,8 +111,8 @@ install_user() {
   mkdir -p "$P$HOME_DIR"
 }
 
-# The AppImage goes into the launcher's pending slot (build/roluatm-launch.sh): the next start
-# checks its sha512, extracts it (no FUSE at boot), keeps the running version as previous and
+# The AppImage goes into the launcher's pending slot (build/roluatm-launch.sh): the unit's
+# ExecStartPre (roluatm-launch --prepare) checks its sha512, unpacks it (no FUSE at boot), keeps the running version as previous and
 # rolls back to it if the new one fails its start-up health check. Re-running with the AppImage
 # already running stages nothing.
 install_app() {
@@ -126,6 +126,7 @@ install_app() {
     [ -n "$version" ] || version="manual-${sum:0:12}"
     printf '%s\n' "$sum" | put /var/lib/roluatm/releases/pending.sha512 0644
     printf '%s\n' "$version" | put /var/lib/roluatm/releases/pending.version 0644
+    rm -rf "$rel/pending"
     put /var/lib/roluatm/releases/pending.AppImage 0755 < "$APPIMAGE"
     say "staged $version; it is installed (with rollback) on the next start of the app"
   fi

@@ -6,19 +6,30 @@
 #   pending.AppImage + pending.sha512 + pending.version   staged by the app (or install-pi.sh)
 #   current.AppImage + current/                          what runs (extracted: no FUSE at boot)
 #   previous.AppImage + previous/                        kept for rollback
-#   trial            "<version> <starts>" until the app confirms the version passed its health check
+#   pending/         the pending AppImage already unpacked (by the app when it staged it)
+#   trial            "<version> <failed> <interrupted> <boot id of the start in progress|->" until the
+#                    app confirms the version passed its health check (it removes the file)
 #   bad-versions     versions rolled back here; the app never downloads them again
 #
-# Rules, on every start:
-# 1. A pending AppImage whose sha512 matches and which extracts is promoted: current becomes
-#    previous, pending becomes current, on trial. A bad one is discarded and listed as bad.
-# 2. A version on trial gets ROLUATM_TRIAL_STARTS starts (default 2) to confirm itself; on the next
-#    one it is rolled back to previous and listed as bad. With no previous it keeps running.
+# Rules:
+# 1. `--prepare` (ExecStartPre) and every start: a pending AppImage whose sha512 matches and which
+#    is unpacked (by the app at staging, else here) is promoted: current becomes previous, pending
+#    becomes current, on trial. A bad one is discarded and listed as bad. Unpacking never runs in
+#    ExecStart, so it cannot eat the app's start timeout.
+# 2. A start of a version on trial that ended without confirming is judged by the boot it ran in:
+#    - the same boot as now: the app ran and exited, crashed or hung without passing its health
+#      check: a failed start. After ROLUATM_TRIAL_STARTS (default 2) it is rolled back to previous
+#      and listed as bad. With no previous it keeps running.
+#    - an earlier boot: the machine lost power or rebooted during the start: not a failed start.
+#      Only ROLUATM_TRIAL_REBOOTS (default 5) such starts in a row also roll it back (a version
+#      that hangs the whole machine).
 # 3. Runs current/AppRun with APPIMAGE (electron-updater reads it) and ROLUATM_TRIAL set.
 set -euo pipefail
 
 R="${ROLUATM_RELEASES_DIR:-/var/lib/roluatm/releases}"
 MAX_STARTS="${ROLUATM_TRIAL_STARTS:-2}"
+MAX_REBOOTS="${ROLUATM_TRIAL_REBOOTS:-5}"
+BOOT_ID="$(tr -d '[:space:]-' < "${ROLUATM_BOOT_ID_FILE:-/proc/sys/kernel/random/boot_id}")"
 
 say() { echo "roluatm-launch: $*" >&2; }
 
@@ -47,48 +58,61 @@ promote_pending() {
     discard_pending
     return
   fi
-  rm -rf "${R:?}/squashfs-root" "$R/pending"
-  chmod 0755 "$R/pending.AppImage"
-  if ! (cd "$R" && ./pending.AppImage --appimage-extract >/dev/null) || [ ! -x "$R/squashfs-root/AppRun" ]; then
-    say "pending $version does not extract: discarded"
-    mark_bad "$version"
-    discard_pending
-    return
+  if [ ! -x "$R/pending/AppRun" ]; then
+    rm -rf "${R:?}/squashfs-root" "$R/pending"
+    chmod 0755 "$R/pending.AppImage"
+    if ! (cd "$R" && ./pending.AppImage --appimage-extract >/dev/null) || [ ! -x "$R/squashfs-root/AppRun" ]; then
+      say "pending $version does not extract: discarded"
+      mark_bad "$version"
+      discard_pending
+      return
+    fi
+    mv "$R/squashfs-root" "$R/pending"
   fi
-  mv "$R/squashfs-root" "$R/pending"
   echo "$version" > "$R/pending.version"
   if [ -e "$R/current.AppImage" ]; then move_slot current previous; fi
   move_slot pending current
   rm -f "$R/pending.sha512"
-  echo "$version 0" > "$R/trial"
+  echo "$version 0 0 -" > "$R/trial"
   say "promoted $version (on trial; previous kept for rollback)"
 }
 
-# Counts this start against the trial; rolls back when the version had its chances.
-check_trial() {
-  local version starts
-  read -r version starts < "$R/trial" || true
-  [[ "${starts:-}" =~ ^[0-9]+$ ]] || starts=0
-  starts=$((starts + 1))
-  if [ "$starts" -le "$MAX_STARTS" ]; then
-    echo "$version $starts" > "$R/trial"
-    TRIAL="$version"
-    return
-  fi
+roll_back() {
+  local version="$1" why="$2"
   if [ -x "$R/previous/AppRun" ]; then
-    say "$version did not pass its start-up health check in $MAX_STARTS starts: rolling back to $(cat "$R/previous.version" 2>/dev/null || echo previous)"
+    say "$version $why: rolling back to $(cat "$R/previous.version" 2>/dev/null || echo previous)"
     mark_bad "$version"
     rm -rf "${R:?}/current" "$R/current.AppImage" "$R/current.version"
     move_slot previous current
   else
-    say "$version did not pass its start-up health check, and there is no previous version to roll back to: keeping it"
+    say "$version $why, and there is no previous version to roll back to: keeping it"
   fi
   rm -f "$R/trial"
+}
+
+# Judges the previous start of the version on trial (rule 2), then records this one.
+check_trial() {
+  local version failed interrupted attempt
+  read -r version failed interrupted attempt < "$R/trial" || true
+  [[ "${failed:-}" =~ ^[0-9]+$ ]] || failed=0
+  [[ "${interrupted:-}" =~ ^[0-9]+$ ]] || interrupted=0
+  if [ -n "${attempt:-}" ] && [ "$attempt" != "-" ]; then
+    if [ "$attempt" = "$BOOT_ID" ]; then failed=$((failed + 1)); else interrupted=$((interrupted + 1)); fi
+  fi
+  if [ "$failed" -ge "$MAX_STARTS" ]; then
+    roll_back "$version" "did not pass its start-up health check in $MAX_STARTS starts"
+  elif [ "$interrupted" -ge "$MAX_REBOOTS" ]; then
+    roll_back "$version" "was cut by a reboot in $MAX_REBOOTS starts in a row"
+  else
+    echo "$version $failed $interrupted $BOOT_ID" > "$R/trial"
+    TRIAL="$version"
+  fi
 }
 
 mkdir -p "$R"
 TRIAL=""
 if [ -e "$R/pending.AppImage" ]; then promote_pending; fi
+if [ "${1:-}" = "--prepare" ]; then exit 0; fi
 if [ -e "$R/trial" ]; then check_trial; fi
 [ -x "$R/current/AppRun" ] || { say "no app installed in $R/current: run build/install-pi.sh --appimage FILE"; exit 1; }
 

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { confirmTrial, readBadVersions, stagePending } from '../electron/update-slots';
+import { fakeAppImage } from '../test/support/fake-appimage';
 
 /**
- * build/roluatm-launch.sh against a temporary releases folder. The "AppImages" are shell scripts
- * that answer --appimage-extract like the AppImage runtime (a squashfs-root/AppRun in the current
- * folder); their AppRun prints what it was started with.
+ * build/roluatm-launch.sh against a temporary releases folder, with fake AppImages
+ * (test/support/fake-appimage.ts) and a boot id file the test changes to simulate a reboot.
  */
 const LAUNCH = 'build/roluatm-launch.sh';
 const dirs: string[] = [];
@@ -23,18 +23,6 @@ function releases(): string {
   return dir;
 }
 
-function fakeAppImage(version: string, extracts = true): string {
-  if (!extracts) return '#!/bin/sh\nexit 1\n';
-  return [
-    '#!/bin/sh',
-    '[ "$1" = "--appimage-extract" ] || exit 1',
-    'mkdir -p squashfs-root',
-    `printf '#!/bin/sh\\necho "ran ${version} appimage=$APPIMAGE trial=\${ROLUATM_TRIAL:-none} args=$*"\\n' > squashfs-root/AppRun`,
-    'chmod +x squashfs-root/AppRun',
-    '',
-  ].join('\n');
-}
-
 /** Stages like install-pi.sh / the app do: image, hex sha512, version. */
 function stage(dir: string, version: string, opts: { extracts?: boolean; sha512?: string } = {}): void {
   const body = fakeAppImage(version, opts.extracts);
@@ -43,12 +31,26 @@ function stage(dir: string, version: string, opts: { extracts?: boolean; sha512?
   writeFileSync(join(dir, 'pending.AppImage'), body);
 }
 
-function launch(dir: string, env: Record<string, string> = {}): { out: string; err: string; status: number | null } {
-  const r = spawnSync('bash', [LAUNCH, '--extra'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ROLUATM_RELEASES_DIR: dir, ...env } });
+/** The boot id file of `dir`'s machine; `reboot` gives it a new one (as a power cut does). */
+const bootIdFile = (dir: string) => `${dir}.boot_id`;
+let boots = 0;
+function reboot(dir: string): string {
+  const id = `0000000${++boots}-aaaa-bbbb-cccc-dddddddddddd`;
+  writeFileSync(bootIdFile(dir), `${id}\n`);
+  return id.replaceAll('-', '');
+}
+
+function launch(dir: string, env: Record<string, string> = {}, args = ['--extra']): { out: string; err: string; status: number | null } {
+  if (!existsSync(bootIdFile(dir))) {
+    reboot(dir);
+    dirs.push(bootIdFile(dir));
+  }
+  const r = spawnSync('bash', [LAUNCH, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ROLUATM_RELEASES_DIR: dir, ROLUATM_BOOT_ID_FILE: bootIdFile(dir), ...env } });
   return { out: r.stdout.trim(), err: r.stderr, status: r.status };
 }
 
 const trial = (dir: string) => (existsSync(join(dir, 'trial')) ? readFileSync(join(dir, 'trial'), 'utf8').trim() : null);
+const bootId = (dir: string) => readFileSync(bootIdFile(dir), 'utf8').trim().replaceAll('-', '');
 
 describe('roluatm-launch.sh', () => {
   it('passes shellcheck', () => {
@@ -62,7 +64,7 @@ describe('roluatm-launch.sh', () => {
     stage(dir, '0.1.0');
     const r = launch(dir);
     expect(r.out).toBe(`ran 0.1.0 appimage=${dir}/current.AppImage trial=0.1.0 args=--ozone-platform-hint=auto --extra`);
-    expect(trial(dir)).toBe('0.1.0 1');
+    expect(trial(dir)).toBe(`0.1.0 0 0 ${bootId(dir)}`);
     expect(existsSync(join(dir, 'pending.AppImage'))).toBe(false);
     expect(existsSync(join(dir, 'previous'))).toBe(false);
   });
@@ -77,7 +79,7 @@ describe('roluatm-launch.sh', () => {
     stage(dir, '0.2.0');
     expect(launch(dir).out).toContain('ran 0.2.0 ');
     expect(readFileSync(join(dir, 'previous.version'), 'utf8').trim()).toBe('0.1.0');
-    expect(trial(dir)).toBe('0.2.0 1');
+    expect(trial(dir)).toBe(`0.2.0 0 0 ${bootId(dir)}`);
   });
 
   it('rolls back to the kept version when the new one never confirms its health check', () => {
@@ -88,7 +90,7 @@ describe('roluatm-launch.sh', () => {
     stage(dir, '0.2.0');
     expect(launch(dir).out).toContain('trial=0.2.0');
     expect(launch(dir).out).toContain('ran 0.2.0 ');
-    expect(trial(dir)).toBe('0.2.0 2');
+    expect(trial(dir)).toBe(`0.2.0 1 0 ${bootId(dir)}`);
     const third = launch(dir);
     expect(third.out).toContain('ran 0.1.0 ');
     expect(third.out).toContain('trial=none');
@@ -96,6 +98,82 @@ describe('roluatm-launch.sh', () => {
     expect(readBadVersions(dir)).toEqual(['0.2.0']);
     expect(trial(dir)).toBeNull();
     expect(launch(dir).out).toContain('ran 0.1.0 ');
+  });
+
+  it('does not count a start cut by a power loss as a failed start', () => {
+    const dir = releases();
+    stage(dir, '0.1.0');
+    launch(dir);
+    confirmTrial(dir, '0.1.0');
+    stage(dir, '0.2.0');
+    launch(dir);
+    // Power cut during the start; the machine boots again, three times over.
+    for (let i = 1; i <= 3; i++) {
+      const id = reboot(dir);
+      const r = launch(dir);
+      expect(r.out).toContain(`ran 0.2.0 appimage=${dir}/current.AppImage trial=0.2.0`);
+      expect(trial(dir)).toBe(`0.2.0 0 ${i} ${id}`);
+    }
+    expect(readBadVersions(dir)).toEqual([]);
+    // Then it reaches the app and passes its health check: it stays.
+    expect(confirmTrial(dir, '0.2.0')).toBe(true);
+    expect(launch(dir).out).toContain('ran 0.2.0 ');
+  });
+
+  it('counts a start that ran in this boot and never confirmed, even after a power cut before it', () => {
+    const dir = releases();
+    stage(dir, '0.1.0');
+    launch(dir);
+    confirmTrial(dir, '0.1.0');
+    stage(dir, '0.2.0');
+    launch(dir);
+    reboot(dir);
+    launch(dir); // the start cut by the power loss is not counted
+    launch(dir); // the one before ran in this boot and failed: 1
+    expect(trial(dir)).toMatch(/^0\.2\.0 1 1 /);
+    const r = launch(dir);
+    expect(r.err).toContain('in 2 starts: rolling back to 0.1.0');
+    expect(r.out).toContain('ran 0.1.0 ');
+  });
+
+  it('rolls back a version cut by a reboot in ROLUATM_TRIAL_REBOOTS starts in a row (it hangs the machine)', () => {
+    const dir = releases();
+    stage(dir, '0.1.0');
+    launch(dir);
+    confirmTrial(dir, '0.1.0');
+    stage(dir, '0.2.0');
+    launch(dir, { ROLUATM_TRIAL_REBOOTS: '2' });
+    reboot(dir);
+    expect(launch(dir, { ROLUATM_TRIAL_REBOOTS: '2' }).out).toContain('ran 0.2.0 ');
+    reboot(dir);
+    const r = launch(dir, { ROLUATM_TRIAL_REBOOTS: '2' });
+    expect(r.err).toContain('was cut by a reboot in 2 starts in a row: rolling back to 0.1.0');
+    expect(r.out).toContain('ran 0.1.0 ');
+    expect(readBadVersions(dir)).toEqual(['0.2.0']);
+  });
+
+  it('--prepare (ExecStartPre) promotes and unpacks a staged AppImage without starting the app or a trial start', () => {
+    const dir = releases();
+    stage(dir, '0.1.0');
+    const r = launch(dir, {}, ['--prepare']);
+    expect(r.status).toBe(0);
+    expect(r.out).toBe('');
+    expect(existsSync(join(dir, 'current', 'AppRun'))).toBe(true);
+    expect(trial(dir)).toBe('0.1.0 0 0 -');
+    expect(launch(dir).out).toContain('ran 0.1.0 ');
+    expect(trial(dir)).toBe(`0.1.0 0 0 ${bootId(dir)}`);
+  });
+
+  it('uses the folder the app unpacked at staging instead of unpacking at start', async () => {
+    const dir = releases();
+    const downloaded = join(dir, 'download.AppImage');
+    writeFileSync(downloaded, fakeAppImage('0.3.0'));
+    await stagePending(dir, { file: downloaded, version: '0.3.0', sha512Base64: createHash('sha512').update(fakeAppImage('0.3.0')).digest('base64') });
+    expect(existsSync(join(dir, 'pending', 'AppRun'))).toBe(true);
+    // An AppImage that cannot unpack any more: the start must not need to.
+    writeFileSync(join(dir, 'pending', 'marker'), 'unpacked at staging');
+    expect(launch(dir).out).toContain('ran 0.3.0 ');
+    expect(readFileSync(join(dir, 'current', 'marker'), 'utf8')).toBe('unpacked at staging');
   });
 
   it('keeps a new version that confirmed its health check', () => {

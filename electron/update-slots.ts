@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 /**
  * The release slots the launcher (build/roluatm-launch.sh) and the app share, in
@@ -8,13 +10,14 @@ import { join } from 'node:path';
  *   current.AppImage + current/      the running version (extracted, no FUSE needed)
  *   previous.AppImage + previous/    the one before, kept for rollback
  *   pending.AppImage, pending.sha512 (hex), pending.version   staged by the app, promoted by the launcher
- *   trial                            "<version> <starts>" while the current version is unconfirmed
+ *   pending/                         the staged AppImage unpacked, so no start has to unpack it
+ *   trial                            "<version> <failed> <interrupted> <boot id>" while the current version is unconfirmed
  *   bad-versions                     versions that failed their start-up health check (one a line)
  * The app only ever writes pending.* (last: pending.AppImage, by rename) and removes `trial`.
  */
 export class UpdateSlotError extends Error {
   constructor(
-    readonly code: 'stage_sha512_mismatch' | 'stage_failed',
+    readonly code: 'stage_sha512_mismatch' | 'stage_failed' | 'stage_unpack_failed',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -41,7 +44,9 @@ export function sha512File(path: string): Promise<Buffer> {
 /**
  * Copies a downloaded AppImage into the pending slot, checking the copy's size and sha512 against
  * the signed release (electron/release-signature.ts); the launcher checks the sha512 again before
- * promoting it. A mismatch is discarded.
+ * promoting it. A mismatch is discarded. The verified copy is unpacked into pending/ here, while the
+ * kiosk runs, so the launcher only renames folders at the next start; pending.AppImage is written
+ * last, so a power cut while staging leaves nothing the launcher would promote.
  */
 export async function stagePending(dir: string, update: { file: string; version: string; sha512Base64: string; size?: number }): Promise<string> {
   const target = join(dir, 'pending.AppImage');
@@ -56,10 +61,30 @@ export async function stagePending(dir: string, update: { file: string; version:
     rmSync(tmp, { force: true });
     throw new UpdateSlotError('stage_sha512_mismatch', `the staged copy of ${update.version} does not match its signed sha512 and size; it was discarded and will be downloaded again`);
   }
+  await unpack(tmp, dir, update.version);
   writeFileSync(join(dir, 'pending.sha512'), `${digest.toString('hex')}\n`);
   writeFileSync(join(dir, 'pending.version'), `${update.version}\n`);
   renameSync(tmp, target);
   return target;
+}
+
+/** Runs the AppImage's own `--appimage-extract` in a work folder and moves the result to pending/. */
+async function unpack(image: string, dir: string, version: string): Promise<void> {
+  const work = join(dir, 'pending.unpack');
+  rmSync(join(dir, 'pending'), { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work);
+  try {
+    chmodSync(image, 0o755);
+    await promisify(execFile)(image, ['--appimage-extract'], { cwd: work, maxBuffer: 64 * 1024 * 1024 });
+    if (!existsSync(join(work, 'squashfs-root', 'AppRun'))) throw new Error('no AppRun in the unpacked AppImage');
+    renameSync(join(work, 'squashfs-root'), join(dir, 'pending'));
+  } catch (cause) {
+    rmSync(image, { force: true });
+    throw new UpdateSlotError('stage_unpack_failed', `the update ${version} does not unpack; it was discarded`, { cause });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** The launcher puts the version on trial in ROLUATM_TRIAL; null when this start is not a trial. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeBuildInfo, readBuildInfo } from './build-info';
 import { parseShellUpdateConfig } from './update-config';
+import { fakeAppImage } from '../test/support/fake-appimage';
 import { confirmTrial, stagePending, trialVersion } from './update-slots';
 
 const dirs: string[] = [];
@@ -18,12 +19,14 @@ function tmp(): string {
 }
 
 describe('stagePending', () => {
-  it('stages the verified file with its hex sha512 and version, the AppImage last', async () => {
+  it('stages the verified file unpacked, with its hex sha512 and version, the AppImage last', async () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'dl'), 'new app');
-    const sha = createHash('sha512').update('new app');
-    await stagePending(dir, { file: join(dir, 'dl'), version: '0.2.0', sha512Base64: sha.copy().digest('base64') });
-    expect(readFileSync(join(dir, 'pending.AppImage'), 'utf8')).toBe('new app');
+    const app = fakeAppImage('0.2.0');
+    writeFileSync(join(dir, 'dl'), app);
+    const sha = createHash('sha512').update(app);
+    await stagePending(dir, { file: join(dir, 'dl'), version: '0.2.0', sha512Base64: sha.copy().digest('base64'), size: Buffer.byteLength(app) });
+    expect(readFileSync(join(dir, 'pending.AppImage'), 'utf8')).toBe(app);
+    expect(existsSync(join(dir, 'pending', 'AppRun'))).toBe(true);
     expect(readFileSync(join(dir, 'pending.sha512'), 'utf8')).toBe(`${sha.digest('hex')}\n`);
     expect(readFileSync(join(dir, 'pending.version'), 'utf8')).toBe('0.2.0\n');
   });
@@ -35,6 +38,24 @@ describe('stagePending', () => {
     await expect(stagePending(dir, { file: join(dir, 'dl'), version: '0.2.0', sha512Base64: announced })).rejects.toMatchObject({ code: 'stage_sha512_mismatch' });
     expect(existsSync(join(dir, 'pending.AppImage'))).toBe(false);
     expect(existsSync(join(dir, 'pending.AppImage.tmp'))).toBe(false);
+  });
+
+  it('refuses a copy whose size differs from the signed size', async () => {
+    const dir = tmp();
+    const app = fakeAppImage('0.2.0');
+    writeFileSync(join(dir, 'dl'), app);
+    const sha = createHash('sha512').update(app).digest('base64');
+    await expect(stagePending(dir, { file: join(dir, 'dl'), version: '0.2.0', sha512Base64: sha, size: 1 })).rejects.toMatchObject({ code: 'stage_sha512_mismatch' });
+    expect(existsSync(join(dir, 'pending.AppImage'))).toBe(false);
+  });
+
+  it('discards an update that does not unpack, leaving nothing the launcher would promote', async () => {
+    const dir = tmp();
+    const app = fakeAppImage('0.2.0', false);
+    writeFileSync(join(dir, 'dl'), app);
+    const sha = createHash('sha512').update(app).digest('base64');
+    await expect(stagePending(dir, { file: join(dir, 'dl'), version: '0.2.0', sha512Base64: sha })).rejects.toMatchObject({ code: 'stage_unpack_failed' });
+    for (const f of ['pending.AppImage', 'pending.AppImage.tmp', 'pending', 'pending.unpack', 'pending.version']) expect(existsSync(join(dir, f))).toBe(false);
   });
 });
 

@@ -11,6 +11,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../contract/clock';
 import { KioskStateSchema, type KioskState } from '../contract/kiosk-api';
 import { generateReleaseKey, signManifestFile } from '../scripts/sign-release';
+import { fakeAppImage } from '../test/support/fake-appimage';
 import { startUpdater } from './updater';
 
 /**
@@ -139,12 +140,13 @@ async function until(cond: () => boolean, what: string, ms = 10_000): Promise<vo
 
 describe('startUpdater with electron-updater', () => {
   it('downloads a newer version, stages it verified for the launcher, and quits once the kiosk is idle', async () => {
-    const image = Buffer.from('#!/bin/sh\necho new version 0.2.0\n');
+    const image = Buffer.from(fakeAppImage('0.2.0'));
     let state: KioskState = { ...idle, flow: { screen: 'registering', amount_cents: 500 } };
     const r = run((await serveFeed(feedFor('0.2.0', image))).url, async () => state);
     await until(() => existsSync(join(r.releases, 'pending.AppImage')), 'the staged AppImage');
     expect(readFileSync(join(r.releases, 'pending.AppImage'))).toEqual(image);
     expect(readFileSync(join(r.releases, 'pending.version'), 'utf8')).toBe('0.2.0\n');
+    expect(existsSync(join(r.releases, 'pending', 'AppRun'))).toBe(true);
     await until(() => r.logs.some((l) => l.includes('customer_session')), 'the deferral');
     expect(r.quits()).toBe(0);
     state = idle;
