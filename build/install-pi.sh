@@ -8,6 +8,10 @@
 #                           (useradd, systemctl, udevadm, raspi-config) only run when DIR is /
 #   --user NAME             kiosk user (default roluatm)
 #   --usb-id VID:PID        USB id of the hopper's serial adapter (default 0403:6001, FTDI)
+#   --hopper-serial SERIAL  the adapter's USB serial number (udevadm info -q property -n /dev/ttyUSB0
+#                           | grep ID_SERIAL_SHORT); detected when exactly one such adapter is plugged in
+#   --read-only-root        overlayfs read-only root and journald in memory (off by default; needs
+#                           /var/lib/roluatm on its own writable mount in /etc/fstab: the payout journal)
 #   --cloud-url URL         sets CLOUD_URL in /etc/roluatm/kiosk.env
 #   --enrollment-code CODE  sets ENROLLMENT_CODE (one-time code from POST /v1/fleet/enrollment-codes)
 #   --kiosk-name NAME       sets KIOSK_NAME
@@ -22,6 +26,8 @@ ROOT=/
 APPIMAGE=""
 KIOSK_USER=roluatm
 USB_ID=0403:6001
+HOPPER_SERIAL=""
+READ_ONLY_ROOT=false
 declare -A ENV_SET=()
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -34,6 +40,8 @@ while [ $# -gt 0 ]; do
     --appimage) APPIMAGE="${2:?--appimage needs a path}"; shift 2 ;;
     --user) KIOSK_USER="${2:?--user needs a name}"; shift 2 ;;
     --usb-id) USB_ID="${2:?--usb-id needs VID:PID}"; shift 2 ;;
+    --hopper-serial) HOPPER_SERIAL="${2:?--hopper-serial needs a serial number}"; shift 2 ;;
+    --read-only-root) READ_ONLY_ROOT=true; shift ;;
     --cloud-url) ENV_SET[CLOUD_URL]="${2:?--cloud-url needs a URL}"; shift 2 ;;
     --enrollment-code) ENV_SET[ENROLLMENT_CODE]="${2:?--enrollment-code needs a code}"; shift 2 ;;
     --kiosk-name) ENV_SET[KIOSK_NAME]="${2:?--kiosk-name needs a name}"; shift 2 ;;
@@ -41,7 +49,7 @@ while [ $# -gt 0 ]; do
     --dispense-form) ENV_SET[HOPPER_DISPENSE_FORM]="${2:?--dispense-form needs serial or cipher8}"; shift 2 ;;
     --update-url) ENV_SET[ROLUATM_UPDATE_URL]="${2:?--update-url needs a URL}"; shift 2 ;;
     --release-keys) ENV_SET[ROLUATM_RELEASE_KEYS]="${2:?--release-keys needs keys}"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -50,6 +58,7 @@ done
 [ -f "$APPIMAGE" ] || die "no AppImage at $APPIMAGE"
 [[ "$USB_ID" =~ ^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$ ]] || die "--usb-id must look like 0403:6001"
 [[ "$KIOSK_USER" =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] || die "--user must be a plain user name"
+[ -z "$HOPPER_SERIAL" ] || [[ "$HOPPER_SERIAL" =~ ^[A-Za-z0-9._-]{1,64}$ ]] || die "--hopper-serial must be letters, digits, . _ -"
 if [ -n "${ENV_SET[HOPPER_ADDRESS]:-}" ] && ! [[ "${ENV_SET[HOPPER_ADDRESS]}" =~ ^[0-9]{1,3}$ ]]; then
   die "--hopper-address must be 1..255"
 fi
@@ -133,10 +142,11 @@ install_app() {
   put /opt/roluatm/bin/roluatm-launch 0755 < "$HERE/roluatm-launch.sh"
   put /opt/roluatm/bin/roluatm-session 0755 <<'SESSION'
 #!/bin/sh
-# Run by the kiosk user's compositor autostart: gives systemd --user the Wayland session, then
-# (re)starts the kiosk unit. systemd keeps it running (Restart=always, WatchdogSec).
+# Run by the kiosk session's labwc autostart: gives systemd --user the Wayland session, then starts
+# roluatm-kiosk-session.target (graphical-session.target and the app with it). systemd keeps the
+# app running (Restart=always, WatchdogSec) for as long as the session lasts.
 systemctl --user import-environment WAYLAND_DISPLAY DISPLAY XDG_RUNTIME_DIR XDG_SESSION_TYPE XDG_CURRENT_DESKTOP
-exec systemctl --user restart roluatm.service
+exec systemctl --user start roluatm-kiosk-session.target
 SESSION
 }
 
@@ -173,44 +183,97 @@ ENV
   chmod 0750 "$P/var/lib/roluatm"
 }
 
+# The serial number of the one plugged-in adapter with USB id VID:PID (live system only).
+detect_hopper_serial() {
+  local dev props found=""
+  for dev in /dev/serial/by-id/*; do
+    [ -e "$dev" ] || continue
+    props="$(udevadm info -q property -n "$dev")"
+    if ! grep -qx "ID_VENDOR_ID=$1" <<<"$props" || ! grep -qx "ID_MODEL_ID=$2" <<<"$props"; then continue; fi
+    [ -z "$found" ] || die "more than one $1:$2 adapter is plugged in: pass --hopper-serial"
+    found="$(sed -n 's/^ID_SERIAL_SHORT=//p' <<<"$props")"
+  done
+  printf '%s' "$found"
+}
+
 install_hopper_udev() {
-  local vid="${USB_ID%%:*}" pid="${USB_ID##*:}"
-  sed -e "s/ATTRS{idVendor}==\"[0-9a-fA-F]*\"/ATTRS{idVendor}==\"$vid\"/" \
-      -e "s/ATTRS{idProduct}==\"[0-9a-fA-F]*\"/ATTRS{idProduct}==\"$pid\"/" \
-      "$HERE/99-roluatm-hopper.rules" | put /etc/udev/rules.d/99-roluatm-hopper.rules 0644
+  local vid="${USB_ID%%:*}" pid="${USB_ID##*:}" serial="$HOPPER_SERIAL"
+  if [ -z "$serial" ] && $LIVE; then serial="$(detect_hopper_serial "$vid" "$pid")"; fi
+  local match="s/ATTRS{serial}==\"SERIAL\"/ATTRS{serial}==\"$serial\"/"
+  if [ -z "$serial" ]; then
+    say "warning: no hopper serial number (plug the adapter in or pass --hopper-serial): matching any $USB_ID adapter"
+    match='s/ ATTRS{serial}=="SERIAL",//'
+  fi
+  grep -v '^#' "$HERE/99-roluatm-hopper.rules" | sed -e "s/ATTRS{idVendor}==\"[0-9a-fA-F]*\"/ATTRS{idVendor}==\"$vid\"/" \
+      -e "s/ATTRS{idProduct}==\"[0-9a-fA-F]*\"/ATTRS{idProduct}==\"$pid\"/" -e "$match" \
+      | { echo "# RoluATM hopper adapter (build/99-roluatm-hopper.rules, written by install-pi.sh)"; cat; } \
+      | put /etc/udev/rules.d/99-roluatm-hopper.rules 0644
   live udevadm control --reload-rules
   live udevadm trigger --subsystem-match=tty
 }
 
 install_service() {
   put /etc/systemd/user/roluatm.service 0644 < "$HERE/roluatm.service"
+  put /etc/systemd/user/roluatm-kiosk-session.target 0644 < "$HERE/roluatm-kiosk-session.target"
   live systemctl daemon-reload
   live systemctl set-default graphical.target
 }
 
-install_autostart() {
-  put "$HOME_DIR/.config/labwc/autostart" 0755 <<'LABWC'
-# RoluATM kiosk session (labwc). Written by install-pi.sh: no panel, no desktop, no screen blanker.
+# A dedicated kiosk session: lightdm logs the kiosk user into "roluatm-kiosk", which runs labwc
+# with RoluATM's own config folder only (-C), so Raspberry Pi OS's panel, desktop and notifications
+# (started from /etc/xdg/labwc) never run under the app. build/uninstall-pi.sh restores the desktop.
+install_session() {
+  put /opt/roluatm/bin/roluatm-kiosk-session 0755 <<'KIOSK'
+#!/bin/sh
+# The RoluATM kiosk session (/usr/share/wayland-sessions/roluatm-kiosk.desktop): labwc with only
+# /etc/roluatm/labwc, then, when labwc ends (or crashes), the session target stops and the app with it.
+labwc -C /etc/roluatm/labwc
+systemctl --user stop roluatm-kiosk-session.target
+KIOSK
+  put /usr/share/wayland-sessions/roluatm-kiosk.desktop 0644 <<'DESKTOP'
+[Desktop Entry]
+Name=RoluATM kiosk
+Comment=labwc running only the RoluATM kiosk app
+Exec=/opt/roluatm/bin/roluatm-kiosk-session
+Type=Application
+DESKTOP
+  put /etc/roluatm/labwc/autostart 0755 <<'LABWC'
+# RoluATM kiosk session (labwc -C /etc/roluatm/labwc): nothing but the app; no panel, no desktop.
 /opt/roluatm/bin/roluatm-session &
 LABWC
-  put_block "$HOME_DIR/.config/wayfire.ini" <<'WAYFIRE'
-[autostart]
-roluatm = /opt/roluatm/bin/roluatm-session
-[idle]
-dpms_timeout = -1
-screensaver_timeout = -1
-WAYFIRE
+  put /etc/roluatm/labwc/rc.xml 0644 <<'RCXML'
+<?xml version="1.0"?>
+<!-- RoluATM kiosk session: no window decorations, no desktop menu, no workspace switching. -->
+<labwc_config>
+  <core><gap>0</gap></core>
+  <desktops number="1" />
+  <windowRules>
+    <windowRule identifier="*" serverDecoration="no" />
+  </windowRules>
+  <keyboard><keybind key="A-F4"><action name="None" /></keybind></keyboard>
+  <mouse><context name="Root"><mousebind button="Right" action="Press"><action name="None" /></mousebind></context></mouse>
+</labwc_config>
+RCXML
   put /etc/lightdm/lightdm.conf.d/50-roluatm.conf 0644 <<LIGHTDM
-# RoluATM: log the kiosk user into the desktop at boot (no password prompt on a kiosk).
+# RoluATM: log the kiosk user into the kiosk session at boot (no password prompt on a kiosk).
 [Seat:*]
 autologin-user=$KIOSK_USER
 autologin-user-timeout=0
+autologin-session=roluatm-kiosk
+user-session=roluatm-kiosk
 LIGHTDM
-  # /etc/lightdm/lightdm.conf is read after conf.d and may name another autologin user.
-  if [ -f "$P/etc/lightdm/lightdm.conf" ]; then
-    sed -i "s/^#\\?autologin-user=.*/autologin-user=$KIOSK_USER/" "$P/etc/lightdm/lightdm.conf"
+  # /etc/lightdm/lightdm.conf is read after conf.d and may name another user or session: keep the
+  # original once (uninstall-pi.sh puts it back) and point its lines at the kiosk.
+  local conf="$P/etc/lightdm/lightdm.conf"
+  if [ -f "$conf" ]; then
+    [ -f "$conf.roluatm-orig" ] || cp -p "$conf" "$conf.roluatm-orig"
+    sed -i -e "s/^#\\?autologin-user=.*/autologin-user=$KIOSK_USER/" \
+           -e "s/^#\\?autologin-session=.*/autologin-session=roluatm-kiosk/" \
+           -e "s/^#\\?user-session=.*/user-session=roluatm-kiosk/" "$conf"
   fi
-  live chown -R "$KIOSK_USER:$KIOSK_USER" "$HOME_DIR/.config"
+  # Earlier installs started the app from the desktop session's autostart: no longer.
+  rm -f "$P$HOME_DIR/.config/labwc/autostart"
+  if [ -f "$P$HOME_DIR/.config/wayfire.ini" ]; then sed -i '/^# >>> roluatm >>>$/,/^# <<< roluatm <<<$/d' "$P$HOME_DIR/.config/wayfire.ini"; fi
   live raspi-config nonint do_blanking 1
 }
 
@@ -246,22 +309,43 @@ install_logs() {
     copytruncate
 }
 ROTATE
-  put /etc/systemd/journald.conf.d/roluatm.conf 0644 <<'JOURNAL'
+  if $READ_ONLY_ROOT; then
+    put /etc/systemd/journald.conf.d/roluatm.conf 0644 <<'JOURNAL'
+# RoluATM (--read-only-root): the journal lives in memory, bounded; nothing is written to the SD card.
+[Journal]
+Storage=volatile
+RuntimeMaxUse=64M
+JOURNAL
+  else
+    put /etc/systemd/journald.conf.d/roluatm.conf 0644 <<'JOURNAL'
 # RoluATM: app logs go to the journal; keep them across reboots, within a bounded size.
 [Journal]
 Storage=persistent
 SystemMaxUse=200M
+RuntimeMaxUse=64M
 JOURNAL
+  fi
 }
 
+# --read-only-root: the root file system is an overlay in RAM (raspi-config's overlay file system),
+# so power cuts cannot corrupt it. The payout journal must survive reboots, so /var/lib/roluatm has
+# to be its own writable mount; without one the option is refused.
+install_read_only_root() {
+  $READ_ONLY_ROOT || return 0
+  grep -Eq '^[^#[:space:]]+[[:space:]]+/var/lib/roluatm[[:space:]]' "$P/etc/fstab" 2>/dev/null \
+    || die "--read-only-root needs /var/lib/roluatm on its own writable partition in /etc/fstab (the payout journal must survive reboots)"
+  live raspi-config nonint do_overlayfs 0
+}
+
+install_read_only_root
 install_user
 install_app
 install_config
 install_hopper_udev
 install_service
-install_autostart
+install_session
 install_watchdog
 install_logs
-say "installed into $ROOT (user $KIOSK_USER, hopper USB id $USB_ID)"
+say "installed into $ROOT (user $KIOSK_USER, hopper USB id $USB_ID, kiosk session roluatm-kiosk)"
 $LIVE && say "reboot to start the kiosk: sudo reboot"
 exit 0

@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 const INSTALL = 'build/install-pi.sh';
 const UNINSTALL = 'build/uninstall-pi.sh';
 const dirs: string[] = [];
+/** The lines Raspberry Pi OS Bookworm's /etc/lightdm/lightdm.conf sets for its desktop session. */
+const LIGHTDM_CONF = '[Seat:*]\ngreeter-session=pi-greeter-labwc\nuser-session=LXDE-pi-labwc\nautologin-user=pi\nautologin-session=LXDE-pi-labwc\n';
 
 function tempRoot(): string {
   const root = mkdtempSync(join(tmpdir(), 'roluatm-root-'));
@@ -15,6 +17,8 @@ function tempRoot(): string {
   mkdirSync(join(root, 'boot/firmware'), { recursive: true });
   writeFileSync(join(root, 'boot/firmware/config.txt'), 'arm_64bit=1\n');
   writeFileSync(join(root, 'RoluATM-0.1.0-arm64.AppImage'), '#!/bin/sh\necho not really an AppImage\n');
+  mkdirSync(join(root, 'etc/lightdm'), { recursive: true });
+  writeFileSync(join(root, 'etc/lightdm/lightdm.conf'), LIGHTDM_CONF);
   return root;
 }
 
@@ -51,7 +55,8 @@ describe('Pi install scripts', () => {
 
   it('installs the app, unit, udev rule, autostart, watchdog and log settings into a root folder', () => {
     const root = tempRoot();
-    run(INSTALL, ['--root', root, '--appimage', join(root, 'RoluATM-0.1.0-arm64.AppImage'), '--usb-id', '10c4:ea60', '--cloud-url', 'https://cloud.example', '--hopper-address', '3']);
+    const out = run(INSTALL, ['--root', root, '--appimage', join(root, 'RoluATM-0.1.0-arm64.AppImage'), '--usb-id', '10c4:ea60', '--hopper-serial', 'A10K3XYZ', '--cloud-url', 'https://cloud.example', '--hopper-address', '3']);
+    expect(out).not.toContain('no hopper serial number');
     expect(statSync(join(root, 'var/lib/roluatm/releases/pending.AppImage')).mode & 0o111).not.toBe(0);
     expect(read(root, 'var/lib/roluatm/releases/pending.version')).toBe('0.1.0\n');
     expect(read(root, 'var/lib/roluatm/releases/pending.sha512')).toBe(`${createHash('sha512').update(read(root, 'RoluATM-0.1.0-arm64.AppImage')).digest('hex')}\n`);
@@ -61,11 +66,24 @@ describe('Pi install scripts', () => {
     expect(unit).toMatch(/^WatchdogSec=\d+$/m);
     expect(unit).toMatch(/^Type=notify$/m);
     expect(unit).toMatch(/^ExecStart=\/opt\/roluatm\/bin\/roluatm-launch$/m);
-    expect(read(root, 'etc/udev/rules.d/99-roluatm-hopper.rules')).toMatch(/ATTRS\{idVendor\}=="10c4", ATTRS\{idProduct\}=="ea60", SYMLINK\+="roluatm-hopper", GROUP="dialout", MODE="0660"/);
-    expect(read(root, 'home/roluatm/.config/labwc/autostart')).toContain('/opt/roluatm/bin/roluatm-session');
-    expect(read(root, 'home/roluatm/.config/wayfire.ini')).toMatch(/\[autostart\]\nroluatm = \/opt\/roluatm\/bin\/roluatm-session/);
-    expect(read(root, 'home/roluatm/.config/wayfire.ini')).toContain('dpms_timeout = -1');
-    expect(read(root, 'etc/lightdm/lightdm.conf.d/50-roluatm.conf')).toContain('autologin-user=roluatm');
+    expect(unit).toMatch(/^ExecStartPre=\/opt\/roluatm\/bin\/roluatm-launch --prepare$/m);
+    expect(unit).toMatch(/^PartOf=graphical-session\.target$/m);
+    expect(unit).toMatch(/^After=graphical-session\.target$/m);
+    expect(read(root, 'etc/systemd/user/roluatm-kiosk-session.target')).toMatch(/^BindsTo=graphical-session\.target$/m);
+    const rule = read(root, 'etc/udev/rules.d/99-roluatm-hopper.rules');
+    expect(rule).toMatch(/^SUBSYSTEM=="tty", ATTRS\{idVendor\}=="10c4", ATTRS\{idProduct\}=="ea60", ATTRS\{serial\}=="A10K3XYZ", SYMLINK\+="roluatm-hopper", GROUP="dialout", MODE="0660", ENV\{ID_MM_DEVICE_IGNORE\}="1"$/m);
+    expect(rule.split('\n').filter((l) => l !== '' && !l.startsWith('#'))).toHaveLength(1);
+    // The dedicated kiosk session: labwc with its own config folder, nothing from the desktop's.
+    expect(read(root, 'opt/roluatm/bin/roluatm-kiosk-session')).toMatch(/^labwc -C \/etc\/roluatm\/labwc$/m);
+    expect(read(root, 'usr/share/wayland-sessions/roluatm-kiosk.desktop')).toMatch(/^Exec=\/opt\/roluatm\/bin\/roluatm-kiosk-session$/m);
+    expect(read(root, 'etc/roluatm/labwc/autostart')).toContain('/opt/roluatm/bin/roluatm-session');
+    expect(read(root, 'opt/roluatm/bin/roluatm-session')).toMatch(/systemctl --user start roluatm-kiosk-session\.target$/m);
+    expect(existsSync(join(root, 'home/roluatm/.config/labwc/autostart'))).toBe(false);
+    expect(read(root, 'etc/lightdm/lightdm.conf.d/50-roluatm.conf')).toMatch(/^autologin-user=roluatm\nautologin-user-timeout=0\nautologin-session=roluatm-kiosk$/m);
+    expect(read(root, 'etc/lightdm/lightdm.conf')).toBe('[Seat:*]\ngreeter-session=pi-greeter-labwc\nuser-session=roluatm-kiosk\nautologin-user=roluatm\nautologin-session=roluatm-kiosk\n');
+    const spawnXml = spawnSync('xmllint', ['--noout', join(root, 'etc/roluatm/labwc/rc.xml')], { encoding: 'utf8' });
+    if (!spawnXml.error) expect(spawnXml.status).toBe(0);
+    expect(read(root, 'etc/systemd/journald.conf.d/roluatm.conf')).toMatch(/^Storage=persistent\nSystemMaxUse=200M\nRuntimeMaxUse=64M$/m);
     expect(read(root, 'boot/firmware/config.txt')).toMatch(/^arm_64bit=1\n# >>> roluatm >>>\n\[all\]\ndtparam=watchdog=on\n# <<< roluatm <<<\n$/);
     expect(read(root, 'etc/systemd/system.conf.d/roluatm-watchdog.conf')).toMatch(/^RuntimeWatchdogSec=14s$/m);
     expect(read(root, 'etc/logrotate.d/roluatm')).toContain('/var/log/roluatm/*.log');
@@ -81,10 +99,37 @@ describe('Pi install scripts', () => {
     const args = ['--root', root, '--appimage', join(root, 'RoluATM-0.1.0-arm64.AppImage'), '--cloud-url', 'https://cloud.example'];
     run(INSTALL, args);
     const first = snapshot(root);
-    run(INSTALL, args);
+    const firstOut = run(INSTALL, args);
+    expect(snapshot(root)).toEqual(first);
+    expect(run(INSTALL, args)).toBe(firstOut);
     expect(snapshot(root)).toEqual(first);
     run(INSTALL, ['--root', root, '--appimage', join(root, 'RoluATM-0.1.0-arm64.AppImage')]);
     expect(read(root, 'etc/roluatm/kiosk.env')).toMatch(/^CLOUD_URL=https:\/\/cloud.example$/m);
+  });
+
+  it('without a serial number (none given, none detectable under --root) matches the USB id alone and says so', () => {
+    const root = tempRoot();
+    const out = run(INSTALL, ['--root', root, '--appimage', join(root, 'RoluATM-0.1.0-arm64.AppImage')]);
+    expect(out).toContain('no hopper serial number');
+    const rule = read(root, 'etc/udev/rules.d/99-roluatm-hopper.rules');
+    expect(rule).toMatch(/^SUBSYSTEM=="tty", ATTRS\{idVendor\}=="0403", ATTRS\{idProduct\}=="6001", SYMLINK\+="roluatm-hopper", GROUP="dialout", MODE="0660", ENV\{ID_MM_DEVICE_IGNORE\}="1"$/m);
+    const bad = spawnSync('bash', [INSTALL, '--root', root, '--appimage', join(root, 'RoluATM-0.1.0-arm64.AppImage'), '--hopper-serial', 'a"b'], { encoding: 'utf8' });
+    expect(bad.stderr).toContain('--hopper-serial must be');
+  });
+
+  it('--read-only-root keeps the journal in memory, and is refused while the payout journal has no writable mount of its own', () => {
+    const root = tempRoot();
+    const image = join(root, 'RoluATM-0.1.0-arm64.AppImage');
+    mkdirSync(join(root, 'etc'), { recursive: true });
+    writeFileSync(join(root, 'etc/fstab'), 'PARTUUID=1-02  /  ext4  defaults,noatime  0  1\n');
+    const refused = spawnSync('bash', [INSTALL, '--root', root, '--appimage', image, '--read-only-root'], { encoding: 'utf8' });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('needs /var/lib/roluatm on its own writable partition');
+    expect(existsSync(join(root, 'opt'))).toBe(false);
+    writeFileSync(join(root, 'etc/fstab'), 'PARTUUID=1-02  /  ext4  defaults,noatime  0  1\nPARTUUID=1-03  /var/lib/roluatm  ext4  defaults,noatime,sync  0  2\n');
+    const out = run(INSTALL, ['--root', root, '--appimage', image, '--read-only-root']);
+    expect(out).toContain('skip (not /): raspi-config nonint do_overlayfs 0');
+    expect(read(root, 'etc/systemd/journald.conf.d/roluatm.conf')).toMatch(/^Storage=volatile\nRuntimeMaxUse=64M$/m);
   });
 
   it('stages nothing when the AppImage given is already the running version', () => {
@@ -129,6 +174,11 @@ describe('Pi install scripts', () => {
     expect(existsSync(join(root, 'etc/systemd/user/roluatm.service'))).toBe(false);
     expect(existsSync(join(root, 'etc/udev/rules.d/99-roluatm-hopper.rules'))).toBe(false);
     expect(read(root, 'boot/firmware/config.txt')).toBe('arm_64bit=1\n');
+    // The desktop session is back exactly as it was.
+    expect(read(root, 'etc/lightdm/lightdm.conf')).toBe(LIGHTDM_CONF);
+    for (const f of ['etc/lightdm/lightdm.conf.roluatm-orig', 'etc/lightdm/lightdm.conf.d/50-roluatm.conf', 'usr/share/wayland-sessions/roluatm-kiosk.desktop', 'etc/roluatm/labwc', 'etc/systemd/user/roluatm-kiosk-session.target']) {
+      expect(existsSync(join(root, f)), f).toBe(false);
+    }
     expect(read(root, 'var/lib/roluatm/kiosk.sqlite')).toBe('journal');
     expect(existsSync(join(root, 'etc/roluatm/kiosk.env'))).toBe(true);
   });
@@ -137,14 +187,21 @@ describe('Pi install scripts', () => {
 describe('systemd unit', () => {
   const hasAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0;
 
-  /** systemd-analyze checks ExecStart exists, so the copy points at the launcher installed under the temp root. */
+  /**
+   * systemd-analyze checks ExecStart exists, so the copy points at the launcher installed under the
+   * temp root. User mode (it is a user unit: graphical-session.target exists only there), with the
+   * session target beside it.
+   */
   function verify(root: string, unitText: string): { status: number | null; output: string } {
     const dir = join(root, 'verify');
+    mkdirSync(join(root, 'run'), { recursive: true, mode: 0o700 });
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'roluatm.service');
     writeFileSync(file, unitText.replaceAll('/opt/roluatm/', `${root}/opt/roluatm/`).replaceAll('/etc/roluatm/', `${root}/etc/roluatm/`));
+    const target = join(dir, 'roluatm-kiosk-session.target');
+    writeFileSync(target, read(root, 'etc/systemd/user/roluatm-kiosk-session.target'));
     chmodSync(join(root, 'opt/roluatm/bin/roluatm-launch'), 0o755);
-    const r = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
+    const r = spawnSync('systemd-analyze', ['--user', 'verify', file, target], { encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: join(root, 'run') } });
     return { status: r.status, output: `${r.stdout}${r.stderr}` };
   }
 

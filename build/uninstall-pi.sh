@@ -39,12 +39,19 @@ if $LIVE; then
   runuser -u "$KIOSK_USER" -- systemctl --user stop roluatm.service 2>/dev/null || true
 fi
 rm -f "$P/etc/systemd/user/roluatm.service" \
+      "$P/etc/systemd/user/roluatm-kiosk-session.target" \
+      "$P/usr/share/wayland-sessions/roluatm-kiosk.desktop" \
       "$P/etc/udev/rules.d/99-roluatm-hopper.rules" \
       "$P/etc/lightdm/lightdm.conf.d/50-roluatm.conf" \
       "$P/etc/systemd/system.conf.d/roluatm-watchdog.conf" \
       "$P/etc/systemd/journald.conf.d/roluatm.conf" \
       "$P/etc/logrotate.d/roluatm" \
       "$P$HOME_DIR/.config/labwc/autostart"
+rm -rf "$P/etc/roluatm/labwc"
+# The desktop session comes back: lightdm.conf as it was before the first install.
+if [ -f "$P/etc/lightdm/lightdm.conf.roluatm-orig" ]; then
+  mv -f "$P/etc/lightdm/lightdm.conf.roluatm-orig" "$P/etc/lightdm/lightdm.conf"
+fi
 drop_block "$HOME_DIR/.config/wayfire.ini"
 drop_block /boot/firmware/config.txt
 drop_block /boot/config.txt
@@ -59,4 +66,5 @@ if $PURGE; then
 else
   say "kept /etc/roluatm and /var/lib/roluatm (the payout journal); --purge removes them"
 fi
-say "removed RoluATM from $ROOT; the autologin line in /etc/lightdm/lightdm.conf is left as it is"
+say "removed RoluATM from $ROOT; the desktop session is back (reboot)"
+say "a read-only root (--read-only-root) stays on: sudo raspi-config nonint do_overlayfs 1, then reboot"
