@@ -82,7 +82,7 @@ describe('startCloud over HTTP', () => {
       type: 'payout.result',
       payload: { job_id: job.id, transaction_id: id, coins_ordered: 8, coins_paid: 8, coins_unpaid: 0, outcome: 'completed' },
     };
-    expect(await (await call('POST', '/v1/sync', { token: kiosk.token, body: { events: [settle] } })).json()).toEqual({ high_seq: 1 });
+    expect(await (await call('POST', '/v1/sync', { token: kiosk.token, body: { events: [settle] } })).json()).toMatchObject({ high_seq: 1 });
 
     const fleet = (await (await call('GET', `/v1/fleet/transactions?kiosk_id=${kiosk.kiosk_id}`, { token: OPERATOR_TOKEN })).json()) as {
       transactions: { id: string; status: string; coins_paid: number; events: { type: string }[] }[];

@@ -45,7 +45,7 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
   const app = createApp(deps);
   // world-id.md: a pending payment is checked again with backoff even when the mini app page was closed.
   const rechecker = config.PAYMENT_MODE === 'world_app' ? startPaymentRechecker(deps) : undefined;
-  // issue 4: expire unpaid transactions, return expired leases, retention (safe on every instance).
+  // issue 4: expire unpaid transactions, return expired leases, retention; each firing runs on one instance.
   const scheduler = startCloudScheduler({ db, clock: deps.clock, log, config });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));

@@ -1,14 +1,17 @@
+import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Clock } from '../../../contract/clock';
 import type { Db } from '../db/db';
-import { startCronRunner, type CronRunner } from './cron-runner';
-import { expireUnpaidTransactions, pruneKioskHeartbeats, returnExpiredLeases } from './cloud-tasks';
+import { expireUnpaidTransactions, pruneKioskHeartbeats, pruneRunClaims, returnExpiredLeases } from './cloud-tasks';
+import { createRunClaims } from './run-claims';
 
 /**
- * The cloud's node-cron schedule (issue 4). Config from env (zod, defaults below): CRON_EXPIRE_TRANSACTIONS,
- * CRON_RETURN_LEASES, CRON_RETENTION, HEARTBEAT_RETENTION_DAYS. With several API instances every one runs
- * it; each task is a single conditional UPDATE/DELETE, so running it twice changes nothing more.
+ * The cloud's scheduled work (issue 4) on node-cron. Config from env (zod, defaults below):
+ * CRON_EXPIRE_TRANSACTIONS, CRON_RETURN_LEASES, CRON_RETENTION, HEARTBEAT_RETENTION_DAYS. Every API
+ * instance schedules it, and each firing runs on ONE instance: node-cron's `distributed` mode asks the
+ * run claims in the database first (run-claims.ts). A run still going at its next firing is skipped
+ * (noOverlap); a failing run is logged and tried at the next firing.
  */
 export const CloudScheduleEnvSchema = z.object({
   CRON_EXPIRE_TRANSACTIONS: z.string().min(1).default('*/30 * * * * *'),
@@ -22,35 +25,79 @@ export function parseCloudSchedule(env: Record<string, string | undefined>): Clo
   return CloudScheduleEnvSchema.parse(env);
 }
 
-export function startCloudScheduler(deps: { db: Db; clock: Clock; log: Logger; config: CloudScheduleConfig }): CronRunner {
+export type CloudTaskName = 'expire-transactions' | 'return-leases' | 'retention';
+
+export interface CloudScheduler {
+  /** node-cron's task per job: `execute()` runs it now on this instance, `lastRun()` tells how it went. */
+  tasks: Map<CloudTaskName, ScheduledTask>;
+  /** Stops firing and waits for runs under way. */
+  stop(): Promise<void>;
+}
+
+export function startCloudScheduler(deps: { db: Db; clock: Clock; log: Logger; config: CloudScheduleConfig }): CloudScheduler {
   const { db, clock, log, config } = deps;
-  return startCronRunner(
-    [
-      {
-        name: 'expire-transactions',
-        cron: config.CRON_EXPIRE_TRANSACTIONS,
-        run: async () => {
-          const ids = await expireUnpaidTransactions(db, clock.now());
-          if (ids.length) log.info({ count: ids.length }, 'unpaid transactions expired');
-        },
+  const jobs: Array<{ name: CloudTaskName; cron: string; run: () => Promise<void> }> = [
+    {
+      name: 'expire-transactions',
+      cron: config.CRON_EXPIRE_TRANSACTIONS,
+      run: async () => {
+        const ids = await expireUnpaidTransactions(db, clock.now());
+        if (ids.length) log.info({ count: ids.length }, 'unpaid transactions expired');
       },
-      {
-        name: 'return-leases',
-        cron: config.CRON_RETURN_LEASES,
-        run: async () => {
-          const ids = await returnExpiredLeases(db, clock.now());
-          if (ids.length) log.warn({ jobs: ids }, 'unacked job leases ran out; the jobs go out again');
-        },
+    },
+    {
+      name: 'return-leases',
+      cron: config.CRON_RETURN_LEASES,
+      run: async () => {
+        const ids = await returnExpiredLeases(db, clock.now());
+        if (ids.length) log.warn({ jobs: ids }, 'unacked job leases ran out; the jobs go out again');
       },
-      {
-        name: 'retention',
-        cron: config.CRON_RETENTION,
-        run: async () => {
-          const n = await pruneKioskHeartbeats(db, clock.now(), config.HEARTBEAT_RETENTION_DAYS);
-          if (n) log.info({ pruned: n }, 'old kiosk heartbeats pruned');
-        },
+    },
+    {
+      name: 'retention',
+      cron: config.CRON_RETENTION,
+      run: async () => {
+        const n = await pruneKioskHeartbeats(db, clock.now(), config.HEARTBEAT_RETENTION_DAYS);
+        if (n) log.info({ pruned: n }, 'old kiosk heartbeats pruned');
+        await pruneRunClaims(db, clock.now());
       },
-    ],
-    log,
+    },
+  ];
+  for (const j of jobs) {
+    if (!cron.validate(j.cron)) {
+      throw new Error(`the cron expression for ${j.name} ("${j.cron}") is not valid: use five or six fields, e.g. "*/5 * * * *"`);
+    }
+  }
+  const logger = cronLogger(log);
+  const runClaims = createRunClaims(db, clock);
+  const running = new Set<Promise<void>>();
+  const tracked = (run: () => Promise<void>) => () => {
+    const p = run();
+    running.add(p);
+    return p.finally(() => running.delete(p));
+  };
+  const tasks = new Map(
+    jobs.map((j) => {
+      const task = cron.schedule(j.cron, tracked(j.run), { name: j.name, noOverlap: true, distributed: true, runCoordinator: runClaims, logger });
+      task.on('execution:failed', (ctx) => log.error({ err: ctx.execution?.error, job: j.name }, 'scheduled job failed; it runs again at its next firing'));
+      return [j.name, task] as const;
+    }),
   );
+  return {
+    tasks,
+    async stop() {
+      for (const t of tasks.values()) await t.destroy();
+      await Promise.allSettled([...running]);
+    },
+  };
+}
+
+/** node-cron's own messages (missed firings, overlaps) into the cloud's pino log. */
+function cronLogger(log: Logger): CronLogger {
+  return {
+    info: (m) => log.info(m),
+    warn: (m) => log.warn(m),
+    error: (m, err) => log.error({ err: err ?? m }, typeof m === 'string' ? m : 'node-cron error'),
+    debug: (m) => log.debug(typeof m === 'string' ? m : { err: m }, 'node-cron'),
+  };
 }

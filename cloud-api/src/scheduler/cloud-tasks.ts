@@ -55,3 +55,9 @@ export async function pruneKioskHeartbeats(q: Queryable, now: Date, days: number
   );
   return r.rowCount;
 }
+
+/** Run claims (run-claims.ts) older than two days: no instance asks about a firing that old. */
+export async function pruneRunClaims(q: Queryable, now: Date): Promise<number> {
+  const r = await q.query('DELETE FROM scheduled_runs WHERE claimed_at < $1', [new Date(now.getTime() - 2 * 86_400_000)]);
+  return r.rowCount;
+}
