@@ -23,6 +23,16 @@ const payloads = {
     reason: z.string().max(500).optional(),
   }),
   'job.received': z.strictObject({ job_id: UuidSchema, transaction_id: UuidSchema, coins: CoinsSchema }),
+  /**
+   * Presence rule (issue 15): a valid job whose transaction is not the live session on this kiosk's
+   * screen was acknowledged but never paid. The cloud records the full amount as owed.
+   */
+  'job.not_presented': z.strictObject({
+    job_id: UuidSchema,
+    transaction_id: UuidSchema,
+    coins: CoinsSchema,
+    reason: z.string().min(1).max(500),
+  }),
   'payout.intent': z.strictObject({
     job_id: UuidSchema,
     intent_id: UuidSchema,
@@ -73,6 +83,7 @@ export const SyncEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...envelope, type: z.literal('transaction.created'), payload: payloads['transaction.created'] }),
   z.strictObject({ ...envelope, type: z.literal('transaction.status'), payload: payloads['transaction.status'] }),
   z.strictObject({ ...envelope, type: z.literal('job.received'), payload: payloads['job.received'] }),
+  z.strictObject({ ...envelope, type: z.literal('job.not_presented'), payload: payloads['job.not_presented'] }),
   z.strictObject({ ...envelope, type: z.literal('payout.intent'), payload: payloads['payout.intent'] }),
   z.strictObject({ ...envelope, type: z.literal('payout.result'), payload: payloads['payout.result'] }),
   z.strictObject({ ...envelope, type: z.literal('kiosk.heartbeat'), payload: payloads['kiosk.heartbeat'] }),

@@ -122,7 +122,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
     config: config.schedule,
     heartbeat: () => ({ coins_available: Math.max(0, inventoryCoins(db)), hopper_ok: hopper.current.ok, version: KIOSK_VERSION }),
   });
-  link.start((job) => flow.onJob(job));
+  link.start(flow);
 
   const api = createKioskApi({
     log,

@@ -65,7 +65,17 @@ export class CashOutFlow {
     this.unsubscribe = deps.runner.onEvent((e) => this.onPayoutEvent(e));
   }
 
-  /** A dispense job stored by the job receiver: paid by the runner (at most once, whatever the screen). */
+  /**
+   * Presence rule (db/job-admission.ts): true only while this transaction is the live session on the
+   * screen, in a state that waits for its job — verifying (with PAYMENT_MODE=none the job may come
+   * before the verdict) or waiting_payment. Synchronous, so it is decided inside the admission's
+   * SQLite transaction.
+   */
+  awaitsJob(transactionId: string): boolean {
+    return this.isCurrent(transactionId) && JOB_WAITING_SCREENS.has(this.flow.screen);
+  }
+
+  /** A dispense job admitted for the session on screen: paid by the runner (at most once). */
   onJob(job: JobRow): void {
     void this.deps.runner.enqueue(job.id);
   }
@@ -120,9 +130,11 @@ export class CashOutFlow {
       return err('not_cancellable', 'nothing to cancel on this screen');
     }
     const { txId, abort } = this.session;
+    // One SQLite transaction against the job's admission (db/job-admission.ts): once the job is in,
+    // the transaction is paid and the cancel loses; once cancelled, the job is not presented.
+    const ended = this.endSession(txId, 'cancelled', 'cancelled by the customer');
+    if (!ended) return err('not_cancellable', 'your payment has arrived: the coins are on their way');
     abort.abort();
-    this.session = null;
-    this.setStatus(txId, 'cancelled', 'cancelled by the customer');
     this.show({ screen: 'idle' });
     return ok({});
   }
@@ -179,8 +191,8 @@ export class CashOutFlow {
   /**
    * After verification the cloud creates the job once payment is confirmed (at once with
    * PAYMENT_MODE=none). The job takes the screen over when it arrives (onPayoutEvent). If it does
-   * not come within PAYMENT_TIMEOUT_SEC the screen says so; the transaction stays open, so a payment
-   * confirmed later is still paid out here (jobs are never dropped).
+   * not come within PAYMENT_TIMEOUT_SEC the session ends (expired): a payment confirmed later is
+   * never paid out here, the cloud records it as owed (issue 15, presence rule).
    */
   private async waitForPayment(tx: TransactionRow, paymentUrl: string, needsPayment: boolean): Promise<void> {
     const payment_qr_svg = needsPayment ? await QRCode.toString(paymentUrl, { type: 'svg', margin: 1 }) : null;
@@ -190,7 +202,9 @@ export class CashOutFlow {
     this.show({ screen: 'waiting_payment', ...fields(tx), payment_url: paymentUrl, payment_qr_svg, expires_at });
     this.timers.setTimeout(() => {
       if (!this.isCurrent(tx.id) || this.flow.screen !== 'waiting_payment') return;
-      this.session = null;
+      // The session ends here: reported to the cloud (transaction.status expired), which creates no
+      // job from then on; a job already on its way is not presented (db/job-admission.ts).
+      if (!this.endSession(tx.id, 'expired', 'payment timeout: the customer left the pay screen')) return;
       this.show({ screen: 'error', ...errorScreen('payment_timeout'), transaction_id: tx.id, coins_owed: null });
     }, timeoutMs);
   }
@@ -202,6 +216,23 @@ export class CashOutFlow {
     this.setStatus(txId, status, code);
     this.session = null;
     this.show({ screen: 'error', ...errorScreen(code), transaction_id: txId, coins_owed: null });
+  }
+
+  /**
+   * Ends the live session with a final status (+outbox, so the cloud hears it) in one SQLite
+   * transaction. False when a job was admitted first (transaction no longer created/verified).
+   */
+  private endSession(txId: string, status: 'cancelled' | 'expired', reason: string): boolean {
+    const ended = this.deps.db.transaction(() => {
+      const tx = getTransaction(this.deps.db, txId);
+      if (!tx || (tx.status !== 'created' && tx.status !== 'verified')) return false;
+      setTransactionStatus(this.deps.db, this.deps.clock, txId, { status, reason });
+      return true;
+    })();
+    if (!ended) return false;
+    this.session = null;
+    this.deps.onWrite();
+    return true;
   }
 
   private setStatus(txId: string, status: TransactionStatus, reason?: string): void {
@@ -243,6 +274,8 @@ export class CashOutFlow {
     this.idleTimer = null;
   }
 }
+
+const JOB_WAITING_SCREENS = new Set<FlowState['screen']>(['verifying', 'waiting_payment']);
 
 function fields(tx: TransactionRow) {
   return {

@@ -8,8 +8,9 @@ import type { PayoutRunner } from './payout-runner';
 
 /**
  * Start-up (PRODUCT.md "Money rules"): the core rebuilds from SQLite, never from memory.
- * 1. Open transactions with no job lost their customer session: they are cancelled (+outbox).
- *    If the cloud still sends a job for one, it is paid all the same: jobs are never dropped.
+ * 1. Open transactions with no job lost their customer session: they are cancelled (+outbox, so the
+ *    cloud creates no job for them). A job that still comes for one is not presented and never paid
+ *    (presence rule, db/job-admission.ts); the cloud records its amount as owed.
  * 2. In-doubt payout intents are settled from the hopper's counters (settleInDoubt), never by paying.
  * 3. Every job received but not finished is queued; the runner pays only the unpaid remainder.
  */

@@ -2,19 +2,18 @@ import type { Logger } from 'pino';
 import type { AmountPolicy } from '../../contract/amount-rules';
 import type { Clock } from '../../contract/clock';
 import type { KioskConfig } from '../config';
-import type { JobRow } from '../db/jobs';
 import { getEnrollment, type Enrollment } from '../db/kiosk-state';
 import type { KioskDb } from '../db/open-db';
 import type { Timers } from './backoff';
 import { createCloudClient, type CloudClient } from './cloud-client';
 import { CloudTime } from './cloud-time';
 import { ensureEnrolled } from './enrollment';
-import { startJobReceiver, type JobReceiver } from './job-receiver';
+import { startJobReceiver, type JobReceiver, type JobSink } from './job-receiver';
 import { createOutboxPusher, type OutboxPusher } from './outbox-pusher';
 
 /**
  * The kiosk's link to the cloud (ARCHITECTURE.md "Sync"): one client, the outbox pusher, enrolment
- * and, once enrolled, the job receiver, which hands every stored job to `onJob`. It owns what the
+ * and, once enrolled, the job receiver, which hands every admitted job to the sink (`onJob`). It owns what the
  * kiosk knows about the link: the enrolment, whether the cloud answered the last call, and when it
  * last did. Job expiry is judged by the cloud's time (cloud-time.ts): a Pi without a real-time
  * clock may be far off.
@@ -37,8 +36,8 @@ export interface CloudLink {
   readonly cloudTime: Clock;
   enrollment(): Enrollment | null;
   network(): { online: boolean; lastContactAt: string | null };
-  /** Enrols if no enrolment is stored, then receives jobs for `onJob`. */
-  start(onJob: (job: JobRow) => void): void;
+  /** Enrols if no enrolment is stored, then receives jobs for the sink (the cash-out flow). */
+  start(sink: JobSink): void;
   /** An enrolment saved by the admin screen: receive jobs with it. */
   enrolled(e: Enrollment): void;
   /** Stops enrolling and receiving jobs (a job being stored finishes first). */
@@ -53,7 +52,7 @@ export function createCloudLink(deps: CloudLinkDeps): CloudLink {
   let online = false;
   let lastContactAt: string | null = null;
   let receiver: JobReceiver | null = null;
-  let onJob: ((job: JobRow) => void) | null = null;
+  let sink: JobSink | null = null;
   let enrolling: Promise<void> = Promise.resolve();
   const abort = new AbortController();
 
@@ -74,13 +73,12 @@ export function createCloudLink(deps: CloudLinkDeps): CloudLink {
   function receive(e: Enrollment): void {
     enrollment = e;
     deps.onChange();
-    if (abort.signal.aborted || receiver || !onJob) return;
-    const handJob = onJob;
+    if (abort.signal.aborted || receiver || !sink) return;
     receiver = startJobReceiver({
       db, clock, log, client, timers, cloudClock: cloudTime,
       onWrite: () => void pusher.kick(),
       enrollment: () => enrollment,
-      onJob: handJob,
+      sink,
       onOnline: setOnline,
     });
     void pusher.kick();
@@ -92,8 +90,8 @@ export function createCloudLink(deps: CloudLinkDeps): CloudLink {
     cloudTime,
     enrollment: () => enrollment,
     network: () => ({ online, lastContactAt }),
-    start(handJob) {
-      onJob = handJob;
+    start(jobSink) {
+      sink = jobSink;
       const { enrollmentCode: code, kioskName: name } = deps.config;
       enrolling = ensureEnrolled({ db, log, client, code, name, abort: abort.signal, timers }).then((e) => {
         if (e) receive(e);

@@ -34,7 +34,7 @@ beforeEach(async () => {
     log,
     client: createCloudClient({ baseUrl: cloud.url, token: () => cloud.token, timeoutMs: 2000 }),
     enrollment: () => ({ kiosk_id: cloud.kioskId, job_public_key: cloud.publicKeyB64 }),
-    onJob: (job) => received.push(job.id),
+    sink: { awaitsJob: () => true, onJob: (job) => received.push(job.id) }, // every transaction live: delivery tests
     waitSec: 1,
   });
 });
@@ -112,7 +112,7 @@ describe('job receiver', () => {
       log,
       client: createCloudClient({ baseUrl: cloud.url, token: () => cloud.token, timeoutMs: 2000, cloudTime }),
       enrollment: () => ({ kiosk_id: cloud.kioskId, job_public_key: cloud.publicKeyB64 }),
-      onJob: (job) => got.push(job.id),
+      sink: { awaitsJob: () => true, onJob: (job) => got.push(job.id) },
       waitSec: 1,
     });
     const job = cloud.jobFor(localTx(), 20); // expires an hour after the cloud's now: "expired" by the kiosk clock

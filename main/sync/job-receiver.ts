@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../contract/clock';
 import type { SignedJob } from '../../contract/job';
 import type { KioskDb } from '../db/open-db';
-import { getJob, receiveJob, type JobRow } from '../db/jobs';
+import { admitJob, getNotPresentedJob } from '../db/job-admission';
+import { getJob, type JobRow } from '../db/jobs';
 import { getTransaction } from '../db/transactions';
 import { Backoff, realTimers, sleep, type Timers } from './backoff';
 import type { CloudClient } from './cloud-client';
@@ -11,9 +12,11 @@ import { checkJob, jobPublicKey } from './verify-job';
 
 /**
  * Long-polls GET /v1/jobs/next (PRODUCT.md "Dispense"). Each job is checked (verify-job.ts), then
- * stored with its transaction change and outbox row in ONE SQLite transaction, then acked, then
- * handed to the flow. A job id already stored is the same job: no new row, acked again, handed
- * again (the flow pays a job at most once). A job that fails a check is never stored or paid.
+ * admitted under the presence rule (db/job-admission.ts: paid only into the live session that asked
+ * for it) and stored with its transaction change and outbox row in ONE SQLite transaction, then
+ * acked, then — only when admitted — handed to the flow. A job id already stored is the same job:
+ * no new row, acked again, handed again (the flow pays a job at most once). A job not presented is
+ * acked (so it is not redelivered) and never handed on. A job that fails a check is never stored or paid.
  */
 const LONG_POLL_WAIT_SEC = 25;
 
@@ -25,7 +28,8 @@ export interface JobReceiverDeps {
   log: Logger;
   client: Pick<CloudClient, 'nextJob' | 'ackJob'>;
   enrollment: () => { kiosk_id: string; job_public_key: string } | null;
-  onJob: (job: JobRow) => void;
+  /** Where admitted jobs go, and whether a transaction is the live session waiting for its job. */
+  sink: JobSink;
   /** Called after each local write, to push the outbox. */
   onWrite?: () => void;
   onOnline?: (online: boolean) => void;
@@ -34,10 +38,18 @@ export interface JobReceiverDeps {
   waitSec?: number;
 }
 
+export interface JobSink {
+  /** Synchronous: true only while this transaction is on the screen in a state that waits for its job. */
+  awaitsJob(transactionId: string): boolean;
+  onJob(job: JobRow): void;
+}
+
+export type JobOutcome = 'accepted' | 'duplicate' | 'not_presented' | 'rejected';
+
 export interface JobReceiver {
   stop(): Promise<void>;
   /** Handles one delivered job (exposed for tests and for replays). */
-  handle(job: SignedJob): Promise<'accepted' | 'duplicate' | 'rejected'>;
+  handle(job: SignedJob): Promise<JobOutcome>;
 }
 
 export function startJobReceiver(deps: JobReceiverDeps): JobReceiver {
@@ -46,10 +58,10 @@ export function startJobReceiver(deps: JobReceiverDeps): JobReceiver {
   const refusedBackoff = new Backoff({ random: deps.random ?? Math.random, capMs: 60_000 });
   const abort = new AbortController();
 
-  async function handle(job: SignedJob): Promise<'accepted' | 'duplicate' | 'rejected'> {
+  async function handle(job: SignedJob): Promise<JobOutcome> {
     const enrol = deps.enrollment();
     if (!enrol) return 'rejected';
-    const known = getJob(deps.db, job.id);
+    const known = getJob(deps.db, job.id) ?? getNotPresentedJob(deps.db, job.id);
     if (!known) {
       const check = checkJob({
         job,
@@ -66,11 +78,16 @@ export function startJobReceiver(deps: JobReceiverDeps): JobReceiver {
       deps.log.error({ jobId: job.id }, 'a job id arrived again with other content; refused');
       return 'rejected';
     }
-    const stored = receiveJob(deps.db, deps.clock, job);
+    const admitted = admitJob(deps.db, deps.clock, job, (txId) => deps.sink.awaitsJob(txId));
     deps.onWrite?.();
+    if (admitted.kind === 'not_presented') {
+      if (!admitted.repeated) deps.log.warn({ jobId: job.id, reason: admitted.job.reason }, 'dispense job not presented: never paid, reported to the cloud');
+      await ack(job.id);
+      return 'not_presented';
+    }
     await ack(job.id);
-    deps.onJob(stored.job);
-    return stored.kind === 'new' ? 'accepted' : 'duplicate';
+    deps.sink.onJob(admitted.job);
+    return admitted.kind === 'new' ? 'accepted' : 'duplicate';
   }
 
   async function ack(jobId: string): Promise<void> {

@@ -101,7 +101,7 @@ async function jobLatency(cloud: RunningCloud, dir: string, mode: 'push' | 'poll
   const receiver = startJobReceiver({
     db: k.db, clock: systemClock, log, client,
     enrollment: () => ({ kiosk_id: k.id, job_public_key: k.key }),
-    onJob: (job) => got.set(job.transaction_id, performance.now()),
+    sink: { awaitsJob: () => true, onJob: (job) => got.set(job.transaction_id, performance.now()) },
     waitSec: 25,
   });
   const lat: number[] = [];
