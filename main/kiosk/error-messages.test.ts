@@ -28,4 +28,10 @@ describe('error messages', () => {
   it('keeps the detail of an unknown code visible for staff', () => {
     expect(errorScreen('weird', 'HTTP 500').error.message).toContain('HTTP 500');
   });
+
+  it('never tells a customer whose payment timed out to stay for coins (issue 15): the session has ended', () => {
+    const { error, next_step } = errorScreen('payment_timeout');
+    expect(`${error.message} ${next_step}`).not.toMatch(/stay here|paid out as soon as/i);
+    expect(next_step).toMatch(/owed to you/);
+  });
 });

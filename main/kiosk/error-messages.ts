@@ -18,7 +18,7 @@ const MESSAGES: Record<string, Message> = {
   busy: { message: 'The kiosk is busy with another cash-out.', next_step: 'Please wait a moment and try again.' },
   maintenance: { message: 'The kiosk is closed for maintenance.', next_step: 'Please come back soon. No money was taken.' },
   admin_open: { message: 'A technician is working on this kiosk.', next_step: 'Please come back in a few minutes. No money was taken.' },
-  payment_timeout: { message: 'The payment did not arrive in time.', next_step: 'If you paid, stay here: your coins are paid out as soon as it is confirmed, or refunded. Otherwise nothing was charged.' },
+  payment_timeout: { message: 'The payment did not arrive in time.', next_step: 'No coins come out for this cash-out now. If your payment still goes through, the full amount is recorded as owed to you. Otherwise nothing was charged.' },
   payment_failed: { message: 'The payment in World App did not go through.', next_step: 'Please start again. No coins were paid and nothing was charged.' },
   payment_invalid: { message: 'The payment did not match this cash-out.', next_step: 'Please ask staff for help. Nothing will be paid out for it.' },
   amount_out_of_range: { message: 'That amount is outside what this kiosk pays.', next_step: 'Please pick an amount within the limits shown.' },

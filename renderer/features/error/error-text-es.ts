@@ -15,7 +15,7 @@ export const ERRORS_ES: Readonly<Record<string, ErrorText>> = {
   busy: { message: 'El cajero está ocupado con otro retiro.', next_step: 'Espere un momento e intente de nuevo.' },
   maintenance: { message: 'El cajero está cerrado por mantenimiento.', next_step: 'Vuelva pronto. No se cobró nada.' },
   admin_open: { message: 'Un técnico está trabajando en este cajero.', next_step: 'Vuelva en unos minutos. No se cobró nada.' },
-  payment_timeout: { message: 'El pago no llegó a tiempo.', next_step: 'Si pagó, quédese aquí: sus monedas salen en cuanto se confirme, o se le devuelve el dinero. Si no, no se cobró nada.' },
+  payment_timeout: { message: 'El pago no llegó a tiempo.', next_step: 'Esta operación ya no entrega monedas. Si su pago aún se confirma, el importe completo queda registrado a su favor. Si no, no se cobró nada.' },
   payment_failed: { message: 'El pago en World App no se completó.', next_step: 'Empiece de nuevo. No se pagaron monedas ni se cobró nada.' },
   payment_invalid: { message: 'El pago no corresponde a este retiro.', next_step: 'Pida ayuda al personal. No se pagará nada por él.' },
   amount_out_of_range: { message: 'Ese monto está fuera de lo que paga este cajero.', next_step: 'Elija un monto dentro de los límites indicados.' },
