@@ -10,6 +10,10 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- electron-builder loads this hook as CommonJS */
 const path = require('node:path');
 const { flipFuses, getCurrentFuseWire, FuseVersion, FuseV1Options } = require('@electron/fuses');
+const { assertNativeArch } = require('./native-arch.cjs');
+
+/** electron-builder's Arch enum (builder-util): the targets the kiosk ships. */
+const ARCH_NAME = Object.freeze({ 1: 'x64', 3: 'arm64' });
 
 const FUSE_POLICY = Object.freeze({
   runAsNode: false,
@@ -70,6 +74,13 @@ async function afterPack(context) {
   const binary = electronBinaryPath(context);
   await applyFuses(binary, context.electronPlatformName);
   console.log(`after-pack: fuses set on ${binary}`);
+  if (context.electronPlatformName === 'linux') {
+    // The native modules electron-builder rebuilt must be for this target's CPU (build/native-arch.cjs).
+    const arch = ARCH_NAME[context.arch];
+    if (arch === undefined) throw new Error(`after-pack: no native-module check for arch ${context.arch}`);
+    const r = assertNativeArch(path.join(context.appOutDir, 'resources', 'app.asar.unpacked'), arch);
+    console.log(`after-pack: ${r.checked.length} native module(s) are ${arch}`);
+  }
 }
 
 module.exports = afterPack;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,11 +34,18 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const context = (dir: string) => ({
-  electronPlatformName: 'linux',
-  appOutDir: dir,
-  packager: { appInfo: { productFilename: 'RoluATM' }, executableName: 'roluatm' },
-});
+/** An arm64 packing context (builder-util Arch.arm64 = 3) with an arm64 native module unpacked. */
+function context(dir: string, nativeMachine = 0xb7) {
+  const unpacked = join(dir, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release');
+  mkdirSync(unpacked, { recursive: true });
+  const elf = Buffer.alloc(64);
+  elf.write('\x7fELF', 0, 'latin1');
+  elf[4] = 2;
+  elf[5] = 1;
+  elf.writeUInt16LE(nativeMachine, 18);
+  writeFileSync(join(unpacked, 'better_sqlite3.node'), elf);
+  return { electronPlatformName: 'linux', arch: 3, appOutDir: dir, packager: { appInfo: { productFilename: 'RoluATM' }, executableName: 'roluatm' } };
+}
 
 describe('after-pack fuse hook', () => {
   it('turns off RunAsNode, NODE_OPTIONS and inspect, turns on cookie encryption and asar-only on a Linux binary', async () => {
@@ -46,6 +53,11 @@ describe('after-pack fuse hook', () => {
     const bin = fakeElectron('10110001');
     await hook(context(bin.dir));
     expect(bin.wire()).toBe('01000101');
+  });
+
+  it('fails the arm64 build when a packed native module is x64', async () => {
+    const bin = fakeElectron('10110001');
+    await expect(hook(context(bin.dir, 0x3e))).rejects.toThrow(/better_sqlite3\.node: e_machine 0x3e, not arm64/);
   });
 
   it('enables embedded asar integrity only where the platform validates it', () => {

@@ -181,6 +181,10 @@ ENV
   live chown -R "$KIOSK_USER:$KIOSK_USER" /var/lib/roluatm/releases
   live chown "$KIOSK_USER:$KIOSK_USER" /var/lib/roluatm /var/log/roluatm
   chmod 0750 "$P/var/lib/roluatm"
+  # Unpack a staged AppImage now, as the kiosk user, rather than at the next start.
+  if [ -e "$P/var/lib/roluatm/releases/pending.AppImage" ]; then
+    live runuser -u "$KIOSK_USER" -- env ROLUATM_RELEASES_DIR=/var/lib/roluatm/releases /opt/roluatm/bin/roluatm-launch --prepare
+  fi
 }
 
 # The serial number of the one plugged-in adapter with USB id VID:PID (live system only).
