@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { httpUrl } from '../../contract/http-url';
 import { amountPolicyProblems, type AmountPolicy } from '../../contract/amount-rules';
+import { isKnownTimeZone } from './worldid/human-limits';
 import { CloudScheduleEnvSchema } from './scheduler/cloud-scheduler';
 import { isValidSigningKeyHex, RP_ID_PATTERN } from './worldid/rp-context';
 
@@ -73,6 +74,8 @@ const EnvSchema = z.object({
   JOB_LEASE_SEC: int(30, 1),
   PER_HUMAN_DAILY_COUNT: int(3, 1),
   PER_HUMAN_DAILY_CENTS: int(10_000, 100),
+  /** The per-human day: 'UTC' or the operator's IANA time zone (e.g. America/Bogota). */
+  PER_HUMAN_DAY_TIME_ZONE: z.string().refine(isKnownTimeZone, 'must be UTC or an IANA time zone such as America/Bogota').default('UTC'),
 });
 
 /** The API's settings plus its node-cron schedule (scheduler/cloud-scheduler.ts), parsed together once. */

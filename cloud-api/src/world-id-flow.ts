@@ -8,6 +8,7 @@ import { getTransaction, setTransactionStatus, type TransactionRow } from './db/
 import type { Deps } from './deps';
 import { HttpError } from './http-error';
 import { isPastExpiry, markPaidWithJob } from './paid-job';
+import { dayWindow, humanLimitsFor } from './worldid/human-limits';
 
 /** A rule said no: the transaction rolls back, then only an audit event is written (see refuse()). */
 export class Refusal extends HttpError {
@@ -44,8 +45,11 @@ export async function applyVerifiedProof(
   const nonce = await useIssuedNonce(q, { nonce: v.nonce, transactionId: t.id, now });
   if (nonce === 'expired') throw new Refusal(ErrorCodes.nonceInvalid, 'this World ID request has expired; start a new cash-out');
   if (nonce === 'invalid') throw new Refusal(ErrorCodes.nonceInvalid, 'this World ID request was already used; start a new cash-out');
-  const limits = { dailyCount: cfg.PER_HUMAN_DAILY_COUNT, dailyCents: cfg.PER_HUMAN_DAILY_CENTS };
-  const use = await useNullifier(q, { nullifier: v.nullifier, action: cfg.WORLD_ID_ACTION, amountCents: t.amount_cents, now, limits });
+  // 3.0 and 4.0 nullifiers of one person cannot be linked: each protocol gets its share (human-limits.ts).
+  const configured = { dailyCount: cfg.PER_HUMAN_DAILY_COUNT, dailyCents: cfg.PER_HUMAN_DAILY_CENTS };
+  const limits = humanLimitsFor(v.protocolVersion, configured, cfg.WORLD_ID_ACCEPT_LEGACY);
+  const day = dayWindow(now, cfg.PER_HUMAN_DAY_TIME_ZONE);
+  const use = await useNullifier(q, { nullifier: v.nullifier, action: cfg.WORLD_ID_ACTION, amountCents: t.amount_cents, now, limits, day });
   if (!use.ok) throw new Refusal(use.code, use.message);
   await setTransactionStatus(q, { id: t.id, from: ['created'], to: 'verified', now, nullifier: v.nullifier });
   await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.verified', data: { protocol_version: v.protocolVersion }, now });

@@ -1,24 +1,27 @@
+import type { HumanLimits } from '../worldid/human-limits';
 import type { Queryable } from './db';
 
-export interface HumanLimits {
-  dailyCount: number;
-  dailyCents: number;
-}
+export type { HumanLimits };
 
 export type NullifierUse = { ok: true } | { ok: false; code: 'nullifier_used' | 'limit_reached'; message: string };
 
-function sameUtcDay(a: Date, b: Date): boolean {
-  return a.toISOString().slice(0, 10) === b.toISOString().slice(0, 10);
-}
+/**
+ * Transactions that use up a person's day: verified and not yet ended, or given a job. One that ended
+ * without a payout (expired, cancelled, its payment failed) gives its use back (issue 14).
+ */
+const COUNTED = `(t.status IN ('verified','paid','dispensing','completed','partial')
+                   OR EXISTS (SELECT 1 FROM dispense_jobs j WHERE j.transaction_id = t.id))`;
 
 /**
  * Records one use of a nullifier (one human, one action) and enforces the per-human daily limits
- * (world-id.md "Cloud side": the portal accepts a reused nullifier, so the cloud counts uses).
- * Counts reset at 00:00 UTC. Locks the row so concurrent uses are counted one after the other.
+ * (world-id.md "Cloud side": the portal accepts a reused nullifier, so the cloud counts uses). The day
+ * is the operator's (PER_HUMAN_DAY_TIME_ZONE, worldid/human-limits.ts dayWindow); uses are the
+ * person's counted transactions registered in it. Locks the nullifier row so concurrent uses of one
+ * person are counted one after the other. `uses`/`amount_cents_total` keep today's totals for a reader.
  */
 export async function useNullifier(
   q: Queryable,
-  u: { nullifier: bigint; action: string; amountCents: number; now: Date; limits: HumanLimits },
+  u: { nullifier: bigint; action: string; amountCents: number; now: Date; limits: HumanLimits; day: { start: Date; end: Date } },
 ): Promise<NullifierUse> {
   const key = u.nullifier.toString();
   await q.query(
@@ -26,18 +29,19 @@ export async function useNullifier(
      VALUES ($1::numeric, $2, 0, 0, $3, $3) ON CONFLICT (nullifier) DO NOTHING`,
     [key, u.action, u.now],
   );
-  const { rows } = await q.query<{ action: string; uses: number; amount_cents_total: number; last_used_at: Date }>(
-    'SELECT action, uses, amount_cents_total, last_used_at FROM nullifiers WHERE nullifier = $1::numeric FOR UPDATE',
-    [key],
-  );
+  const { rows } = await q.query<{ action: string }>('SELECT action FROM nullifiers WHERE nullifier = $1::numeric FOR UPDATE', [key]);
   const row = rows[0];
   if (!row) throw new Error('nullifier row vanished inside its transaction');
   if (row.action !== u.action) {
     return { ok: false, code: 'nullifier_used', message: 'this World ID proof belongs to another action' };
   }
-  const today = sameUtcDay(new Date(row.last_used_at), u.now);
-  const uses = today ? row.uses : 0;
-  const cents = today ? row.amount_cents_total : 0;
+  const used = await q.query<{ n: number; cents: number }>(
+    `SELECT count(*)::int AS n, COALESCE(sum(t.amount_cents), 0)::int AS cents FROM transactions t
+      WHERE t.world_id_nullifier = $1::numeric AND t.created_at >= $2 AND t.created_at < $3 AND ${COUNTED}`,
+    [key, u.day.start, u.day.end],
+  );
+  const uses = used.rows[0]?.n ?? 0;
+  const cents = used.rows[0]?.cents ?? 0;
   if (uses + 1 > u.limits.dailyCount) {
     return { ok: false, code: 'limit_reached', message: `this person has reached ${u.limits.dailyCount} cash-outs today; try again tomorrow` };
   }

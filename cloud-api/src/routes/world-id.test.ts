@@ -91,20 +91,20 @@ describe.each(BACKENDS)('POST /v1/transactions/:id/world-id (%s)', (backend) => 
     expect(await jobsOf(h, tx.transaction.id)).toEqual([]);
   });
 
-  it('limits one person to 3 cash-outs and $100 a day, counting nothing for refusals', async () => {
+  it("limits one person's 4.0 proofs to their half of 3 cash-outs and $100 a day (2 and $50), counting nothing for refusals", async () => {
     const verify = async (amount: number) => {
       const tx = await createTransaction(h, kiosk.token, amount);
       return postWorldId(h, kiosk.token, tx.transaction.id, resultFor(tx, 'bob'));
     };
-    expect((await verify(5000)).status).toBe(200);
-    expect((await verify(5000)).status).toBe(200);
-    const overCents = await verify(100);
+    expect((await verify(2500)).status).toBe(200);
+    expect((await verify(2000)).status).toBe(200);
+    const overCents = await verify(1000);
     expect(await errorCode(overCents)).toBe('limit_reached');
     h.clock.advance(24 * 3600 * 1000);
-    for (let i = 0; i < 3; i++) expect((await verify(100)).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await verify(100)).status).toBe(200);
     expect(await errorCode(await verify(100))).toBe('limit_reached');
     const { rows } = await h.tdb.db.query<{ uses: number }>('SELECT uses FROM nullifiers ORDER BY last_used_at DESC LIMIT 1');
-    expect(rows[0]?.uses).toBe(3);
+    expect(rows[0]?.uses).toBe(2);
   });
 
   it('creates exactly one job when two verifications of one transaction race', async () => {

@@ -6,3 +6,5 @@ export { checkResultAgainstTransaction, parseNullifier, IdKitResultSchema } from
 export type { CheckResultOutcome, IdKitResult } from './check-result';
 export { checkCredentialPolicy, ORB_V3_IDENTIFIER, ORB_V4_IDENTIFIER, ORB_V4_ISSUER_SCHEMA_ID } from './credential-policy';
 export type { CredentialPolicy, CredentialVerdict } from './credential-policy';
+export { dayWindow, humanLimitsFor, isKnownTimeZone } from './human-limits';
+export type { HumanLimits } from './human-limits';
