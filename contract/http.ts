@@ -99,7 +99,11 @@ export type CreateTransactionResponse = z.infer<typeof CreateTransactionResponse
 export const WorldIdRequestSchema = z.strictObject({ result: z.record(z.string(), z.unknown()) });
 export const WorldIdResponseSchema = z.object({ transaction: TransactionViewSchema });
 
-export const PaymentRequestSchema = z.strictObject({ transaction_id: z.string().min(1).max(200) });
+/**
+ * The World App transaction id the mini app reports. It goes into the portal's URL path, so only
+ * letters, digits, `_` and `-` (issue 14: `..` used to reach another portal path).
+ */
+export const PaymentRequestSchema = z.strictObject({ transaction_id: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'letters, digits, _ and - only') });
 
 export const JobResponseSchema = z.object({ job: SignedJobSchema });
 export const JobAckResponseSchema = z.object({ job_id: UuidSchema, status: z.string() });

@@ -20,7 +20,12 @@ export function buildDeps(appDeps: AppDeps): Deps {
     signer: createJobSigner(appDeps.config.JOB_SIGNING_KEY),
     notifier: createJobNotifier(appDeps.db, appDeps.log),
     metrics: createHttpMetrics(),
-    limits: { ip: createRateLimiter(appDeps.config.RATE_LIMIT_IP_PER_MIN), kiosk: createRateLimiter(appDeps.config.RATE_LIMIT_KIOSK_PER_MIN) },
+    limits: {
+      ip: createRateLimiter(appDeps.config.RATE_LIMIT_IP_PER_MIN),
+      kiosk: createRateLimiter(appDeps.config.RATE_LIMIT_KIOSK_PER_MIN),
+      transaction: createRateLimiter(appDeps.config.RATE_LIMIT_TRANSACTION_PER_MIN),
+      portalLookup: createRateLimiter(appDeps.config.PORTAL_LOOKUPS_PER_TRANSACTION_PER_MIN),
+    },
   };
 }
 

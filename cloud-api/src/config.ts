@@ -59,6 +59,10 @@ const EnvSchema = z.object({
   /** Token buckets, per cloud instance (not shared across instances); 0 turns a limit off. */
   RATE_LIMIT_IP_PER_MIN: int(1200, 0),
   RATE_LIMIT_KIOSK_PER_MIN: int(600, 0),
+  /** The public payment routes, per transaction id (the mini app has no token to key on). */
+  RATE_LIMIT_TRANSACTION_PER_MIN: int(60, 0),
+  /** Developer Portal lookups a customer's calls may cause per transaction (pending ones are re-checked by the server). */
+  PORTAL_LOOKUPS_PER_TRANSACTION_PER_MIN: int(5, 0),
   /** Take the client IP from X-Forwarded-For (only behind a proxy you run). */
   TRUST_PROXY: flag('0'),
   KIOSK_SILENT_SEC: int(600, 1),

@@ -22,7 +22,7 @@ export interface Deps extends AppDeps {
   notifier: JobNotifier;
   metrics: HttpMetrics;
   /** Per-instance token buckets (rate-limit.ts): by client IP, and by kiosk after authentication. */
-  limits: { ip: RateLimiter; kiosk: RateLimiter };
+  limits: { ip: RateLimiter; kiosk: RateLimiter; transaction: RateLimiter; portalLookup: RateLimiter };
 }
 
 export type AppEnv = { Variables: { kiosk: KioskRow } };

@@ -1,7 +1,7 @@
 /** In-process HTTP counters for GET /metrics (Prometheus text exposition format 0.0.4). Per instance. */
 export interface HttpMetrics {
   record(method: string, route: string, status: number, ms: number): void;
-  rateLimited(scope: 'ip' | 'kiosk'): void;
+  rateLimited(scope: 'ip' | 'kiosk' | 'transaction'): void;
   lines(): string[];
 }
 
@@ -15,7 +15,7 @@ export function labelValue(v: string): string {
 export function createHttpMetrics(): HttpMetrics {
   const requests = new Map<string, number>();
   const hist = new Map<string, { buckets: number[]; sum: number; count: number }>();
-  const limited = { ip: 0, kiosk: 0 };
+  const limited = { ip: 0, kiosk: 0, transaction: 0 };
   return {
     record(method, route, status, ms) {
       const key = `method="${labelValue(method)}",route="${labelValue(route)}",status="${status}"`;
@@ -42,7 +42,7 @@ export function createHttpMetrics(): HttpMetrics {
         out.push(`roluatm_http_request_duration_seconds_sum{${k}} ${h.sum}`, `roluatm_http_request_duration_seconds_count{${k}} ${h.count}`);
       }
       out.push('# HELP roluatm_rate_limited_total Requests refused with 429, by limit.', '# TYPE roluatm_rate_limited_total counter');
-      out.push(`roluatm_rate_limited_total{scope="ip"} ${limited.ip}`, `roluatm_rate_limited_total{scope="kiosk"} ${limited.kiosk}`);
+      for (const [scope, n] of Object.entries(limited)) out.push(`roluatm_rate_limited_total{scope="${scope}"} ${n}`);
       return out;
     },
   };

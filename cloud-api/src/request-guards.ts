@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { ErrorCodes } from '../../contract/http';
 import type { AppEnv, Deps } from './deps';
-import { errorBody } from './http-error';
+import { errorBody, HttpError } from './http-error';
 
 /**
  * The client's IP: the socket's peer address, or with TRUST_PROXY the first X-Forwarded-For entry.
@@ -34,6 +34,19 @@ export function ipRateLimit(deps: Deps): MiddlewareHandler<AppEnv> {
     }
     await next();
   };
+}
+
+/**
+ * The public payment routes' per-transaction bucket (the mini app has no token to key on): throws 429
+ * `rate_limited` with Retry-After when this transaction id has used it up (rate-limit.ts: per instance).
+ */
+export function takeTransactionToken(deps: Deps, c: Context, transactionId: string): void {
+  const now = Date.now();
+  if (deps.limits.transaction.take(transactionId, now)) return;
+  deps.metrics.rateLimited('transaction');
+  const wait = deps.limits.transaction.retryAfterSec(transactionId, now);
+  c.header('retry-after', String(wait));
+  throw new HttpError(429, ErrorCodes.rateLimited, `too many requests for this cash-out; wait ${wait} s and try again`);
 }
 
 /**

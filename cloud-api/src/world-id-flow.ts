@@ -7,6 +7,7 @@ import { hasConfirmedPayment } from './db/payments';
 import { getTransaction, setTransactionStatus, type TransactionRow } from './db/transactions';
 import type { Deps } from './deps';
 import { HttpError } from './http-error';
+import { checkResultAgainstTransaction, type CredentialPolicy } from './worldid';
 import { isPastExpiry, markPaidWithJob } from './paid-job';
 import { dayWindow, humanLimitsFor } from './worldid/human-limits';
 
@@ -63,6 +64,24 @@ export async function applyVerifiedProof(
   const after = await getTransaction(q, t.id);
   if (!after) throw new Error('transaction vanished inside its own database transaction');
   return after;
+}
+
+/** Statuses a transaction reaches only through an accepted World ID proof. */
+const VERIFIED_OR_LATER = new Set(['verified', 'paid', 'dispensing', 'completed', 'partial']);
+
+/**
+ * The World ID route is idempotent (issue 14): the same proof posted again after a committed success —
+ * this kiosk's transaction, its own nonce and signal, one Orb credential, and the nullifier that was
+ * counted — gets the same success, with nothing changed and the portal not asked again.
+ */
+export function repeatedSuccess(
+  t: TransactionRow | undefined,
+  kioskId: string,
+  posted: { result: unknown; policy: CredentialPolicy; action: string },
+): TransactionRow | null {
+  if (!t || t.kiosk_id !== kioskId || t.world_id_nullifier === null || !VERIFIED_OR_LATER.has(t.status)) return null;
+  const again = checkResultAgainstTransaction(posted.result, { transactionId: t.id, action: posted.action, nonce: t.rp_nonce, policy: posted.policy });
+  return again.ok && again.nullifier === BigInt(t.world_id_nullifier) ? t : null;
 }
 
 /** Records a refusal as the only change (audit trail), then rethrows it for the HTTP answer. */

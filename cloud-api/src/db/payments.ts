@@ -62,6 +62,30 @@ export async function recordPaymentCheck(q: Queryable, c: PaymentCheck): Promise
   return row && row.transaction_id === c.transactionId ? { row, changed: written.rows.length === 1 } : undefined;
 }
 
+/**
+ * Stores a World App id the mini app reported, before the portal is asked (issue 14): pending, never
+ * checked, due for the re-checker at `nextCheckAt`. Returns its id, or null when the id is already stored.
+ */
+export async function insertPendingPayment(
+  q: Queryable,
+  p: Omit<PaymentCheck, 'status' | 'portalStatus' | 'nextCheckAt'> & { nextCheckAt: Date },
+): Promise<string | null> {
+  const id = newId();
+  const { rows } = await q.query(
+    `INSERT INTO payments (id, transaction_id, world_app_transaction_id, reference, recipient, token, token_amount, amount_cents,
+       status, portal_status, check_count, next_check_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8, 'pending', NULL, 0, $9, $10)
+     ON CONFLICT (world_app_transaction_id) DO NOTHING RETURNING id`,
+    [id, p.transactionId, p.worldAppTxId, p.reference, p.recipient, p.token, p.tokenAmount.toString(), p.amountCents, p.nextCheckAt, p.now],
+  );
+  return rows.length === 1 ? id : null;
+}
+
+/** Removes a stored id the portal definitely refused, while it is still pending and never checked. */
+export async function deleteUncheckedPayment(q: Queryable, id: string): Promise<void> {
+  await q.query("DELETE FROM payments WHERE id = $1 AND status = 'pending' AND check_count = 0", [id]);
+}
+
 /** Pending payments whose next check is due, oldest first (the in-process re-checker). */
 export async function listDuePayments(q: Queryable, now: Date, limit: number): Promise<Array<{ transaction_id: string; world_app_transaction_id: string }>> {
   const { rows } = await q.query<{ transaction_id: string; world_app_transaction_id: string }>(

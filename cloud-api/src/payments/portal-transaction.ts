@@ -13,7 +13,22 @@ export type PortalTransactionStatus = z.infer<typeof TransactionStatusSchema>;
 /** A uint256 in decimal: at most 78 digits (2^256 − 1 has 78). */
 export const BaseUnitsSchema = z.string().regex(/^[0-9]{1,78}$/, 'must be a decimal string of base units');
 
-export const PortalTransactionSchema = z.looseObject({
+/**
+ * The docs show snake_case (`transaction_status`, `token_amount`); the portal's own source builds the
+ * answer in camelCase (`transactionStatus`, `tokenAmount`). One schema takes both: a camelCase key is
+ * read as its snake_case name unless that name is present too (then the snake_case value wins).
+ */
+function snakeCaseKeys(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const out: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(input)) {
+    const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    if (snake !== key && !Object.hasOwn(out, snake)) out[snake] = value;
+  }
+  return out;
+}
+
+const PortalTransactionFields = z.looseObject({
   reference: z.string().min(1).max(200),
   transaction_status: TransactionStatusSchema,
   to: z.string().min(1).max(200),
@@ -25,6 +40,7 @@ export const PortalTransactionSchema = z.looseObject({
   timestamp: z.string().max(64).nullish(),
   app_id: z.string().max(200).nullish(),
 });
+export const PortalTransactionSchema = z.preprocess(snakeCaseKeys, PortalTransactionFields);
 export type PortalTransaction = z.infer<typeof PortalTransactionSchema>;
 
 /** The token symbols we take payment in. MiniKit's `Tokens.USDC` is sent as the symbol "USDCE" (bridged USDC.e). */

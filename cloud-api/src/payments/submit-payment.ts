@@ -3,7 +3,7 @@ import type { PaymentSubmitResponse } from '../../../contract/payments';
 import { FINAL_TRANSACTION_STATUSES } from '../../../contract/transaction';
 import type { Queryable } from '../db/db';
 import { addTransactionEvent } from '../db/events';
-import { getPaymentByWorldAppId, hasConfirmedPayment, recordPaymentCheck, type PaymentRowStatus } from '../db/payments';
+import { deleteUncheckedPayment, getPaymentByWorldAppId, hasConfirmedPayment, insertPendingPayment, recordPaymentCheck, type PaymentRowStatus } from '../db/payments';
 import { getTransaction, setTransactionStatus, type TransactionRow } from '../db/transactions';
 import type { Deps } from '../deps';
 import { HttpError, notFound } from '../http-error';
@@ -63,16 +63,31 @@ async function askPortal(deps: Deps, worldAppTxId: string) {
   }
 }
 
-/** Checks one World App payment for transaction `t` and records what the portal said. */
-export async function submitPayment(deps: Deps, t: TransactionRow, worldAppTxId: string): Promise<PaymentSubmitResponse> {
+/**
+ * Checks one World App payment for transaction `t` and records what the portal said (issue 14):
+ * - a new World App id is stored as pending BEFORE the portal is asked, so a portal outage leaves a
+ *   pending payment that the re-checker (payment-rechecker.ts) confirms later — a customer who paid is
+ *   never forgotten; only a definite refusal (unknown to the portal, not our payment) removes it again;
+ * - a customer's call (`fromClient`) never re-asks the portal about a pending payment — the re-checker
+ *   does, on its schedule — and may cause at most PORTAL_LOOKUPS_PER_TRANSACTION_PER_MIN lookups.
+ */
+export async function submitPayment(deps: Deps, t: TransactionRow, worldAppTxId: string, o: { fromClient?: boolean } = {}): Promise<PaymentSubmitResponse> {
   const known = await getPaymentByWorldAppId(deps.db, worldAppTxId);
   if (known && known.transaction_id !== t.id) throw invalid('this payment belongs to another cash-out; pay again from the kiosk link');
   if (known && known.status !== 'pending') return answer(known.status);
-  const lookup = await askPortal(deps, worldAppTxId);
-  if (!lookup.found) throw invalid('World App does not know this payment; pay again from the kiosk link');
+  if (known && o.fromClient) return answer('pending');
+  if (o.fromClient && !deps.limits.portalLookup.take(t.id, Date.now())) {
+    throw new HttpError(429, ErrorCodes.rateLimited, 'too many payment checks for this cash-out; wait a minute and try again');
+  }
   const expected = expectedPayment(deps, t);
-  const verdict = judgePayment(lookup.transaction, expected);
-  if (verdict.verdict === 'refused') throw invalid(verdict.message);
+  const provisional = known ? null : await storePending(deps, t, worldAppTxId, expected);
+  const lookup = await askPortal(deps, worldAppTxId);
+  const verdict = lookup.found ? judgePayment(lookup.transaction, expected) : null;
+  if (!lookup.found || verdict?.verdict === 'refused') {
+    if (provisional) await deleteUncheckedPayment(deps.db, provisional);
+    throw invalid(verdict?.verdict === 'refused' ? verdict.message : 'World App does not know this payment; pay again from the kiosk link');
+  }
+  if (!verdict) throw new Error('unreachable: a found transaction always has a verdict');
   return deps.db.tx(async (q) => {
     const now = deps.clock.now();
     const locked = await getTransaction(q, t.id, { forUpdate: true });
@@ -100,6 +115,22 @@ export async function submitPayment(deps: Deps, t: TransactionRow, worldAppTxId:
     if (!recorded.changed) return answer(recorded.row.status); // a concurrent check already settled it
     await applyOutcome(deps, q, locked, { status, paymentId: recorded.row.id, now });
     return answer(status);
+  });
+}
+
+/** Stores a new World App id as pending, due for the re-checker; null when another call stored it first. */
+async function storePending(deps: Deps, t: TransactionRow, worldAppTxId: string, expected: ExpectedPayment): Promise<string | null> {
+  const now = deps.clock.now();
+  return insertPendingPayment(deps.db, {
+    transactionId: t.id,
+    worldAppTxId,
+    reference: expected.reference,
+    recipient: expected.recipient,
+    token: expected.token,
+    tokenAmount: expected.tokenAmount,
+    amountCents: t.total_cents,
+    nextCheckAt: new Date(now.getTime() + (RECHECK_DELAYS[0] ?? 1000)),
+    now,
   });
 }
 

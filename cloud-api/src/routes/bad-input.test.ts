@@ -85,7 +85,7 @@ describe.each(BACKENDS)('bad input on every route (%s)', (backend) => {
     add({ name: 'world-id: malformed JSON', method: 'POST', path: `${tx(fresh.transaction.id)}/world-id`, token: A, raw: '{', headers: { 'content-type': 'application/json' } }, 400, 'malformed');
     add({ name: 'world-id: wrong type', method: 'POST', path: `${tx(fresh.transaction.id)}/world-id`, token: A, body: { result: 'proof' } }, 400, 'malformed');
     add({ name: 'world-id: unknown field', method: 'POST', path: `${tx(fresh.transaction.id)}/world-id`, token: A, body: { result: resultFor(fresh), x: 1 } }, 400, 'malformed');
-    add({ name: 'world-id: replayed result', method: 'POST', path: `${tx(used.transaction.id)}/world-id`, token: A, body: { result: resultFor(used, 'bad-1') } }, 422, 'transaction_state');
+    add({ name: "world-id: another person's result after success", method: 'POST', path: `${tx(used.transaction.id)}/world-id`, token: A, body: { result: resultFor(used, 'bad-9') } }, 422, 'transaction_state');
     add({ name: 'world-id: reused nonce', method: 'POST', path: `${tx(fresh.transaction.id)}/world-id`, token: A, body: { result: resultFor({ ...fresh, rp_context: used.rp_context }) } }, 422, 'nonce_invalid');
     add({ name: "world-id: another transaction's signal", method: 'POST', path: `${tx(fresh.transaction.id)}/world-id`, token: A, body: { result: resultFor({ ...other, rp_context: fresh.rp_context }) } }, 422, 'signal_mismatch');
     add({ name: 'world-id: id not a uuid', method: 'POST', path: `${tx('x')}/world-id`, token: A, body: { result: resultFor(fresh) } }, 404, 'not_found');

@@ -4,6 +4,7 @@ import { PaymentRequestViewSchema, PaymentSubmitResponseSchema, type PaymentRequ
 import { HttpError } from '../http-error';
 import { isPastExpiry } from '../paid-job';
 import { expectedPayment, findPayableTransaction, paymentsEnabled, submitPayment } from '../payments/submit-payment';
+import { takeTransactionToken } from '../request-guards';
 import { apiRoute, ERROR_RESPONSES, jsonBody, miniJsonResponse, PUBLIC } from './api-route';
 import { pathIdParams } from './path-id';
 
@@ -28,6 +29,7 @@ export const paymentRoutes = [
     }),
     (deps) => async (c) => {
       paymentsEnabled(deps);
+      takeTransactionToken(deps, c, c.req.valid('param').id);
       const t = await findPayableTransaction(deps, c.req.valid('param').id);
       if (!PAYABLE.has(t.status)) throw new HttpError(422, ErrorCodes.transactionState, `this cash-out is ${t.status}; nothing to pay — start again at the kiosk`);
       if (isPastExpiry(t, deps.clock.now())) {
@@ -61,9 +63,10 @@ export const paymentRoutes = [
     }),
     (deps) => async (c) => {
       paymentsEnabled(deps);
+      takeTransactionToken(deps, c, c.req.valid('param').id);
       const body = c.req.valid('json');
       const t = await findPayableTransaction(deps, c.req.valid('param').id);
-      const res = await submitPayment(deps, t, body.transaction_id);
+      const res = await submitPayment(deps, t, body.transaction_id, { fromClient: true });
       return res.payment_status === 'pending' ? c.json(res, 202) : c.json(res, 200);
     },
   ),

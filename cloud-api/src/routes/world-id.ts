@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { ErrorCodes, WorldIdRequestSchema, WorldIdResponseSchema } from '../../../contract/http';
 import { getTransaction, toTransactionView } from '../db/transactions';
 import { HttpError } from '../http-error';
-import { applyVerifiedProof, checkVerifiable, recordRefusal, Refusal } from '../world-id-flow';
+import { applyVerifiedProof, checkVerifiable, recordRefusal, Refusal, repeatedSuccess } from '../world-id-flow';
 import { checkResultAgainstTransaction, PortalUnavailableError, verifyWithPortal } from '../worldid';
 import { apiRoute, ERROR_RESPONSES, jsonBody, jsonResponse, KIOSK } from './api-route';
 import { pathIdParams } from './path-id';
@@ -28,9 +28,11 @@ export const worldIdRoutes = [
       const { id } = c.req.valid('param');
       const cfg = deps.config;
       const found = await getTransaction(deps.db, id);
+      const policy = { acceptLegacy: cfg.WORLD_ID_ACCEPT_LEGACY, allowStaging: cfg.WORLD_ID_ALLOW_STAGING };
+      const repeat = repeatedSuccess(found, kiosk.id, { result: body.result, policy, action: cfg.WORLD_ID_ACTION });
+      if (repeat) return c.json({ transaction: toTransactionView(repeat) }, 200);
       try {
         const t = checkVerifiable(found, kiosk.id, deps.clock.now());
-        const policy = { acceptLegacy: cfg.WORLD_ID_ACCEPT_LEGACY, allowStaging: cfg.WORLD_ID_ALLOW_STAGING };
         const local = checkResultAgainstTransaction(body.result, { transactionId: t.id, action: cfg.WORLD_ID_ACTION, nonce: t.rp_nonce, policy });
         if (!local.ok && local.code === 'malformed') throw new HttpError(400, ErrorCodes.malformed, local.message);
         if (!local.ok) throw new Refusal(local.code, local.message);
