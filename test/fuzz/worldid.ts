@@ -48,10 +48,16 @@ function tamper(rng: Rng, result: Record<string, unknown>, other: Record<string,
     const c = s[i] === '0' ? '1' : '0';
     return s.slice(0, i) + c + s.slice(i + 1);
   };
-  // Not tampering (the fake portal and the cloud accept them, as the real portal decides them): the
-  // environment field, and the same response twice (one person, one nullifier).
-  const kind = rng.weighted({ nullifier: 2, proof: 2, signal: 2, nonce: 2, action: 1, version: 2, splice: 2, expires: 1, empty: 1 });
+  // The credential policy's refusals (cloud-api/src/worldid/credential-policy.ts): not an Orb credential,
+  // more than one item, a non-production environment (the fixture allows staging, so sandbox).
+  const kind = rng.weighted({ nullifier: 2, proof: 2, signal: 2, nonce: 2, action: 1, version: 2, splice: 2, expires: 1, empty: 1, credential: 2, twice: 1, environment: 1 });
   switch (kind) {
+    case 'credential':
+      if (r.protocol_version === '3.0') resp.identifier = rng.pick(['device', 'document', 'secure_document', 'selfie', 'face', 'ORB']);
+      else Object.assign(resp, rng.pick([{ identifier: 'passport', issuer_schema_id: 9303 }, { issuer_schema_id: 9303 }, { identifier: 'selfie', issuer_schema_id: 11, sybil_score: 2 }, { sybil_score: 0 }, { identifier: 'mnc', issuer_schema_id: 9310 }]));
+      break;
+    case 'twice': r.responses = [resp, structuredClone(resp)]; break;
+    case 'environment': r.environment = 'sandbox'; break;
     case 'nullifier': resp.nullifier = typeof resp.nullifier === 'string' && resp.nullifier.startsWith('0x') ? flipHex(resp.nullifier) : `0x${nullifierHexFor('someone-else', String(r.action))}`; break;
     case 'proof': {
       const at = rng.int(0, 4);
