@@ -43,7 +43,8 @@ describe('logs', () => {
     portal.payments.setMode('fail_5xx');
     expect((await postPayment(h, tx.transaction.id, paid)).status).toBe(503); // logs a warning
     portal.payments.setMode('ok');
-    expect((await postPayment(h, tx.transaction.id, paid)).status).toBe(200);
+    expect((await postPayment(h, tx.transaction.id, paid)).status).toBe(202); // stored; the re-checker asks again
+    expect((await postPayment(h, tx.transaction.id, await payAsAsked(h, portal, tx.transaction.id))).status).toBe(200);
     const { job } = JobResponseSchema.parse(await (await req('GET', '/v1/jobs/next?wait=0', { token: kiosk.token })).json());
     expect((await req('POST', `/v1/jobs/${job.id}/ack`, { token: kiosk.token })).status).toBe(200);
     expect((await req('GET', '/v1/fleet/transactions', { token: OPERATOR_TOKEN })).status).toBe(200);
