@@ -44,6 +44,27 @@ async function applyPayoutResult(q: Queryable, kioskId: string, e: PayoutResult,
   return undefined;
 }
 
+type NotPresented = Extract<SyncEvent, { type: 'job.not_presented' }>;
+
+/**
+ * Presence rule (issue 15): the kiosk acked the job but paid nothing, because its transaction was not
+ * the live session on the screen. The job ends failed with every coin unpaid, and the full amount is
+ * owed to the customer (reason `not_presented`), once, in this same DB transaction.
+ */
+async function applyNotPresented(q: Queryable, kioskId: string, e: NotPresented, now: Date): Promise<string | undefined> {
+  const p = e.payload;
+  const job = await getJob(q, p.job_id, { forUpdate: true });
+  if (!job || job.kiosk_id !== kioskId || job.transaction_id !== p.transaction_id) return 'unknown_job';
+  if (p.coins !== job.coins) return 'coins_mismatch';
+  const reason = `not_presented: ${p.reason}`.slice(0, 500);
+  const finished = await finishJob(q, { id: job.id, status: 'failed', coinsPaid: 0, coinsUnpaid: job.coins, reason, now });
+  if (!finished) return job.status === 'failed' && job.coins_paid === 0 ? undefined : 'job_already_final';
+  await setTransactionStatus(q, { id: job.transaction_id, from: ['paid', 'dispensing'], to: 'failed', now, coinsPaid: 0 });
+  await addTransactionEvent(q, { transactionId: job.transaction_id, type: 'job.not_presented', data: { job_id: job.id, seq: e.seq, reason: p.reason }, now });
+  await recordRefundOwed(q, { transactionId: job.transaction_id, jobId: job.id, kioskId, coinsUnpaid: job.coins, reason: 'not_presented', now });
+  return undefined;
+}
+
 async function applyStatus(q: Queryable, kioskId: string, e: Extract<SyncEvent, { type: 'transaction.status' }>, now: Date) {
   const p = e.payload;
   const from = KIOSK_TRANSITIONS[p.status];
@@ -61,6 +82,7 @@ export async function applySyncEvent(q: Queryable, kioskId: string, e: SyncEvent
   let flag: string | undefined;
   if (e.type === 'payout.result') flag = await applyPayoutResult(q, kioskId, e, now);
   else if (e.type === 'transaction.status') flag = await applyStatus(q, kioskId, e, now);
+  else if (e.type === 'job.not_presented') flag = await applyNotPresented(q, kioskId, e, now);
   // The kiosk could not send this seq's event (contract/sync-events.ts tombstone): a person looks at it.
   else if (e.type === 'outbox.quarantined') flag = `quarantined_by_kiosk: ${e.payload.original_type}: ${e.payload.reason}`;
   if (flag) await flagKioskEvent(q, kioskId, e.seq, flag);

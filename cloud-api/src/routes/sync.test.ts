@@ -45,6 +45,42 @@ describe.each(BACKENDS)('POST /v1/sync (%s)', (backend) => {
     payload: { job_id: job.id, transaction_id: job.transaction_id, coins_ordered: job.coins, coins_paid: paid, coins_unpaid: job.coins - paid, outcome },
   });
 
+  const notPresented = (seq: number, job: { id: string; transaction_id: string; coins: number }, coins = job.coins): SyncEvent => ({
+    seq,
+    id: newId(),
+    occurred_at: at(),
+    type: 'job.not_presented',
+    payload: { job_id: job.id, transaction_id: job.transaction_id, coins, reason: 'the transaction is expired: payment timeout' },
+  });
+  const refunds = async (txId: string) =>
+    (await h.tdb.db.query<{ coins_unpaid: number; amount_cents: number; reason: string | null }>(
+      'SELECT coins_unpaid, amount_cents, reason FROM refunds_owed WHERE transaction_id = $1', [txId])).rows;
+
+  it('job.not_presented (issue 15): the job fails with every coin unpaid and the full amount is owed, once', async () => {
+    const k = await h.enrollKiosk('not-presented');
+    const { job } = await deliveredJob(k.token, 500);
+    expect(await highSeq(await sync(k.token, [notPresented(1, job)]))).toBe(1);
+    expect(await txRow(job.transaction_id)).toEqual({ status: 'failed', coins_paid: 0 });
+    expect(await refunds(job.transaction_id)).toEqual([{ coins_unpaid: 20, amount_cents: 500, reason: 'not_presented' }]);
+    // The same report again (a new seq): nothing more is owed.
+    expect(await highSeq(await sync(k.token, [notPresented(2, job)]))).toBe(2);
+    expect(await refunds(job.transaction_id)).toHaveLength(1);
+  });
+
+  it("job.not_presented for another kiosk's job or with other coins changes nothing and is flagged", async () => {
+    const owner = await h.enrollKiosk('np-owner');
+    const other = await h.enrollKiosk('np-other');
+    const { job } = await deliveredJob(owner.token, 500);
+    const before = await txRow(job.transaction_id);
+    expect(await highSeq(await sync(other.token, [notPresented(1, job)]))).toBe(1);
+    expect(await highSeq(await sync(owner.token, [notPresented(1, job, job.coins + 1)]))).toBe(1);
+    expect(await txRow(job.transaction_id)).toEqual(before);
+    expect(await refunds(job.transaction_id)).toEqual([]);
+    const flags = (await h.tdb.db.query<{ flagged: string | null }>(
+      "SELECT flagged FROM kiosk_events WHERE type = 'job.not_presented' AND kiosk_id IN ($1, $2) ORDER BY flagged", [owner.kioskId, other.kioskId])).rows;
+    expect(flags.map((f) => f.flagged)).toEqual(['coins_mismatch', 'unknown_job']);
+  });
+
   it("answers with the cloud's limits and fee, so a changed configuration reaches the kiosk with the next sync", async () => {
     const k = await h.enrollKiosk('policy');
     const res = await sync(k.token, [heartbeat(1)]);
