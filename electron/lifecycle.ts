@@ -1,3 +1,4 @@
+import { backoffCeilingMs } from '../contract/backoff';
 import type { Clock } from '../contract/clock';
 
 /**
@@ -30,7 +31,7 @@ export class ReloadBackoff {
     const now = this.clock.now().getTime();
     if (this.lastFailureAt !== null && now - this.lastFailureAt >= this.policy.stableMs) this.failures = 0;
     this.lastFailureAt = now;
-    const delay = Math.min(this.policy.maxMs, this.policy.initialMs * 2 ** Math.min(this.failures, 30));
+    const delay = backoffCeilingMs(this.failures, { baseMs: this.policy.initialMs, capMs: this.policy.maxMs });
     this.failures += 1;
     return delay;
   }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { migrationFiles } from '../../contract/migrations';
 
 export type KioskDb = Database.Database;
 
@@ -24,10 +25,7 @@ export function openKioskDb(path: string): KioskDb {
 }
 
 export function listMigrations(): { id: number; name: string; sql: string }[] {
-  return readdirSync(MIGRATIONS_DIR)
-    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ id: Number(f.slice(0, 3)), name: f, sql: readFileSync(join(MIGRATIONS_DIR, f), 'utf8') }));
+  return migrationFiles(readdirSync(MIGRATIONS_DIR)).map((m) => ({ ...m, sql: readFileSync(join(MIGRATIONS_DIR, m.name), 'utf8') }));
 }
 
 export function migrate(db: KioskDb): number[] {

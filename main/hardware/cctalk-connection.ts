@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { backoffCeilingMs } from '../../contract/backoff';
 import { type CcTalkLink, type CcTalkPortOptions, openCcTalkPort } from './cctalk/open-port';
 
 export interface ReconnectOptions {
@@ -25,15 +26,14 @@ function isGone(err: unknown): boolean {
 export class CcTalkConnection {
   private current: CcTalkLink | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private delayMs: number;
+  /** Reopen attempts since the port was last open: the wait doubles (contract/backoff.ts). */
+  private failures = 0;
   private stopped = true;
 
   constructor(
     private readonly o: CcTalkPortOptions & { log: Logger; reconnect?: ReconnectOptions },
     private readonly onChange: (e: ConnectionEvent) => void,
-  ) {
-    this.delayMs = o.reconnect?.initialMs ?? 250;
-  }
+  ) {}
 
   get link(): CcTalkLink | null {
     return this.current;
@@ -62,7 +62,7 @@ export class CcTalkConnection {
 
   private adopt(link: CcTalkLink): void {
     this.current = link;
-    this.delayMs = this.o.reconnect?.initialMs ?? 250;
+    this.failures = 0;
     // Any close we did not ask for means the device went away: serialport closes with a
     // DisconnectedError on a read error, and a failed write (EIO) destroys the stream (close, no argument).
     link.port.on('close', (err: unknown) => this.lost(link, err ?? new Error('serial port closed')));
@@ -83,10 +83,14 @@ export class CcTalkConnection {
 
   private schedule(): void {
     if (this.stopped || this.timer) return;
-    const wait = this.delayMs;
-    this.delayMs = Math.min(this.delayMs * 2, this.o.reconnect?.maxMs ?? 5000);
+    const wait = this.nextWaitMs();
+    this.failures += 1;
     this.timer = setTimeout(() => void this.attempt(), wait);
     this.timer.unref();
+  }
+
+  private nextWaitMs(): number {
+    return backoffCeilingMs(this.failures, { baseMs: this.o.reconnect?.initialMs ?? 250, capMs: this.o.reconnect?.maxMs ?? 5000 });
   }
 
   private async attempt(): Promise<void> {
@@ -99,7 +103,7 @@ export class CcTalkConnection {
       this.o.log.info({ path: this.o.path }, 'hopper serial port open again');
       this.onChange('connected');
     } catch (e) {
-      this.o.log.debug({ err: e, path: this.o.path, retryInMs: this.delayMs }, 'hopper serial port still unavailable');
+      this.o.log.debug({ err: e, path: this.o.path, retryInMs: this.nextWaitMs() }, 'hopper serial port still unavailable');
       this.schedule();
     }
   }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { backoffCeilingMs } from '../../contract/backoff';
 import type { Clock } from '../../contract/clock';
 import { isCcTalkError } from './cctalk/errors';
 import type { ChecksumMode } from './cctalk/frame';
@@ -187,7 +188,7 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
   /** Settles until it succeeds while the link stays up (a device that was just plugged in may not answer yet). */
   private async settleAfterReconnect(): Promise<void> {
     const link = this.conn.link;
-    for (let waitMs = 100; !this.closing && this.conn.link === link; waitMs = Math.min(waitMs * 2, 5000)) {
+    for (let attempt = 0, waitMs = 100; !this.closing && this.conn.link === link; waitMs = backoffCeilingMs(++attempt, { baseMs: 100, capMs: 5000 })) {
       try {
         const settled = await this.settleInDoubt();
         if (settled.length > 0) this.o.log.info({ settled: settled.length }, 'in-doubt payouts settled after reconnect');

@@ -1,6 +1,8 @@
+import { fullJitterDelayMs } from '../../contract/backoff';
+
 /**
- * Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter"):
- * delay = random() * min(cap, base * 2^attempt). Random and timers are injectable for tests.
+ * Retry waits for the kiosk's cloud calls: full-jitter exponential backoff (contract/backoff.ts) with
+ * the attempt count kept here. Random and timers are injectable.
  */
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -32,9 +34,9 @@ export class Backoff {
 
   /** The next delay, then the ceiling doubles (up to the cap). */
   next(): number {
-    const ceiling = Math.min(this.capMs, this.baseMs * 2 ** Math.min(this.attempt, 30));
+    const delay = fullJitterDelayMs(this.attempt, { baseMs: this.baseMs, capMs: this.capMs }, this.random);
     this.attempt += 1;
-    return Math.floor(this.random() * ceiling);
+    return delay;
   }
 
   reset(): void {

@@ -1,23 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { migrationFiles, type MigrationFile } from '../../../contract/migrations';
 import type { Db } from './db';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 /** Arbitrary constant key: every cloud instance takes the same advisory lock while migrating. */
 const MIGRATION_LOCK_KEY = 7_312_001;
 
-export interface Migration {
-  id: number;
-  name: string;
+export interface Migration extends MigrationFile {
   sql: string;
 }
 
 export function listMigrations(): Migration[] {
-  return readdirSync(MIGRATIONS_DIR)
-    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ id: Number(f.slice(0, 3)), name: f, sql: readFileSync(join(MIGRATIONS_DIR, f), 'utf8') }));
+  return migrationFiles(readdirSync(MIGRATIONS_DIR)).map((m) => ({ ...m, sql: readFileSync(join(MIGRATIONS_DIR, m.name), 'utf8') }));
 }
 
 /**

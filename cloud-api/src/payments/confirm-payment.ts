@@ -1,3 +1,4 @@
+import { backoffCeilingMs } from '../../../contract/backoff';
 import { PORTAL_SYMBOLS, PortalTransactionSchema, type PaymentToken, type PortalTransaction } from './portal-transaction';
 
 /**
@@ -89,7 +90,7 @@ export interface RecheckPolicy {
 }
 
 /**
- * Delays (ms) between re-checks of a pending payment: 1, 2, 4, 8 … s doubling, each capped at `capMs`
+ * Delays (ms) between re-checks of a pending payment: 1, 2, 4, 8 … s doubling (contract/backoff.ts), each capped at `capMs`
  * (default 60 s), stopping before the sum would pass `totalMs` (default 10 min). After the last one
  * a still-pending payment is handed to the operator (refund path), never assumed paid.
  */
@@ -100,7 +101,7 @@ export function pendingRecheckDelays(policy: RecheckPolicy = {}): number[] {
   if (!(first > 0) || !(cap >= first) || !(total >= 0)) throw new RangeError('recheck policy needs firstMs > 0, capMs ≥ firstMs, totalMs ≥ 0');
   const delays: number[] = [];
   let sum = 0;
-  for (let next = first; sum + next <= total; next = Math.min(next * 2, cap)) {
+  for (let attempt = 0, next = first; sum + next <= total; next = backoffCeilingMs(++attempt, { baseMs: first, capMs: cap })) {
     delays.push(next);
     sum += next;
   }
