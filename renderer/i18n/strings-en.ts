@@ -46,6 +46,7 @@ export const en = {
   'waiting_payment.body': 'Confirm the payment of {total} in World App. Your coins come out right after.',
   'waiting_payment.link': 'If the payment page did not open on your phone, scan this code:',
   'waiting_payment.qr_alt': 'QR code of the payment page. Scan it with your phone if World App did not open it.',
+  'waiting_payment.time_left': 'Time left to pay: {time}',
   'dispensing.title': 'Paying out your coins',
   'dispensing.of': 'of {coins} quarters',
   'dispensing.progress_label': 'Coins paid out',

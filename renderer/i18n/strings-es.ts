@@ -47,6 +47,7 @@ export const es: Record<StringKey, string> = {
   'waiting_payment.body': 'Confirme el pago de {total} en World App. Sus monedas salen justo después.',
   'waiting_payment.link': 'Si la página de pago no se abrió en su teléfono, escanee este código:',
   'waiting_payment.qr_alt': 'Código QR de la página de pago. Escanéelo con su teléfono si World App no la abrió.',
+  'waiting_payment.time_left': 'Tiempo restante para pagar: {time}',
   'dispensing.title': 'Entregando sus monedas',
   'dispensing.of': 'de {coins} monedas',
   'dispensing.progress_label': 'Monedas entregadas',

@@ -1,7 +1,6 @@
-import { useState } from 'react';
 import type { FlowState } from '../../../contract/kiosk-api';
-import { useKioskApi } from '../../api/kiosk-context';
 import { useI18n } from '../../i18n/i18n-context';
+import { CancelButton } from '../../ui/cancel-button';
 import { TxSummary } from '../../ui/tx-summary';
 import { useNow } from '../../ui/use-now';
 import { demoPhoneHref, formatCountdown, secondsLeft, svgDataUrl } from './countdown';
@@ -11,18 +10,11 @@ type ScanFlow = Extract<FlowState, { screen: 'scan' }>;
 /** PRODUCT.md "The customer flow" 3: one QR (World ID, then payment via return_to) with a countdown. */
 export function ScanScreen({ flow, demoPhoneUrl }: { flow: ScanFlow; demoPhoneUrl: string | null }) {
   const { t } = useI18n();
-  const api = useKioskApi();
   const now = useNow(1000);
-  const [cancelling, setCancelling] = useState(false);
   const left = secondsLeft(flow.expires_at, now);
   const qr = (
     <img className="qr" data-testid="qr" data-connector-uri={flow.connector_uri} src={svgDataUrl(flow.qr_svg)} alt={t('scan.qr_alt')} />
   );
-  const onCancel = async () => {
-    setCancelling(true);
-    await api.cancel({});
-    setCancelling(false);
-  };
   return (
     <section className="screen scan-screen" data-testid="screen-scan" aria-labelledby="scan-title">
       <div className="qr-frame">
@@ -53,9 +45,7 @@ export function ScanScreen({ flow, demoPhoneUrl }: { flow: ScanFlow; demoPhoneUr
             />
           </label>
         )}
-        <button type="button" className="secondary big" data-testid="cancel" disabled={cancelling} onClick={() => void onCancel()}>
-          {t('cancel')}
-        </button>
+        <CancelButton />
       </div>
     </section>
   );

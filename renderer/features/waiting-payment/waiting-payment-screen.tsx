@@ -2,22 +2,29 @@ import type { FlowState } from '../../../contract/kiosk-api';
 import { formatCents } from '../../../contract/money';
 import { useI18n } from '../../i18n/i18n-context';
 import { Spinner } from '../../ui/spinner';
+import { CancelButton } from '../../ui/cancel-button';
 import { TxSummary } from '../../ui/tx-summary';
-import { svgDataUrl } from '../scan/countdown';
+import { useNow } from '../../ui/use-now';
+import { formatCountdown, secondsLeft, svgDataUrl } from '../scan/countdown';
 
 type WaitingFlow = Extract<FlowState, { screen: 'waiting_payment' }>;
 
 /**
  * PRODUCT.md "The customer flow" 3 and 5: the phone should already be on the payment page via
  * return_to; where it is not, the payment page is shown as a second QR (payment_qr_svg) beside the
- * text, laid out like the scan screen so it fits 800×480.
+ * text, laid out like the scan screen so it fits 800×480. The countdown is the session's limit
+ * (PAYMENT_TIMEOUT_SEC); Cancel ends the session (issue 15: no coins come out for it afterwards).
  */
 export function WaitingPaymentScreen({ flow }: { flow: WaitingFlow }) {
   const { t } = useI18n();
+  const left = secondsLeft(flow.expires_at, useNow(1000));
   const body = (
     <>
       <h1 id="waiting-payment-title">{t('waiting_payment.title')}</h1>
       <p className="sentence" role="status">{t('waiting_payment.body', { total: formatCents(flow.total_cents) })}</p>
+      <p className="countdown" data-testid="countdown" role="timer" aria-live="polite" aria-atomic="true">
+        {left === null ? '' : t('waiting_payment.time_left', { time: formatCountdown(left) })}
+      </p>
     </>
   );
   if (flow.payment_qr_svg === null) {
@@ -26,6 +33,7 @@ export function WaitingPaymentScreen({ flow }: { flow: WaitingFlow }) {
         <Spinner />
         {body}
         <TxSummary tx={flow} />
+        <CancelButton />
       </section>
     );
   }
@@ -43,6 +51,7 @@ export function WaitingPaymentScreen({ flow }: { flow: WaitingFlow }) {
           </p>
         )}
         <TxSummary tx={flow} />
+        <CancelButton />
       </div>
     </section>
   );
