@@ -35,7 +35,9 @@ export function miniappPageHeaders(opts: Pick<MiniappPageOptions, 'apiBase'> = {
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
-    'content-security-policy': `default-src 'none'; script-src 'self'; style-src '${STYLE_HASH}'; connect-src ${connect}; img-src 'self'; base-uri 'none'; form-action 'none'`,
+    // No framing by any site (clickjacking the pay button): CSP for current browsers, X-Frame-Options for old ones.
+    'x-frame-options': 'DENY',
+    'content-security-policy': `default-src 'none'; script-src 'self'; style-src '${STYLE_HASH}'; connect-src ${connect}; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
   };
 }
 

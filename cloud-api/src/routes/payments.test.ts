@@ -161,6 +161,9 @@ describe.each(BACKENDS)('World App payments (%s)', (backend) => {
     const page = await h.req('GET', `/miniapp/pay/${tx.transaction.id}`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    // Never framed by another site (issue 14).
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(await page.text()).toContain(tx.transaction.id);
     expect((await h.req('GET', '/miniapp/pay/not-an-id')).status).toBe(404);
     const script = await h.req('GET', '/miniapp/assets/pay.js');
