@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { canonicalJobBytes, type SignedJob, type UnsignedJob } from '../../contract/job';
 
 export interface JobSigner {
@@ -15,11 +15,4 @@ export function createJobSigner(pkcs8B64: string): JobSigner {
     publicKeySpkiB64,
     sign: (job) => ({ ...job, signature: sign(null, canonicalJobBytes(job), key).toString('base64') }),
   };
-}
-
-/** The check the kiosk makes before any coin moves; exported for tests and tools. */
-export function verifyJobSignature(job: SignedJob, publicKeySpkiB64: string): boolean {
-  const pub: KeyObject = createPublicKey({ key: Buffer.from(publicKeySpkiB64, 'base64'), format: 'der', type: 'spki' });
-  const { signature, ...unsigned } = job;
-  return verify(null, canonicalJobBytes(unsigned), pub, Buffer.from(signature, 'base64'));
 }

@@ -7,7 +7,7 @@ import { startBridge, type Bridge } from '../../sim/worldid/bridge';
 import { approve } from '../../sim/worldid/phone';
 import { startFakePortal, type FakePortal } from '../../sim/worldid/portal';
 import { parseCloudConfig } from './config';
-import { verifyJobSignature } from './job-signer';
+import { verifyJobSignature } from '../../contract/job';
 import { startCloud, type RunningCloud } from './start-cloud';
 import { OPERATOR_TOKEN, silentLog, testEnv } from './testing/harness';
 import { pgliteDataDirCopy } from './testing/test-db';
@@ -73,7 +73,7 @@ describe('startCloud over HTTP', () => {
     expect(verified.status).toBe(200);
     const jobRes = await call('GET', '/v1/jobs/next?wait=5', { token: kiosk.token });
     const { job } = JobResponseSchema.parse(await jobRes.json());
-    expect(verifyJobSignature(job, kiosk.job_public_key)).toBe(true);
+    expect(await verifyJobSignature(job, kiosk.job_public_key)).toBe(true);
     expect((await call('POST', `/v1/jobs/${job.id}/ack`, { token: kiosk.token })).status).toBe(200);
     const settle = {
       seq: 1,

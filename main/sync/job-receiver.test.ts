@@ -77,6 +77,7 @@ describe('job receiver', () => {
       cloud.signJob({ ...base, id: newId(), coins: 21 }),
       cloud.signJob({ ...base, id: newId(), transaction_id: newId() }),
       { ...cloud.signJob({ ...base, id: newId() }), coins: 19 },
+      { ...cloud.signJob({ ...base, id: newId() }), signature: 'not base64 at all!' },
     ];
     for (const job of bad) expect(await receiver.handle(job)).toBe('rejected');
     expect(db.prepare('SELECT count(*) FROM dispense_jobs').pluck().get()).toBe(0);

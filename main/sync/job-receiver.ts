@@ -8,7 +8,7 @@ import { getTransaction } from '../db/transactions';
 import { Backoff, realTimers, sleep, type Timers } from './backoff';
 import type { CloudClient } from './cloud-client';
 import { CloudError } from './cloud-error';
-import { checkJob, jobPublicKey } from './verify-job';
+import { checkJob } from './verify-job';
 
 /**
  * Long-polls GET /v1/jobs/next (PRODUCT.md "Dispense"). Each job is checked (verify-job.ts), then
@@ -63,9 +63,9 @@ export function startJobReceiver(deps: JobReceiverDeps): JobReceiver {
     if (!enrol) return 'rejected';
     const known = getJob(deps.db, job.id) ?? getNotPresentedJob(deps.db, job.id);
     if (!known) {
-      const check = checkJob({
+      const check = await checkJob({
         job,
-        publicKey: jobPublicKey(enrol.job_public_key),
+        publicKeySpkiB64: enrol.job_public_key,
         kioskId: enrol.kiosk_id,
         clock: deps.cloudClock ?? deps.clock,
         transaction: getTransaction(deps.db, job.transaction_id),

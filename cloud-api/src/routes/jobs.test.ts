@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobResponseSchema } from '../../../contract/http';
 import { startFakePortal, type FakePortal } from '../../../sim/worldid/portal';
-import { verifyJobSignature } from '../job-signer';
+import { verifyJobSignature } from '../../../contract/job';
 import { createPaidTransaction, createTransaction, jobsOf, postWorldId, resultFor } from '../testing/flows';
 import { createHarness, type Harness } from '../testing/harness';
 import { BACKENDS } from '../testing/test-db';
@@ -27,8 +27,8 @@ describe.each(BACKENDS)('jobs: long-poll and ack (%s)', (backend) => {
     expect(res.status).toBe(200);
     const { job } = JobResponseSchema.parse(await res.json());
     expect(job).toMatchObject({ transaction_id: tx.transaction.id, kiosk_id: k.kioskId, coins: 12 });
-    expect(verifyJobSignature(job, k.publicKey)).toBe(true);
-    expect(verifyJobSignature({ ...job, coins: 13 }, k.publicKey)).toBe(false);
+    expect(await verifyJobSignature(job, k.publicKey)).toBe(true);
+    expect(await verifyJobSignature({ ...job, coins: 13 }, k.publicKey)).toBe(false);
     expect(await jobsOf(h, tx.transaction.id)).toEqual([expect.objectContaining({ status: 'delivered', delivered_count: 1 })]);
   });
 
