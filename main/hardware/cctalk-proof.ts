@@ -79,6 +79,7 @@ export async function proveFromCounters(x: ProveFromCountersInput): Promise<Prov
   let unproven = 0;
   const maxUnproven = Math.max(4, x.maxStatusFailures);
   let lastError: unknown = null;
+  let sameHopper = false;
 
   const timeUp = (): boolean => line.now() > limitAt || line.now() - changedAt > x.limits.stallMs;
   const stop = async (): Promise<void> => {
@@ -102,6 +103,10 @@ export async function proveFromCounters(x: ProveFromCountersInput): Promise<Prov
     let reading: ProvenReading;
     try {
       status = await h.status();
+      if (status.eventCounter === 0 && !sameHopper) {
+        await requireSameHopper(h, intent); // counter 0: a power-up, maybe of another hopper behind the same port
+        sameHopper = true;
+      }
       const key = JSON.stringify(status);
       if (key !== lastKey) [lastKey, changedAt] = [key, line.now()];
       if (status.remaining > 0) {
@@ -116,6 +121,7 @@ export async function proveFromCounters(x: ProveFromCountersInput): Promise<Prov
       reading = { decision: decideFromCounters(intent, status, await h.dispenseCount()), status, taken, stopped };
       failures = 0;
     } catch (e) {
+      if (e instanceof DispenserError) throw e; // swapped
       if (isCcTalkError(e, 'closed') || isCcTalkError(e, 'disconnected') || ++failures >= x.maxStatusFailures) throw inDoubt(e);
       lastError = e;
       candidate = null;
@@ -155,7 +161,6 @@ export async function proveFromCounters(x: ProveFromCountersInput): Promise<Prov
     const trusted = d.kind === 'last_payout' || cleanRead;
     const key = JSON.stringify([d.kind, d.coinsPaid, reading.status]);
     if (candidate && candidate.key === key && candidate.trusted && trusted) {
-      if (d.kind === 'power_up') await requireSameHopper(h, intent);
       if (d.kind !== 'not_taken') return { ...reading, stopped, taken: true };
       const faults = latchedFaults((await h.test().catch(() => ({ flags: ['max_current' as const] }))).flags);
       if (faults.length === 0) return { ...reading, taken: false, stopped };
@@ -178,7 +183,7 @@ export async function proveFromCounters(x: ProveFromCountersInput): Promise<Prov
  * same port): its 168 says nothing about this intent. Proven only when the serial is the intent's.
  */
 async function requireSameHopper(h: CcTalkHopper, intent: OpenPayoutIntent): Promise<void> {
-  const serial = await h.serialNumber().catch((e: unknown) => Promise.reject(inDoubt(e, 'could not read the serial number after a power-up')));
+  const serial = await h.serialNumber(); // a failed read counts as a failed status read (the caller's catch)
   if (serial !== intent.hopperSerial) {
     throw new DispenserError('swapped', `the hopper now connected (#${serial}) is not the one this payout was sent to (#${intent.hopperSerial}): a technician must settle it by hand`);
   }

@@ -112,15 +112,16 @@ export class PayoutJournal implements PayoutJournalPort {
    * What the journal proves was paid for one job: the sum over its settled intents, and how many of
    * its intents are still open (in doubt).
    */
-  paidForJob(jobId: string): { coinsPaid: number; openIntents: number } {
+  paidForJob(jobId: string): { coinsPaid: number; openIntents: number; settledByHand: number } {
     const row = this.db
       .prepare(
         `SELECT COALESCE(SUM(CASE WHEN outcome IS NOT NULL THEN coins_paid ELSE 0 END), 0) AS paid,
-                COALESCE(SUM(CASE WHEN outcome IS NULL THEN 1 ELSE 0 END), 0) AS open
+                COALESCE(SUM(CASE WHEN outcome IS NULL THEN 1 ELSE 0 END), 0) AS open,
+                COALESCE(SUM(CASE WHEN settled_by = 'technician' THEN 1 ELSE 0 END), 0) AS by_hand
          FROM payout_intents WHERE job_id = ?`,
       )
-      .get(jobId) as { paid: number; open: number };
-    return { coinsPaid: row.paid, openIntents: row.open };
+      .get(jobId) as { paid: number; open: number; by_hand: number };
+    return { coinsPaid: row.paid, openIntents: row.open, settledByHand: row.by_hand };
   }
 
   /** Total coins the journal says were paid (sum over settled intents). */

@@ -82,7 +82,9 @@ export function createPayoutRunner(deps: PayoutRunnerDeps): PayoutRunner {
     if (needsSettle || before.status !== 'received') await settleInDoubt();
     const journal = deps.journal.paidForJob(jobId);
     if (journal.openIntents > 0) return inDoubt(before, 'a payout intent is still open after settling');
-    const owed = remainderRefusal(before, journal.coinsPaid, deps.cloudClock ?? deps.clock);
+    const owed = journal.settledByHand > 0 && journal.coinsPaid < before.coins
+      ? `settled by hand after a hopper swap: ${before.coins - journal.coinsPaid} coins owed` // a technician's visit later: the customer has gone
+      : remainderRefusal(before, journal.coinsPaid, deps.cloudClock ?? deps.clock);
     if (owed) {
       deps.log.warn({ jobId, coinsPaid: journal.coinsPaid, reason: owed }, 'remainder not paid: recorded as owed');
       return finish(before, Math.min(journal.coinsPaid, before.coins), owed, null);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { runChaos } from './runner';
 
 /**
- * `npm run chaos [-- --runs N --seed S --out report.json]`: prints ONE JSON report on stdout
+ * `npm run chaos [-- --runs N --seed S --only a,b --reply-form ack --out report.json]`: prints ONE JSON report on stdout
  * (runs, kills, faults, violations, each invariant's count) and exits 1 on any violation.
  * Progress goes to stderr. Uses Postgres when DATABASE_URL is set (cloud kills need it), else PGlite.
  */
@@ -14,13 +14,14 @@ const ArgsSchema = z.object({
   seed: z.coerce.number().int().default(1),
   out: z.string().min(1).optional(),
   only: z.string().min(1).optional(),
+  'reply-form': z.enum(['event_counter', 'ack']).optional(),
 });
 
 function parseArgs(argv: string[]): z.infer<typeof ArgsSchema> {
   const raw: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
-    const m = /^--(runs|seed|out|only)$/.exec(argv[i] ?? '');
-    if (!m || argv[i + 1] === undefined) throw new Error(`unknown or incomplete argument ${argv[i]}: use --runs N --seed S --out FILE --only name,name`);
+    const m = /^--(runs|seed|out|only|reply-form)$/.exec(argv[i] ?? '');
+    if (!m || argv[i + 1] === undefined) throw new Error(`unknown or incomplete argument ${argv[i]}: use --runs N --seed S --out FILE --only name,name --reply-form event_counter|ack`);
     raw[m[1]!] = argv[++i]!;
   }
   return ArgsSchema.parse(raw);
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     runs: args.runs,
     seed: args.seed,
     ...(args.only ? { only: args.only.split(',') } : {}),
+    ...(args['reply-form'] ? { replyForm: args['reply-form'] } : {}),
     ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
     progress: (line) => process.stderr.write(`${line}\n`),
   });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AdminStatusSchema } from '../../contract/admin-api';
 import { createPrng } from '../support/prng';
 import { NO_FAULTS } from '../../sim/hopper/sim-types';
 import { approve } from '../../sim/worldid/phone';
@@ -26,6 +27,8 @@ export interface ChaosOptions {
   databaseUrl?: string;
   /** Only these scenarios (by name); default all. */
   only?: string[];
+  /** The hopper's reply form for the whole run (the ACK-form scenarios mean most with 'ack'). */
+  replyForm?: 'event_counter' | 'ack';
   progress?: (line: string) => void;
   settleTimeoutMs?: number;
 }
@@ -54,7 +57,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const dataDir = mkdtempSync(join(tmpdir(), 'roluatm-chaos-'));
   const random = createPrng(o.seed);
   const coinsLoaded = (o.runs === 'each' ? 100 : o.runs) * 20 + 200;
-  const stack = await startChaosStack({ dataDir, databaseUrl: o.databaseUrl, coinsLoaded, coinsPerSecond: 40, log: () => undefined });
+  const stack = await startChaosStack({ dataDir, databaseUrl: o.databaseUrl, coinsLoaded, coinsPerSecond: 40, log: () => undefined, ...(o.replyForm ? { replyForm: o.replyForm } : {}) });
   const scenarios = allScenarios({ cloudKills: stack.backend === 'postgres' }).filter((s) => !o.only || o.only.includes(s.name));
   if (scenarios.length === 0) throw new Error(`no scenario named ${o.only?.join(', ')}`);
   const runs = o.runs === 'each' ? scenarios.length : o.runs;
@@ -226,6 +229,18 @@ async function technician(stack: ChaosStack, customer: KioskCustomer, report: Ch
   };
   if (await step('adminUnlock', { pin: ADMIN_PIN })) {
     await step('adminSettleInDoubt');
+    // a payout left open on a hopper that was swapped out: count its coins, settle it by hand
+    for (let tries = 0; tries < 20; tries++) {
+      const reply = await customer.call('adminStatus', {});
+      const status = reply.ok ? AdminStatusSchema.safeParse(reply.value) : null;
+      const now = status?.success ? status.data.hopper.identity?.serial : undefined;
+      const swapped = status?.success ? status.data.in_doubt.filter((x) => now !== undefined && x.hopper_serial !== now) : [];
+      if (status?.success && status.data.in_doubt.length === 0) break; // (the health shown may be a moment old while the runner pays)
+      for (const p of swapped) {
+        await step('adminSettleByHand', { intent_id: p.intent_id, coins_paid: stack.handCounts.get(p.hopper_serial) ?? 0, pin: ADMIN_PIN });
+      }
+      await new Promise((r) => setTimeout(r, 500)); // the runner may hold the hopper a moment longer
+    }
     await step('adminResetHopper');
     await step('adminRefill', { coins: stack.hopper.sim.inventory });
     await step('adminLock');
@@ -278,5 +293,5 @@ function disarm(stack: ChaosStack): void {
   stack.net.clearFaults();
   const f = stack.hopper.sim.faults;
   // Faults a scenario armed but the run never reached are not carried into the next run.
-  Object.assign(f, { dropReplyAfterPaying: false, lateReplyTo: null, armOn: null, powerCycleMidPayout: null, jamAfterCoins: null, corruptChecksum: 0, sendGarbage: 0 });
+  Object.assign(f, { dropReplyAfterPaying: false, lateReplyTo: null, armOn: null, powerCycleMidPayout: null, jamAfterCoins: null, corruptChecksum: 0, sendGarbage: 0, lateCounterMs: 0, stallAfterCoins: null });
 }

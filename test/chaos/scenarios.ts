@@ -218,6 +218,21 @@ export const HOPPER_FAULTS: Scenario[] = [
   hopperFault('hopper_corrupt_dispense_reply', (ctx) => {
     ctx.stack.hopper.sim.faults.armOn = { header: DISPENSE, faults: { corruptChecksum: 1, sendGarbage: 5 } };
   }),
+  // Issue 13: the 167 is answered (ACK, or the counter) but 166 shows it only 1.5 s later, past the stale-reply window.
+  hopperFault('hopper_late_counter', (ctx) => void (ctx.stack.hopper.sim.faults.armOn = { header: DISPENSE, faults: { lateCounterMs: 1500 } })),
+  // Issue 13: the motor turns, no coin leaves, no flag: the kiosk's time limit ends it with 172.
+  hopperFault('hopper_stall', (ctx) => void (ctx.stack.hopper.sim.faults.stallAfterCoins = Math.max(1, Math.floor(ctx.coins / 2)))),
+  // Issue 13: mid-payout the hopper is replaced behind the same port (another serial, its own counters).
+  hopperFault('hopper_swap', (ctx) => {
+    const { sim } = ctx.stack.hopper;
+    const at = ctx.coinsOutBefore + Math.max(1, Math.floor(ctx.coins / 2));
+    sim.taps.coin = (out) => {
+      if (out !== at) return;
+      sim.taps.coin = undefined;
+      ctx.stack.handCounts.set(sim.serial, out - ctx.coinsOutBefore);
+      void sim.swap(sim.serial + 1, 400, { dispenseCount: 0 });
+    };
+  }),
 ];
 
 function netFault(name: string, apply: (ctx: RunContext) => void): Scenario {

@@ -25,6 +25,8 @@ export interface ChaosStackOptions {
   coinsLoaded: number;
   coinsPerSecond: number;
   log: (line: string) => void;
+  /** The hopper's 167 reply form, for the simulator and the kiosk alike (default event_counter). */
+  replyForm?: 'event_counter' | 'ack';
 }
 
 export interface ChaosStack {
@@ -36,6 +38,8 @@ export interface ChaosStack {
   operatorToken: string;
   backend: 'postgres' | 'pglite';
   hopper: HopperOnPty;
+  /** Coins a swapped-out hopper paid for its open payout, by its serial: what a technician counts by hand. */
+  handCounts: Map<number, number>;
   /** Between the kiosk and the cloud: `net.hooks` for kill moments, `net.setFaults` for network faults. */
   net: TestProxy;
   kioskDbPath: string;
@@ -89,13 +93,15 @@ export async function startChaosStack(o: ChaosStackOptions): Promise<ChaosStack>
   };
   let cloud = await launchCloud(cloudEnv, cloudUrl);
   const net = await startTestProxy({ target: cloudUrl });
-  const hopper = await startHopperOnPty({ coins: o.coinsLoaded, coinsPerSecond: o.coinsPerSecond });
+  const replyForm = o.replyForm ?? 'event_counter';
+  const hopper = await startHopperOnPty({ coins: o.coinsLoaded, coinsPerSecond: o.coinsPerSecond, replyForm });
   const kioskEnv: Record<string, string> = {
     CLOUD_URL: net.url,
     KIOSK_DATA_DIR: join(o.dataDir, 'kiosk'),
     ENROLLMENT_CODE: await enrollmentCode(cloudUrl, secrets.operator_token),
     KIOSK_NAME: 'chaos-kiosk',
     HOPPER_PORT: hopper.devicePath,
+    HOPPER_REPLY_FORM: replyForm,
     WORLD_ID_BRIDGE_URL: bridge.url,
     WORLD_ID_ENVIRONMENT: 'staging',
     WORLD_ID_ALLOW_STAGING: '1',
@@ -146,6 +152,7 @@ export async function startChaosStack(o: ChaosStackOptions): Promise<ChaosStack>
     operatorToken: secrets.operator_token,
     backend: scratch ? 'postgres' : 'pglite',
     hopper,
+    handCounts: new Map(),
     net,
     kioskDbPath: join(o.dataDir, 'kiosk', 'kiosk.sqlite'),
     kioskPid: () => kiosk.pid,
