@@ -21,3 +21,23 @@ export async function recordRefundOwed(
   );
   return res.rowCount === 1;
 }
+
+/** Why a confirmed payment got no job (issue 15): the session had ended or expired, or the customer cancelled. */
+export type PaymentOwedReason = 'late_payment' | 'cancelled_after_payment';
+
+/**
+ * A payment confirmed for a transaction that will never get a job: every coin is owed. Call inside
+ * the DB transaction that records the confirmation; one row per (transaction, reason) — again is a no-op.
+ */
+export async function recordPaymentOwed(
+  q: Queryable,
+  r: { transactionId: string; kioskId: string; coins: number; reason: PaymentOwedReason; now: Date },
+): Promise<boolean> {
+  if (!Number.isSafeInteger(r.coins) || r.coins <= 0) throw new RangeError(`coins ${r.coins} is not a whole, positive number`);
+  const res = await q.query(
+    `INSERT INTO refunds_owed (id, transaction_id, job_id, kiosk_id, coins_unpaid, amount_cents, reason, status, created_at)
+     VALUES ($1, $2, NULL, $3, $4, $5, $6, 'owed', $7) ON CONFLICT (transaction_id, reason) WHERE job_id IS NULL DO NOTHING`,
+    [newId(), r.transactionId, r.kioskId, r.coins, r.coins * QUARTER_CENTS, r.reason, r.now],
+  );
+  return res.rowCount === 1;
+}

@@ -26,6 +26,8 @@ describe.each(BACKENDS)('World App payments (%s)', (backend) => {
     return tx;
   };
 
+  let seq = 0;
+  const nextSeq = async () => (seq += 1);
   beforeAll(async () => {
     portal = await startFakePortal();
     h = await createHarness(backend, worldAppEnv(portal));
@@ -53,6 +55,28 @@ describe.each(BACKENDS)('World App payments (%s)', (backend) => {
     const again = await postPayment(h, tx.transaction.id, paid);
     expect(await again.json()).toEqual({ payment_status: 'confirmed' });
     expect(await jobsOf(h, tx.transaction.id)).toHaveLength(1);
+  });
+
+  it.each([
+    ['expired', 'late_payment'],
+    ['cancelled', 'cancelled_after_payment'],
+  ] as const)('a payment confirmed after the kiosk reported the session %s gets no job; the amount is owed once (issue 15)', async (ended, reason) => {
+    const tx = await verified(`p-ended-${ended}`);
+    const id = tx.transaction.id;
+    const paid = await payAsAsked(h, portal, id); // paid in World App while the pay screen was up
+    const sync = await h.req('POST', '/v1/sync', {
+      token: kiosk.token,
+      body: { events: [{ seq: await nextSeq(), id: newId(), occurred_at: h.clock.now().toISOString(), type: 'transaction.status', payload: { transaction_id: id, status: ended, reason: 'payment timeout' } }] },
+    });
+    expect(sync.status).toBe(200);
+    expect(await status(id)).toBe(ended);
+    expect(await (await postPayment(h, id, paid)).json()).toEqual({ payment_status: 'confirmed' });
+    expect(await postPayment(h, id, paid)).toBeTruthy();
+    expect(await status(id)).toBe(ended);
+    expect(await jobsOf(h, id)).toEqual([]);
+    const owed = (await h.tdb.db.query<{ coins_unpaid: number; amount_cents: number; reason: string; job_id: string | null }>(
+      'SELECT coins_unpaid, amount_cents, reason, job_id FROM refunds_owed WHERE transaction_id = $1', [id])).rows;
+    expect(owed).toEqual([{ coins_unpaid: 20, amount_cents: 500, reason, job_id: null }]);
   });
 
   it('answers 202 while pending and the re-checker confirms it later with backoff', async () => {
