@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { systemClock } from '../contract/clock';
 import type { KioskState } from '../contract/kiosk-api';
-import { createRpContext, generateSigningKeyHex } from '../cloud-api/src/worldid/rp-context';
 import { startBridge } from '../sim/worldid/bridge';
 import { approve } from '../sim/worldid/phone';
-import { SIM_APP_ID, SIM_RP_ID } from '../sim/worldid/portal';
 import { startHopperOnPty } from '../sim/hopper/pty';
 import { parseKioskConfig } from './config';
 import { getTransaction } from './db/transactions';
@@ -16,7 +14,7 @@ import { openKioskDb } from './db/open-db';
 import { createCcTalkDispenser } from './hardware/cctalk-dispenser';
 import { PayoutJournal } from './hardware/payout-journal';
 import { startKioskApp } from './kiosk-app';
-import { startFakeCloud } from './sync/testing/fake-cloud';
+import { startRealCloud } from '../test/support/real-cloud';
 import { installFetchFileShim } from './worldid/fetch-file-shim';
 import { startWorldIdRequest } from './worldid/request';
 
@@ -38,15 +36,13 @@ describe('kiosk app with real parts', () => {
     cleanups.push(() => bridge.close());
     const hopper = await startHopperOnPty({ coins: 200, coinsPerSecond: 200 });
     cleanups.push(() => hopper.stop());
-    const cloud = await startFakeCloud();
+    const cloud = await startRealCloud('pglite');
     cleanups.push(() => cloud.close());
-    const signingKeyHex = generateSigningKeyHex();
-    cloud.worldId = { app_id: SIM_APP_ID, action: 'roluatm-cash-out', rpContext: () => createRpContext({ rpId: SIM_RP_ID, signingKeyHex, action: 'roluatm-cash-out' }, systemClock) };
 
     const config = parseKioskConfig({
-      CLOUD_URL: cloud.url,
+      CLOUD_URL: cloud.proxy.url,
       HOPPER_PORT: hopper.devicePath,
-      ENROLLMENT_CODE: 'code-123456',
+      ENROLLMENT_CODE: await cloud.enrollmentCode(),
       WORLD_ID_BRIDGE_URL: bridge.url,
       WORLD_ID_ENVIRONMENT: 'staging',
       WORLD_ID_ALLOW_STAGING: '1',

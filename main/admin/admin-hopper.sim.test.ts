@@ -12,7 +12,7 @@ import { openKioskDb } from '../db/open-db';
 import { createCcTalkDispenser } from '../hardware/cctalk-dispenser';
 import { PayoutJournal } from '../hardware/payout-journal';
 import { startKioskApp } from '../kiosk-app';
-import { startFakeCloud } from '../sync/testing/fake-cloud';
+import { startRealCloud } from '../../test/support/real-cloud';
 import { adminRows } from './testing/tmp-db';
 
 /**
@@ -28,10 +28,10 @@ async function start(simOpts: ConstructorParameters<typeof HopperSimulator>[0] =
   const log = pino({ level: 'silent' });
   const sim = new HopperSimulator({ echo: false, coinsPerSecond: 200, ...simOpts });
   cleanups.push(() => sim.stop());
-  const cloud = await startFakeCloud();
+  const cloud = await startRealCloud('pglite');
   cleanups.push(() => cloud.close());
   const path = createMockHopperPort(true);
-  const config = parseKioskConfig({ CLOUD_URL: cloud.url, HOPPER_PORT: path, ENROLLMENT_CODE: 'code-123456', INVENTORY_SEED_COINS: '100', ADMIN_PIN: '2468' });
+  const config = parseKioskConfig({ CLOUD_URL: cloud.proxy.url, HOPPER_PORT: path, ENROLLMENT_CODE: await cloud.enrollmentCode(), INVENTORY_SEED_COINS: '100', ADMIN_PIN: '2468' });
   const db = openKioskDb(join(mkdtempSync(join(tmpdir(), 'admin-sim-')), 'kiosk.sqlite'));
   const journal = new PayoutJournal(db, systemClock);
   const dispenser = createCcTalkDispenser({ path, binding: simulatedMockBinding(sim), journal, clock: systemClock, log, statusPollMs: 5, replyTimeoutMs: 120 });

@@ -11,7 +11,7 @@ import { openKioskDb } from '../db/open-db';
 import { createCcTalkDispenser } from '../hardware/cctalk-dispenser';
 import { PayoutJournal } from '../hardware/payout-journal';
 import { startKioskApp } from '../kiosk-app';
-import { startFakeCloud } from '../sync/testing/fake-cloud';
+import { startRealCloud } from '../../test/support/real-cloud';
 import { adminRows } from './testing/tmp-db';
 
 /**
@@ -30,9 +30,9 @@ describe('a hopper swapped while a payout intent is open', () => {
     const log = pino({ level: 'silent' });
     const hopper = await startHopperOnPty({ serial: 111111, coinsPerSecond: 100 });
     cleanups.push(() => hopper.stop());
-    const cloud = await startFakeCloud();
+    const cloud = await startRealCloud('pglite');
     cleanups.push(() => cloud.close());
-    const config = parseKioskConfig({ CLOUD_URL: cloud.url, HOPPER_PORT: hopper.devicePath, ENROLLMENT_CODE: 'code-123456', INVENTORY_SEED_COINS: '100', ADMIN_PIN: '2468' });
+    const config = parseKioskConfig({ CLOUD_URL: cloud.proxy.url, HOPPER_PORT: hopper.devicePath, ENROLLMENT_CODE: await cloud.enrollmentCode(), INVENTORY_SEED_COINS: '100', ADMIN_PIN: '2468' });
     const db = openKioskDb(join(mkdtempSync(join(tmpdir(), 'swap-')), 'kiosk.sqlite'));
     const journal = new PayoutJournal(db, systemClock);
     // left by the hopper that was unplugged and replaced (serial 999999) while it paid

@@ -1,4 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { TEST_ACTION } from '../../cloud-api/src/testing/harness';
+import { SIM_APP_ID } from '../../sim/worldid/portal';
+import { payTransaction } from '../../sim/worldid/phone-pay';
+import { waitUntil } from '../../test/support/real-cloud';
 import { getTransaction } from '../db/transactions';
 import { startHarness, type Harness } from './testing/kiosk-harness';
 
@@ -8,11 +12,21 @@ afterEach(async () => {
   h = null;
 });
 
+/** What the cloud does when it refuses a World ID proof with `code` (the proxy answers in its place). */
+const refuseProof = (x: Harness, code: string) => {
+  x.cloud.proxy.hooks = {
+    request: (ex) => (/\/world-id$/.test(ex.path) ? { kind: 'respond', status: 422, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code, message: 'refused' } }) } : undefined),
+  };
+};
+/** World App pays what the cloud asks for (sim/worldid/phone-pay.ts). */
+const pay = (x: Harness, txId: string) => payTransaction({ cloudUrl: x.cloud.cloud.url, portalUrl: x.cloud.portal.url }, txId);
+const cloudEventTypes = async (x: Harness) => (await x.cloud.cloud.db.query<{ type: string }>('SELECT type FROM kiosk_events')).rows.map((r) => r.type);
+
 const ready = (x: Harness) => x.waitFor((s) => s.online && s.out_of_service === null, 'the kiosk to be in service');
 
 describe('cash-out flow', () => {
   it('goes from startCashOut to done: registers, shows the QR, verifies, receives the job and pays every coin', async () => {
-    h = await startHarness();
+    h = await startHarness({ cloudEnv: { FEE_FLAT_CENTS: '50' } });
     await ready(h);
     const started = await h.api.startCashOut({ amount_cents: 500 });
     expect(started.ok).toBe(true);
@@ -20,16 +34,17 @@ describe('cash-out flow', () => {
     const scan = await h.waitFor((s) => s.flow.screen === 'scan', 'the QR');
     expect(scan.flow).toMatchObject({ screen: 'scan', transaction_id: txId, coins: 20, fee_cents: 50, total_cents: 550 });
     expect(scan.flow.screen === 'scan' && scan.flow.qr_svg).toMatch(/^<svg/);
-    expect(h.worldId.requests[0]).toMatchObject({ signal: txId, appId: 'app_staging_test', action: 'cash-out' });
+    expect(h.worldId.requests[0]).toMatchObject({ signal: txId, appId: SIM_APP_ID, action: TEST_ACTION });
     h.worldId.approve();
     const done = await h.waitFor((s) => s.flow.screen === 'done', 'the receipt');
     expect(done.flow).toMatchObject({ screen: 'done', coins_paid: 20, receipt_code: txId.replace(/-/g, '').slice(-8).toUpperCase() });
     expect(h.states.some((s) => s.flow.screen === 'dispensing')).toBe(true);
     expect(h.dispenser.payouts.map((p) => p.coins)).toEqual([20]);
     expect(getTransaction(h.db, txId)).toMatchObject({ status: 'completed', coins_paid: 20 });
-    await h.waitFor(() => h!.cloud.highSeq() > 0 && h!.db.prepare('SELECT count(*) FROM outbox WHERE sent_at IS NULL').pluck().get() === 0, 'the outbox to drain');
-    const types = [...h.cloud.stored.values()].map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['transaction.created', 'job.received', 'payout.result']));
+    const x = h;
+    await waitUntil(async () => x.db.prepare('SELECT count(*) FROM outbox WHERE sent_at IS NULL').pluck().get() === 0 && (await cloudEventTypes(x)).includes('payout.result'), 'the outbox to drain');
+    expect(await cloudEventTypes(h)).toEqual(expect.arrayContaining(['transaction.created', 'job.received', 'payout.result']));
+    expect((await x.cloud.cloud.db.query<{ status: string; coins_paid: number }>('SELECT status, coins_paid FROM transactions WHERE id = $1', [txId])).rows[0]).toMatchObject({ status: 'completed', coins_paid: 20 });
     expect((await h.api.dismiss({})).ok).toBe(true);
     expect(h.latest().flow.screen).toBe('idle');
   });
@@ -42,7 +57,7 @@ describe('cash-out flow', () => {
   ])('shows a plain error screen when the cloud refuses the proof with %s', async (code, status, sentence) => {
     h = await startHarness();
     await ready(h);
-    h.cloud.override['world-id'] = () => ({ status: 422, body: { error: { code, message: 'refused' } } });
+    refuseProof(h, code);
     const started = await h.api.startCashOut({ amount_cents: 100 });
     await h.waitFor((s) => s.flow.screen === 'scan', 'the QR');
     h.worldId.approve();
@@ -57,7 +72,7 @@ describe('cash-out flow', () => {
   it('refuses to start while offline and says so', async () => {
     h = await startHarness();
     await ready(h);
-    await h.cloud.close();
+    h.offline(true);
     await h.waitFor((s) => !s.online, 'the kiosk to notice it is offline');
     const r = await h.api.startCashOut({ amount_cents: 500 });
     expect(r).toMatchObject({ ok: false, error: { code: 'offline' } });
@@ -97,8 +112,7 @@ describe('cash-out flow', () => {
   });
 
   it('shows the payment page as a second QR while the cloud waits for payment, then pays when the job comes', async () => {
-    h = await startHarness();
-    h.cloud.autoJob = false;
+    h = await startHarness({ paymentMode: 'world_app' });
     await ready(h);
     const started = await h.api.startCashOut({ amount_cents: 500 });
     const txId = started.ok ? started.value.transaction_id : '';
@@ -107,7 +121,7 @@ describe('cash-out flow', () => {
     const waiting = await h.waitFor((s) => s.flow.screen === 'waiting_payment', 'the payment screen');
     expect(waiting.flow.screen === 'waiting_payment' && waiting.flow.payment_qr_svg).toMatch(/^<svg/);
     expect(h.dispenser.payouts).toEqual([]);
-    h.cloud.queueJob(h.cloud.jobFor(txId, 20));
+    expect(await pay(h, txId)).toMatch(/^Payment confirmed/);
     await h.waitFor((s) => s.flow.screen === 'done', 'the receipt');
     expect(h.dispenser.payouts.map((p) => p.coins)).toEqual([20]);
   });

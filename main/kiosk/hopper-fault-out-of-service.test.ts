@@ -14,7 +14,7 @@ import { getTransaction } from '../db/transactions';
 import { createCcTalkDispenser } from '../hardware/cctalk-dispenser';
 import { PayoutJournal } from '../hardware/payout-journal';
 import { startKioskApp } from '../kiosk-app';
-import { startFakeCloud } from '../sync/testing/fake-cloud';
+import { startRealCloud } from '../../test/support/real-cloud';
 import { fakeWorldId } from './testing/fake-world-id';
 import { startHarness, type Harness } from './testing/kiosk-harness';
 
@@ -34,10 +34,10 @@ async function start() {
   const log = pino({ level: 'silent' });
   const sim = new HopperSimulator({ echo: false, coinsPerSecond: 200, coins: 200 });
   cleanups.push(() => sim.stop());
-  const cloud = await startFakeCloud();
+  const cloud = await startRealCloud('pglite');
   cleanups.push(() => cloud.close());
   const path = createMockHopperPort(true);
-  const config = parseKioskConfig({ CLOUD_URL: cloud.url, HOPPER_PORT: path, ENROLLMENT_CODE: 'code-123456', INVENTORY_SEED_COINS: '200', ADMIN_PIN: '2468' });
+  const config = parseKioskConfig({ CLOUD_URL: cloud.proxy.url, HOPPER_PORT: path, ENROLLMENT_CODE: await cloud.enrollmentCode(), INVENTORY_SEED_COINS: '200', ADMIN_PIN: '2468' });
   const db = openKioskDb(join(mkdtempSync(join(tmpdir(), 'hopper-fault-')), 'kiosk.sqlite'));
   const dispenser = createCcTalkDispenser({ path, binding: simulatedMockBinding(sim), journal: new PayoutJournal(db, systemClock), clock: systemClock, log, statusPollMs: 5, replyTimeoutMs: 120 });
   const worldId = fakeWorldId();

@@ -15,7 +15,7 @@ import { createCcTalkDispenser } from '../hardware/cctalk-dispenser';
 import { PayoutJournal } from '../hardware/payout-journal';
 import { until } from '../hardware/testing/dispenser-fixture';
 import { startKioskApp } from '../kiosk-app';
-import { startFakeCloud } from '../sync/testing/fake-cloud';
+import { startRealCloud } from '../../test/support/real-cloud';
 import { createPayoutRunner } from './payout-runner';
 import { resumeUnfinishedJobs } from './startup-recovery';
 
@@ -31,9 +31,9 @@ describe('hopper unplugged and plugged back', () => {
   it('takes the kiosk out of service at once (pushed, not the 5 s poll) and back in service after the reconnect', async () => {
     const hopper = await startHopperOnPty({ coins: 200, coinsPerSecond: 200 });
     cleanups.push(() => hopper.stop());
-    const cloud = await startFakeCloud();
+    const cloud = await startRealCloud('pglite');
     cleanups.push(() => cloud.close());
-    const config = parseKioskConfig({ CLOUD_URL: cloud.url, HOPPER_PORT: hopper.devicePath, ENROLLMENT_CODE: 'code-123456', INVENTORY_SEED_COINS: '200' });
+    const config = parseKioskConfig({ CLOUD_URL: cloud.proxy.url, HOPPER_PORT: hopper.devicePath, ENROLLMENT_CODE: await cloud.enrollmentCode(), INVENTORY_SEED_COINS: '200' });
     const db = tmpDb();
     const dispenser = createCcTalkDispenser({
       path: hopper.devicePath, journal: new PayoutJournal(db, systemClock), clock: systemClock, log, reconnect: { initialMs: 50, maxMs: 200 },

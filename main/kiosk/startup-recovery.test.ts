@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getJob } from '../db/jobs';
 import { getTransaction } from '../db/transactions';
-import { startFakeCloud } from '../sync/testing/fake-cloud';
+import { startRealCloud } from '../../test/support/real-cloud';
 import { startHarness, type Harness } from './testing/kiosk-harness';
 
 let h: Harness | null = null;
@@ -21,7 +21,7 @@ async function toJobReceived(x: Harness): Promise<string> {
 
 describe('startup recovery', () => {
   it('finishes a job that was received but never paid after a restart on the same SQLite file', async () => {
-    const cloud = await startFakeCloud();
+    const cloud = await startRealCloud('pglite');
     const first = await startHarness({ cloud });
     first.dispenser.crash = true; // the payout dies after the intent is journaled
     const txId = await toJobReceived(first);
@@ -38,7 +38,7 @@ describe('startup recovery', () => {
   });
 
   it('pays only the unpaid remainder when the counters prove part of the payout left before the crash', async () => {
-    const cloud = await startFakeCloud();
+    const cloud = await startRealCloud('pglite');
     const first = await startHarness({ cloud });
     first.dispenser.crash = true;
     const txId = await toJobReceived(first);
@@ -53,8 +53,7 @@ describe('startup recovery', () => {
   });
 
   it('cancels a transaction left waiting for World ID when the kiosk restarts', async () => {
-    const cloud = await startFakeCloud();
-    cloud.autoJob = false;
+    const cloud = await startRealCloud('pglite');
     const first = await startHarness({ cloud });
     await first.waitFor((s) => s.online && s.out_of_service === null, 'in service');
     const started = await first.api.startCashOut({ amount_cents: 100 });

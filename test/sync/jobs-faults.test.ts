@@ -4,7 +4,7 @@ import type { FaultPlan } from '../support/proxy/proxy';
 import { getTransaction } from '../../main/db/transactions';
 import { startJobReceiver, type JobReceiver } from '../../main/sync/job-receiver';
 import { BACKENDS } from '../../cloud-api/src/testing/test-db';
-import { cloudJobOf, paidTransaction, silent, startRealCloud, waitUntil, type RealCloud, type TestKiosk } from './real-cloud';
+import { cloudJobOf, paidTransaction, silent, startRealCloud, waitUntil, type RealCloud, type TestKiosk } from '../support/real-cloud';
 
 /**
  * Issue 4 "Jobs (cloud → kiosk)": the REAL cloud's long-poll (LISTEN/NOTIFY, leases, ack) through the

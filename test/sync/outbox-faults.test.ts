@@ -7,7 +7,7 @@ import { insertTransaction } from '../../main/db/transactions';
 import type { Timers } from '../../main/sync/backoff';
 import { createOutboxPusher, type OutboxPusher } from '../../main/sync/outbox-pusher';
 import { BACKENDS } from '../../cloud-api/src/testing/test-db';
-import { cloudEvents, kioskWire, silent, startRealCloud, waitUntil, type RealCloud, type TestKiosk } from './real-cloud';
+import { cloudEvents, kioskWire, silent, startRealCloud, waitUntil, type RealCloud, type TestKiosk } from '../support/real-cloud';
 
 /**
  * Issue 4 "Done when": the REAL cloud behind the test proxy, the REAL pusher over undici. After every

@@ -1,8 +1,12 @@
+import { newId } from '../../../contract/clock';
+import { fakeWorldIdResult } from '../../../cloud-api/src/testing/world-id-result';
 import type { StartWorldIdRequest, WorldIdRequestOptions, WorldIdWaitResult } from '../world-id-port';
 
 /**
  * A World ID request a test answers by hand (the real one is main/worldid/request.ts over the
  * bridge simulator). `answer()` resolves the open wait; an abort resolves it as 'cancelled'.
+ * `approve()` answers with the result the simulated phone would make for the last request (a new
+ * person each time), which the real cloud verifies against the fake Developer Portal.
  */
 export function fakeWorldId() {
   const requests: WorldIdRequestOptions[] = [];
@@ -34,8 +38,10 @@ export function fakeWorldId() {
       resolveWait = null;
       w?.(r);
     },
-    approve() {
-      this.answer({ ok: true, result: { protocol_version: '4.0', nonce: 'n1', action: 'cash-out', responses: [] } });
+    approve(identity: string = newId()) {
+      const last = requests.at(-1);
+      if (!last) throw new Error('no World ID request to approve');
+      this.answer({ ok: true, result: fakeWorldIdResult({ signal: last.signal, action: last.action, nonce: last.rpContext.nonce, identity }) });
     },
   };
 }

@@ -5,24 +5,40 @@ import pino from 'pino';
 import { expect } from 'vitest';
 import { ManualClock } from '../../../contract/clock';
 import type { KioskState } from '../../../contract/kiosk-api';
+import { startRealCloud, type RealCloud } from '../../../test/support/real-cloud';
 import { parseKioskConfig, type KioskConfig } from '../../config';
 import { openKioskDb, type KioskDb } from '../../db/open-db';
 import { PayoutJournal } from '../../hardware/payout-journal';
 import { startKioskApp } from '../../kiosk-app';
-import { startFakeCloud, type FakeCloud } from '../../sync/testing/fake-cloud';
 import { FakeDispenser } from './fake-dispenser';
 import { fakeWorldId } from './fake-world-id';
 
-/** The whole kiosk core on a real SQLite file, against the fake cloud over HTTP. */
-export async function startHarness(opts: { cloud?: FakeCloud; path?: string; env?: Record<string, string>; coins?: number; dispenser?: (d: FakeDispenser) => void } = {}) {
-  const cloud = opts.cloud ?? (await startFakeCloud());
+export interface HarnessOptions {
+  /** A cloud to share (e.g. across a restart: stop(false) keeps it); the harness starts its own otherwise. */
+  cloud?: RealCloud;
+  /** For the harness's own cloud. */
+  paymentMode?: 'none' | 'world_app';
+  cloudEnv?: Record<string, string>;
+  path?: string;
+  env?: Record<string, string>;
+  coins?: number;
+  dispenser?: (d: FakeDispenser) => void;
+}
+
+/**
+ * The whole kiosk core on a real SQLite file, enrolled with the real cloud (startCloud on PGlite)
+ * and talking to it through the test proxy (`cloud.proxy`: hooks and faults).
+ */
+export async function startHarness(opts: HarnessOptions = {}) {
+  const cloud = opts.cloud ?? (await startRealCloud('pglite', { paymentMode: opts.paymentMode ?? 'none', env: opts.cloudEnv ?? {} }));
   const path = opts.path ?? join(mkdtempSync(join(tmpdir(), 'kiosk-app-')), 'kiosk.sqlite');
   const config: KioskConfig = parseKioskConfig({
-    CLOUD_URL: cloud.url,
+    CLOUD_URL: cloud.proxy.url,
     HOPPER_PORT: '/dev/null',
-    ENROLLMENT_CODE: 'code-123456',
+    ENROLLMENT_CODE: await cloud.enrollmentCode(),
     KIOSK_DATA_DIR: '/unused',
     INVENTORY_SEED_COINS: String(opts.coins ?? 400),
+    WORLD_ID_ALLOW_STAGING: '1',
     ...opts.env,
   });
   const db: KioskDb = openKioskDb(path);
@@ -37,12 +53,18 @@ export async function startHarness(opts: { cloud?: FakeCloud; path?: string; env
   app.api.onState((s) => states.push(s));
   const latest = () => states[states.length - 1]!;
   const waitFor = async (pred: (s: KioskState) => boolean, what: string) => {
-    for (let i = 0; i < 500 && !pred(latest()); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1000 && !pred(latest()); i++) await new Promise((r) => setTimeout(r, 10));
     expect(latest(), `waiting for ${what}`).toSatisfy(pred);
     return latest();
   };
   return {
     cloud, path, db, clock, journal, dispenser, worldId, app, api: app.api, states, latest, waitFor,
+    /** The network between kiosk and cloud goes away (open connections die, new ones are refused) or comes back. */
+    offline(down: boolean) {
+      if (!down) return cloud.proxy.clearFaults();
+      cloud.proxy.setFaults({ rules: [{ fault: { kind: 'refuse' } }] });
+      cloud.proxy.disconnect();
+    },
     async stop(closeCloud = true) {
       await app.stop();
       db.close();

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { systemClock, type Clock } from '../../contract/clock';
-import { parseCloudConfig } from '../../cloud-api/src/config';
+import { parseCloudConfig, type CloudConfig } from '../../cloud-api/src/config';
+import { createJobSigner, type JobSigner } from '../../cloud-api/src/job-signer';
 import { openPgDb } from '../../cloud-api/src/db/pg-adapter';
 import { openPgliteDb } from '../../cloud-api/src/db/pglite-adapter';
 import { listKioskEvents } from '../../cloud-api/src/db/sync';
@@ -11,13 +12,14 @@ import { startCloud, type RunningCloud } from '../../cloud-api/src/start-cloud';
 import { OPERATOR_TOKEN, testEnv } from '../../cloud-api/src/testing/harness';
 import { createScratchDatabase, pgliteDataDirCopy, type Backend } from '../../cloud-api/src/testing/test-db';
 import { startFakePortal, type FakePortal } from '../../sim/worldid/portal';
-import { startTestProxy, type TestProxy } from '../support/proxy/proxy';
+import { startTestProxy, type TestProxy } from './proxy/proxy';
 import { openKioskDb, type KioskDb } from '../../main/db/open-db';
 import { toSyncEvent, type OutboxRow } from '../../main/db/outbox';
 import { insertTransaction } from '../../main/db/transactions';
 import { quote } from '../../contract/money';
 import { newId } from '../../contract/clock';
 import { fakeWorldIdResult } from '../../cloud-api/src/testing/world-id-result';
+import { worldAppEnv } from '../../cloud-api/src/testing/payment-flows';
 import { createCloudClient, type CloudClient } from '../../main/sync/cloud-client';
 
 /**
@@ -29,9 +31,14 @@ export const silent = pino({ level: 'silent' });
 
 export interface RealCloud {
   cloud: RunningCloud;
+  config: CloudConfig;
+  /** The cloud's own job signer (its JOB_SIGNING_KEY), for jobs a test hands the kiosk directly. */
+  jobSigner: JobSigner;
   proxy: TestProxy;
   portal: FakePortal;
   backend: Backend;
+  /** A fresh enrolment code, as the operator makes one. */
+  enrollmentCode(): Promise<string>;
   /** A new kiosk: enrolled through the proxy, with its own SQLite file and client. */
   kiosk(name?: string, o?: { timeoutMs?: number }): Promise<TestKiosk>;
   close(): Promise<void>;
@@ -46,9 +53,11 @@ export interface TestKiosk {
   close(): void;
 }
 
-export async function startRealCloud(backend: Backend, o: { clock?: Clock; env?: Record<string, string> } = {}): Promise<RealCloud> {
+/** `paymentMode: 'world_app'`: the cloud waits for a World App payment (payTransaction) before it makes the job. */
+export async function startRealCloud(backend: Backend, o: { clock?: Clock; env?: Record<string, string>; paymentMode?: 'none' | 'world_app' } = {}): Promise<RealCloud> {
   const portal = await startFakePortal();
-  const config = parseCloudConfig(testEnv({ DEV_PORTAL_BASE_URL: portal.url, ...o.env }));
+  const payments = o.paymentMode === 'world_app' ? worldAppEnv(portal) : {};
+  const config = parseCloudConfig(testEnv({ DEV_PORTAL_BASE_URL: portal.url, ...payments, ...o.env }));
   let dispose: () => Promise<void>;
   let db;
   if (backend === 'pg') {
@@ -66,6 +75,9 @@ export async function startRealCloud(backend: Backend, o: { clock?: Clock; env?:
   const kiosks: TestKiosk[] = [];
   return {
     cloud,
+    config,
+    jobSigner: createJobSigner(config.JOB_SIGNING_KEY),
+    enrollmentCode: () => enrollmentCode(cloud.url),
     proxy,
     portal,
     backend,
@@ -84,9 +96,14 @@ export async function startRealCloud(backend: Backend, o: { clock?: Clock; env?:
   };
 }
 
-async function enrolKiosk(cloudUrl: string, proxyUrl: string, name: string, timeoutMs: number): Promise<TestKiosk> {
+async function enrollmentCode(cloudUrl: string): Promise<string> {
   const res = await fetch(`${cloudUrl}/v1/fleet/enrollment-codes`, { method: 'POST', headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
-  const { code } = (await res.json()) as { code: string };
+  if (res.status !== 201) throw new Error(`enrolment code: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { code: string }).code;
+}
+
+async function enrolKiosk(cloudUrl: string, proxyUrl: string, name: string, timeoutMs: number): Promise<TestKiosk> {
+  const code = await enrollmentCode(cloudUrl);
   const enrolment = await createCloudClient({ baseUrl: cloudUrl, token: () => null }).enroll({ code, name });
   const dir = mkdtempSync(join(tmpdir(), 'sync-kiosk-'));
   const db = openKioskDb(join(dir, 'kiosk.sqlite'));
