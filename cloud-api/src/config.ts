@@ -64,7 +64,13 @@ const EnvSchema = z.object({
   /** Developer Portal lookups a customer's calls may cause per transaction (pending ones are re-checked by the server). */
   PORTAL_LOOKUPS_PER_TRANSACTION_PER_MIN: int(5, 0),
   /** Take the client IP from X-Forwarded-For (only behind a proxy you run). */
-  TRUST_PROXY: flag('0'),
+  // The number of proxies you run in front of the cloud (0 = none: the socket's peer is the client).
+  // 'true'/'false' are read as 1/0.
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(\d{1,2}|true|false)$/, 'must be the number of trusted proxies (0, 1, 2 …)')
+    .default('0')
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
   KIOSK_SILENT_SEC: int(600, 1),
   JOB_STUCK_SEC: int(1800, 1),
   JOB_SIGNING_KEY: z.string().refine(isEd25519Pkcs8, 'must be an Ed25519 private key, PKCS8 DER, base64'),

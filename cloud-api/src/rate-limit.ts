@@ -19,7 +19,7 @@ interface Bucket {
 
 const MAX_BUCKETS = 100_000;
 
-export function createRateLimiter(perMinute: number): RateLimiter {
+export function createRateLimiter(perMinute: number, maxBuckets = MAX_BUCKETS): RateLimiter {
   const buckets = new Map<string, Bucket>();
   const ratePerMs = perMinute / 60_000;
   const refill = (key: string, nowMs: number): Bucket => {
@@ -29,14 +29,19 @@ export function createRateLimiter(perMinute: number): RateLimiter {
     return b;
   };
   const prune = (nowMs: number) => {
-    // A full bucket carries no information: drop those first; if still too many, start over.
+    // A full bucket carries no information: drop those first. If still too many, drop the oldest tenth
+    // (Map order = first seen), never all at once: a flood of new keys must not refill every busy bucket.
     for (const [k, b] of buckets) if (b.tokens + (nowMs - b.at) * ratePerMs >= perMinute) buckets.delete(k);
-    if (buckets.size >= MAX_BUCKETS) buckets.clear();
+    let excess = buckets.size - Math.floor(maxBuckets * 0.9);
+    for (const k of buckets.keys()) {
+      if (excess-- <= 0) break;
+      buckets.delete(k);
+    }
   };
   return {
     take(key, nowMs) {
       if (perMinute <= 0) return true;
-      if (buckets.size >= MAX_BUCKETS && !buckets.has(key)) prune(nowMs);
+      if (buckets.size >= maxBuckets && !buckets.has(key)) prune(nowMs);
       const b = refill(key, nowMs);
       buckets.set(key, b);
       if (b.tokens < 1) return false;

@@ -6,16 +6,19 @@ import type { AppEnv, Deps } from './deps';
 import { errorBody, HttpError } from './http-error';
 
 /**
- * The client's IP: the socket's peer address, or with TRUST_PROXY the first X-Forwarded-For entry.
- * Undefined for in-process requests (tests calling app.request), which then have no per-IP bucket.
+ * The client's IP. Without trusted proxies, the socket's peer. With TRUST_PROXY = N proxies of ours in
+ * front, the right-most address none of them vouches for: walking back from the socket through
+ * X-Forwarded-For, skip N hops (each proxy appends the address it saw, so the left part is whatever the
+ * client wrote and is never trusted). Undefined for in-process requests (tests calling app.request)
+ * without the header, which then have no per-IP bucket.
  */
-export function clientIp(c: Context, trustProxy: boolean): string | undefined {
-  if (trustProxy) {
-    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (fwd) return fwd;
-  }
+export function clientIp(c: Context, trustedProxies: number): string | undefined {
   const env = c.env as { incoming?: IncomingMessage } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? undefined;
+  const peer = env?.incoming?.socket?.remoteAddress ?? undefined;
+  if (trustedProxies <= 0) return peer;
+  const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const hops = [...forwarded, ...(peer ? [peer] : [])];
+  return hops[Math.max(0, hops.length - 1 - trustedProxies)] ?? peer;
 }
 
 export function rateLimited(c: Context, retryAfterSec: number) {
