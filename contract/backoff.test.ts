@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { backoffCeilingMs, fullJitterDelayMs } from './backoff';
-import { migrationFiles } from './migrations';
 
 describe('backoff', () => {
   const policy = { baseMs: 1000, capMs: 5000 };
@@ -11,14 +10,5 @@ describe('backoff', () => {
     expect(fullJitterDelayMs(2, policy, () => 0)).toBe(0);
     expect(fullJitterDelayMs(2, policy, () => 0.5)).toBe(2000);
     expect(fullJitterDelayMs(2, policy, () => 0.9999)).toBe(3999);
-  });
-});
-
-describe('migrationFiles', () => {
-  it('keeps NNN_name.sql files in id order and ignores the rest', () => {
-    expect(migrationFiles(['010_b.sql', 'README.md', '002_a.sql', '3_x.sql', '001_init.sql.bak'])).toEqual([
-      { id: 2, name: '002_a.sql' },
-      { id: 10, name: '010_b.sql' },
-    ]);
   });
 });

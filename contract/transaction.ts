@@ -19,6 +19,16 @@ export const TransactionStatusSchema = z.enum([
 ]);
 export type TransactionStatus = z.infer<typeof TransactionStatusSchema>;
 
+/** The money columns of a transaction row, the same on the kiosk (SQLite) and in the cloud (Postgres): integer cents, whole quarters. */
+export interface TransactionMoneyColumns {
+  amount_cents: number;
+  fee_cents: number;
+  total_cents: number;
+  coins: number;
+  status: TransactionStatus;
+  coins_paid: number | null;
+}
+
 export const FINAL_TRANSACTION_STATUSES: readonly TransactionStatus[] = [
   'completed',
   'partial',

@@ -2,17 +2,13 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
+import { CodedError } from '../../contract/coded-error';
 import { ErrorCodes } from '../../contract/http';
 
 /** The one error type routes throw; the handler turns it into `{"error":{"code","message"}}`. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class HttpError extends CodedError {
+  constructor(readonly status: ContentfulStatusCode, code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
     this.name = 'HttpError';
   }
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../contract/clock';
 import type { Quote } from '../../contract/money';
-import { FINAL_TRANSACTION_STATUSES, type TransactionStatus } from '../../contract/transaction';
+import { FINAL_TRANSACTION_STATUSES, type TransactionMoneyColumns, type TransactionStatus } from '../../contract/transaction';
 import { appendEvent } from './events';
 import { appendOutbox } from './outbox';
 import type { KioskDb } from './open-db';
@@ -9,14 +9,8 @@ import type { KioskDb } from './open-db';
  * Transaction rows. Every change writes its audit event and its outbox row in ONE SQLite
  * transaction with the change itself (PRODUCT.md "Offline-first"): all three or none.
  */
-export interface TransactionRow {
+export interface TransactionRow extends TransactionMoneyColumns {
   id: string;
-  amount_cents: number;
-  fee_cents: number;
-  total_cents: number;
-  coins: number;
-  status: TransactionStatus;
-  coins_paid: number | null;
   payment_reference: string | null;
   reason: string | null;
   created_at: string;

@@ -1,3 +1,4 @@
+import { CodedError } from '../../contract/coded-error';
 import type { KioskCommandName } from '../../contract/kiosk-api';
 
 /** 'open' when calls can be made and state is flowing; anything else shows the connecting screen. */
@@ -6,13 +7,9 @@ export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 /** Codes a transport fails a call with; each is shown to the customer as a plain sentence. */
 export type TransportErrorCode = 'kiosk_disconnected' | 'kiosk_timeout';
 
-export class TransportError extends Error {
-  constructor(
-    readonly code: TransportErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class TransportError extends CodedError<TransportErrorCode> {
+  constructor(code: TransportErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
     this.name = 'TransportError';
   }
 }

@@ -1,15 +1,9 @@
-import type { RpContext, TransactionStatus, TransactionView } from '../../../contract';
+import type { RpContext, TransactionMoneyColumns, TransactionStatus, TransactionView } from '../../../contract';
 import { iso, type Queryable } from './db';
 
-export interface TransactionRow {
+export interface TransactionRow extends TransactionMoneyColumns {
   id: string;
   kiosk_id: string;
-  amount_cents: number;
-  fee_cents: number;
-  total_cents: number;
-  coins: number;
-  status: TransactionStatus;
-  coins_paid: number | null;
   payment_reference: string;
   rp_nonce: string;
   rp_context: RpContext;

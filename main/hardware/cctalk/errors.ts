@@ -1,3 +1,5 @@
+import { CodedError } from '../../../contract/coded-error';
+
 /**
  * Transport and device errors. `code` says what happened, the message what a person does next.
  * - timeout: the device said nothing (part 1 §12: silence answers a bad checksum, a wrong address
@@ -10,13 +12,9 @@
  */
 export type CcTalkErrorCode = 'timeout' | 'line' | 'nak' | 'busy' | 'bad_reply' | 'closed' | 'write' | 'disconnected';
 
-export class CcTalkError extends Error {
-  constructor(
-    readonly code: CcTalkErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class CcTalkError extends CodedError<CcTalkErrorCode> {
+  constructor(code: CcTalkErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
     this.name = 'CcTalkError';
   }
 }
