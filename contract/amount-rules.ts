@@ -7,13 +7,18 @@ import { coinsForCents, FeePolicySchema, quote, type Quote } from './money';
  * cents and coins only.
  */
 
+/** The cloud's PAYMENT_MODE: `none` = operator-funded, nobody pays; `world_app` = the customer pays in World App. */
+export const PaymentModeSchema = z.enum(['none', 'world_app']);
+export type PaymentMode = z.infer<typeof PaymentModeSchema>;
+
 /**
  * The limits and fee the cloud charges, from its configuration (MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS,
- * FEE_FLAT_CENTS, FEE_BPS). Delivered to the kiosk at enrolment and with every sync answer.
+ * FEE_FLAT_CENTS, FEE_BPS), and who pays (PAYMENT_MODE; optional: absent in the kiosk's own fallback
+ * and from an older cloud). Delivered to the kiosk at enrolment and with every sync answer.
  */
 const WholeDollarsSchema = z.number().int().positive().multipleOf(100, 'must be whole dollars (a multiple of 100 cents)');
 export const AmountPolicySchema = z
-  .object({ min_cents: WholeDollarsSchema, max_cents: WholeDollarsSchema, fee: FeePolicySchema })
+  .object({ min_cents: WholeDollarsSchema, max_cents: WholeDollarsSchema, fee: FeePolicySchema, payment_mode: PaymentModeSchema.optional() })
   .refine((p) => p.min_cents <= p.max_cents, { message: 'must not exceed the maximum', path: ['min_cents'] });
 export type AmountPolicy = z.infer<typeof AmountPolicySchema>;
 

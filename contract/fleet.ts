@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PaymentModeSchema } from './amount-rules';
 import { TransactionViewSchema } from './http';
 import { IsoTimeSchema, UuidSchema } from './ids';
 import { TransactionStatusSchema } from './transaction';
@@ -38,7 +39,7 @@ export const KioskHealthSchema = z.object({
 });
 
 export const FleetKiosksResponseSchema = z.object({
-  payment_mode: z.enum(['none', 'world_app']),
+  payment_mode: PaymentModeSchema,
   /** WORLD_ID_ALLOW_STAGING=1: staging World ID apps and results are accepted (demo and tests only). */
   world_id_staging: z.boolean(),
   kiosks: z.array(KioskHealthSchema),

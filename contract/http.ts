@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AmountPolicySchema } from './amount-rules';
+import { AmountPolicySchema, PaymentModeSchema } from './amount-rules';
 import { AmountCentsSchema, CentsSchema, CoinsSchema } from './money';
 import { IsoTimeSchema, UuidSchema } from './ids';
 import { SignedJobSchema } from './job';
@@ -91,7 +91,7 @@ export const CreateTransactionResponseSchema = z.object({
   payment_reference: z.string().max(36),
   return_to: z.string(),
   /** The cloud's PAYMENT_MODE: with `none` nobody pays, and the kiosk never says so. */
-  payment_mode: z.enum(['none', 'world_app']),
+  payment_mode: PaymentModeSchema,
 });
 export type CreateTransactionResponse = z.infer<typeof CreateTransactionResponseSchema>;
 

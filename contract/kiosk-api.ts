@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AmountCentsSchema, CoinsSchema, FeePolicySchema } from './money';
+import { PaymentModeSchema } from './amount-rules';
 import { ErrorInfoSchema, resultSchema } from './result';
 import { adminCommands } from './admin-api';
 
@@ -87,6 +88,8 @@ export const KioskStateSchema = z.object({
   /** The cloud's limits (presets are the kiosk's, within them) and fee; the kiosk's env only before first contact. */
   limits: LimitsSchema,
   fee: FeePolicySchema,
+  /** Who pays, as the cloud last said (enrolment, sync); null before first contact (neutral wording). */
+  payment_mode: PaymentModeSchema.nullable(),
   version: z.string(),
   /** Demo mode only: the simulated phone page; the QR links to it with `?uri=`. Null on a real kiosk. */
   demo_phone_url: z.string().nullable(),

@@ -107,6 +107,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
       free_coins: free,
       limits: amountPolicy.limits(),
       fee: amountPolicy.current().fee,
+      payment_mode: amountPolicy.current().payment_mode ?? null,
       version: KIOSK_VERSION,
       demo_phone_url: config.demoPhoneUrl,
       admin_open: admin.isOpen(),

@@ -122,10 +122,14 @@ export function parseCloudConfig(env: Record<string, string | undefined>): Cloud
 
 /**
  * The one source of the limits and fee (contract/amount-rules.ts): POST /v1/transactions checks and
- * quotes with it, and enrolment and every sync answer deliver it to the kiosk's screen.
+ * quotes with it, and enrolment and every sync answer deliver it (with PAYMENT_MODE, so the screens
+ * never say "You pay" when nobody pays) to the kiosk's screen.
  */
 export function amountPolicyOf(cfg: CloudConfig): AmountPolicy {
-  return { min_cents: cfg.MIN_AMOUNT_CENTS, max_cents: cfg.MAX_AMOUNT_CENTS, fee: { flat_cents: cfg.FEE_FLAT_CENTS, bps: cfg.FEE_BPS } };
+  return {
+    min_cents: cfg.MIN_AMOUNT_CENTS, max_cents: cfg.MAX_AMOUNT_CENTS, fee: { flat_cents: cfg.FEE_FLAT_CENTS, bps: cfg.FEE_BPS },
+    payment_mode: cfg.PAYMENT_MODE,
+  };
 }
 
 /** The config with secrets masked, for a start-up log line. */

@@ -22,6 +22,7 @@ const state: KioskState = {
   fee: { flat_cents: 0, bps: 0 },
   version: 'test',
   demo_phone_url: null,
+  payment_mode: null,
   admin_open: false,
 };
 const started: number[] = [];

@@ -10,6 +10,7 @@ import type { KioskState } from '../../contract/kiosk-api';
 import { createApp } from '../../cloud-api/src/app';
 import type { CloudConfig } from '../../cloud-api/src/config';
 import { createHarness, OPERATOR_TOKEN, silentLog, type Harness } from '../../cloud-api/src/testing/harness';
+import { TEST_RECIPIENT } from '../../cloud-api/src/testing/payment-flows';
 import { parseKioskConfig } from '../config';
 import { getAmountPolicy } from '../db/kiosk-state';
 import { openKioskDb, type KioskDb } from '../db/open-db';
@@ -92,6 +93,7 @@ describe("the kiosk applies the cloud's limits and fee", () => {
 
     const ready = await k.waitFor((s) => s.out_of_service === null, 'the kiosk in service');
     expect(ready.fee).toEqual({ flat_cents: 10, bps: 250 });
+    expect(ready.payment_mode).toBe('none');
     // Presets are the kiosk's; the one above the cloud's maximum is not offered.
     expect(ready.limits).toEqual({ min_cents: 100, max_cents: 3000, presets_cents: [500, 1000, 2000] });
     // The screen never showed a fee the cloud would not charge: before enrolment it is out of service.
@@ -120,15 +122,29 @@ describe("the kiosk applies the cloud's limits and fee", () => {
 
     // A restart with the cloud out of reach: the stored policy, not the env fallback.
     await k.app.stop();
-    expect(getAmountPolicy(db)).toEqual({ min_cents: 100, max_cents: 3000, fee: { flat_cents: 10, bps: 300 } });
+    expect(getAmountPolicy(db)).toEqual({ min_cents: 100, max_cents: 3000, fee: { flat_cents: 10, bps: 300 }, payment_mode: 'none' });
     const again = await startKiosk(db, { ...KIOSK_ENV, CLOUD_URL: 'http://127.0.0.1:9' });
-    expect(again.latest()).toMatchObject({ fee: { flat_cents: 10, bps: 300 }, limits: { max_cents: 3000, presets_cents: [500, 1000, 2000] } });
+    expect(again.latest()).toMatchObject({ payment_mode: 'none', fee: { flat_cents: 10, bps: 300 }, limits: { max_cents: 3000, presets_cents: [500, 1000, 2000] } });
   });
 
   it('uses the env values only before the first contact', async () => {
     const db = kioskDb();
     const k = await startKiosk(db, { ...KIOSK_ENV, CLOUD_URL: 'http://127.0.0.1:9' });
-    expect(k.latest()).toMatchObject({ out_of_service: 'not_enrolled', fee: { flat_cents: 0, bps: 500 }, limits: { max_cents: 5000 } });
+    // Who pays is unknown too: the screens use neutral wording (renderer/ui/payment-wording.tsx).
+    expect(k.latest()).toMatchObject({ out_of_service: 'not_enrolled', fee: { flat_cents: 0, bps: 500 }, limits: { max_cents: 5000 }, payment_mode: null });
     expect(getAmountPolicy(db)).toBeNull();
+  });
+
+  it("tells the screen the cloud's payment mode (issue 14): world_app from enrolment, none after the cloud changes it", async () => {
+    const cloud = await startCloud({ ...CLOUD_ENV, PAYMENT_MODE: 'world_app', DEV_PORTAL_BASE_URL: 'http://127.0.0.1:9', DEV_PORTAL_API_KEY: 'api_test', PAYMENT_RECIPIENT: TEST_RECIPIENT });
+    const db = kioskDb();
+    const k = await startKiosk(db, { ...KIOSK_ENV, CLOUD_URL: cloud.url, ENROLLMENT_CODE: await cloud.enrollmentCode() });
+    expect((await k.waitFor((s) => s.out_of_service === null, 'the kiosk in service')).payment_mode).toBe('world_app');
+
+    cloud.reconfigure({ PAYMENT_MODE: 'none' });
+    // The cash-out's write is synced; the sync answer carries the new mode.
+    expect((await k.api.startCashOut({ amount_cents: 1000 })).ok).toBe(true);
+    await k.waitFor((s) => s.payment_mode === 'none', "the cloud's new payment mode");
+    expect(getAmountPolicy(db)?.payment_mode).toBe('none');
   });
 });

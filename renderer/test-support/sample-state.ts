@@ -10,6 +10,7 @@ export function sampleState(patch: Partial<KioskState> = {}): KioskState {
     free_coins: 400,
     limits: { min_cents: 100, max_cents: 5000, presets_cents: [500, 1000, 2000, 4000] },
     fee: { flat_cents: 50, bps: 100 },
+    payment_mode: 'world_app',
     version: '0.1.0',
     demo_phone_url: null,
     admin_open: false,

@@ -1,5 +1,6 @@
 import { formatCents } from '../../contract/money';
 import { useI18n } from '../i18n/i18n-context';
+import { TotalRow } from './payment-wording';
 
 /** Amount, quarters and total of the transaction in progress. */
 export function TxSummary({ tx }: { tx: { amount_cents: number; coins: number; total_cents: number } }) {
@@ -10,8 +11,7 @@ export function TxSummary({ tx }: { tx: { amount_cents: number; coins: number; t
       <dd>{formatCents(tx.amount_cents)}</dd>
       <dt>{t('summary.coins')}</dt>
       <dd>{tx.coins}</dd>
-      <dt>{t('summary.total')}</dt>
-      <dd>{formatCents(tx.total_cents)}</dd>
+      <TotalRow totalCents={tx.total_cents} />
     </dl>
   );
 }

@@ -59,6 +59,7 @@ test("the screen shows the cloud's fee and offers only amounts the free coins co
   await page.getByTestId('preset-1000').click();
   await expect(page.getByTestId('quote-fee')).toHaveText('$0.50');
   await expect(page.getByTestId('quote-total')).toHaveText('$10.50');
+  await expect(page.getByTestId('quote')).toContainText('You pay'); // PAYMENT_MODE=world_app (issue 14)
   await page.getByTestId('cash-out').click();
   await answerOnPhone(page, context, system.phoneUrl, { approve: `amount-rules-${test.info().project.name}` });
   await expect(page.getByTestId('screen-waiting_payment')).toBeVisible();

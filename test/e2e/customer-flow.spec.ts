@@ -37,6 +37,9 @@ test('the amount screen quotes presets and keypad amounts and refuses more than 
   await checkScreen(page, 'amount-empty');
   await page.getByTestId('preset-1000').click();
   await expect(page.getByTestId('quote-coins')).toHaveText('40');
+  // PAYMENT_MODE=none, as the cloud told the kiosk: nobody pays, so the screen never says "You pay" (issue 14).
+  await expect(page.getByTestId('quote-total')).toHaveText('Free — paid by the operator');
+  await expect(page.getByTestId('quote')).not.toContainText('You pay');
   await checkScreen(page, 'amount-preset');
   for (const key of ['clear', '3', '0']) await page.getByTestId(`key-${key}`).click();
   await expect(page.getByTestId('amount-entered')).toHaveText('$30.00');
@@ -59,6 +62,8 @@ test('the amount screen switches to Spanish and back', { tag: '@smoke' }, async 
 test('the QR screen counts down and Cancel goes back to the start', { tag: '@smoke' }, async ({ page }) => {
   await startCashOut(page, 500);
   await expect(page.getByTestId('qr')).toBeVisible();
+  await expect(page.getByTestId('screen-scan')).toContainText('scan this code to confirm you are a unique human.');
+  await expect(page.getByTestId('screen-scan')).not.toContainText(/then pay|You pay/);
   const first = await page.getByTestId('countdown').textContent();
   await expect(page.getByTestId('countdown')).not.toHaveText(first ?? '');
   await expect(page.getByTestId('countdown')).toContainText('0:0');

@@ -36,7 +36,7 @@ describe.each(BACKENDS)('enrolment and request handling (%s)', (backend) => {
     const body = (await res.json()) as { kiosk_id: string; token: string; job_public_key: string; amount_policy: unknown };
     expect(body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // The cloud's limits and fee go to the kiosk with its token: its screen shows what the cloud charges.
-    expect(body.amount_policy).toEqual({ min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 } });
+    expect(body.amount_policy).toEqual({ min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 }, payment_mode: 'none' });
     expect(body.job_public_key.length).toBeGreaterThan(40);
     const stored = await h.tdb.db.query<{ token_hash: string }>('SELECT token_hash FROM kiosks WHERE id = $1', [body.kiosk_id]);
     expect(stored.rows[0]?.token_hash).toMatch(/^[0-9a-f]{64}$/);

@@ -85,7 +85,7 @@ describe.each(BACKENDS)('POST /v1/sync (%s)', (backend) => {
     const k = await h.enrollKiosk('policy');
     const res = await sync(k.token, [heartbeat(1)]);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ high_seq: 1, amount_policy: { min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 } } });
+    expect(await res.json()).toEqual({ high_seq: 1, amount_policy: { min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 }, payment_mode: 'none' } });
   });
 
   it('answers the highest contiguous seq, holding at a gap until it is filled', async () => {

@@ -1,6 +1,7 @@
 import type { AmountCheck, AmountRefusal } from '../../../contract/amount-rules';
 import { formatCents, QUARTER_CENTS } from '../../../contract/money';
 import { useI18n } from '../../i18n/i18n-context';
+import { TotalRow } from '../../ui/payment-wording';
 
 /** The live quote (coins, fee, total) or one sentence saying why the amount is refused. */
 export function QuoteSummary({ check }: { check: AmountCheck }) {
@@ -13,8 +14,7 @@ export function QuoteSummary({ check }: { check: AmountCheck }) {
           <dd data-testid="quote-coins">{check.quote.coins}</dd>
           <dt>{t('amount.fee')}</dt>
           <dd data-testid="quote-fee">{formatCents(check.quote.fee_cents)}</dd>
-          <dt>{t('amount.total')}</dt>
-          <dd data-testid="quote-total" className="quote-total">{formatCents(check.quote.total_cents)}</dd>
+          <TotalRow totalCents={check.quote.total_cents} testId="quote-total" className="quote-total" />
         </dl>
       ) : (
         <p className={check.kind === 'none' ? 'hint' : 'refusal'} data-testid="amount-refusal">

@@ -1,6 +1,7 @@
 import type { FlowState } from '../../../contract/kiosk-api';
 import { useI18n } from '../../i18n/i18n-context';
 import { CancelButton } from '../../ui/cancel-button';
+import { useScanBody } from '../../ui/payment-wording';
 import { TxSummary } from '../../ui/tx-summary';
 import { useNow } from '../../ui/use-now';
 import { demoPhoneHref, formatCountdown, secondsLeft, svgDataUrl } from './countdown';
@@ -10,6 +11,7 @@ type ScanFlow = Extract<FlowState, { screen: 'scan' }>;
 /** PRODUCT.md "The customer flow" 3: one QR (World ID, then payment via return_to) with a countdown. */
 export function ScanScreen({ flow, demoPhoneUrl }: { flow: ScanFlow; demoPhoneUrl: string | null }) {
   const { t } = useI18n();
+  const scanBody = useScanBody();
   const now = useNow(1000);
   const left = secondsLeft(flow.expires_at, now);
   const qr = (
@@ -28,7 +30,7 @@ export function ScanScreen({ flow, demoPhoneUrl }: { flow: ScanFlow; demoPhoneUr
       </div>
       <div className="scan-side">
         <h1 id="scan-title">{t('scan.title')}</h1>
-        <p>{t('scan.body')}</p>
+        <p>{scanBody}</p>
         <p className="countdown" data-testid="countdown" role="timer" aria-live="polite" aria-atomic="true">
           {left === 0 ? t('scan.expired') : left === null ? '' : t('scan.time_left', { time: formatCountdown(left) })}
         </p>
