@@ -9,3 +9,4 @@ export * from './http';
 export * from './kiosk-api';
 export * from './clock';
 export * from './admin-api';
+export * from './console-api';
