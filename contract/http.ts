@@ -4,7 +4,8 @@ import { AmountCentsSchema, CentsSchema, CoinsSchema } from './money';
 import { IsoTimeSchema, UuidSchema } from './ids';
 import { SignedJobSchema } from './job';
 import { SyncEventSchema } from './sync-events';
-import { TransactionStatusSchema } from './transaction';
+import { ClaimAnswerSchema } from './credits';
+import { TransactionKindSchema, TransactionStatusSchema } from './transaction';
 
 /** Cloud HTTP API bodies (ARCHITECTURE.md "Cloud HTTP API", contract). Requests are strict: unknown fields → 400. */
 
@@ -35,6 +36,10 @@ export const ErrorCodes = {
   limitReached: 'limit_reached',
   amountOutOfRange: 'amount_out_of_range',
   paymentInvalid: 'payment_invalid',
+  /** A claim found no open credit for this person (the claim ends `refused`, no job). */
+  nothingOwed: 'nothing_owed',
+  /** 409: a fleet settle on a credit that is no longer open. */
+  creditNotOpen: 'credit_not_open',
 } as const;
 
 export const EnrollmentCodeResponseSchema = z.object({ code: z.string(), expires_at: IsoTimeSchema });
@@ -53,15 +58,21 @@ export const EnrollResponseSchema = z.object({
 });
 export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;
 
-export const CreateTransactionRequestSchema = z.strictObject({
-  id: UuidSchema,
-  amount_cents: AmountCentsSchema,
-});
+/**
+ * A cash-out carries its amount; a claim (issue 15) carries none: its amount and coins are set when the
+ * World ID proof finds the person's open credits (0 until then).
+ */
+export const CreateTransactionRequestSchema = z.union([
+  z.strictObject({ id: UuidSchema, kind: z.literal('cash_out').optional(), amount_cents: AmountCentsSchema }),
+  z.strictObject({ id: UuidSchema, kind: z.literal('claim') }),
+]);
 export type CreateTransactionRequest = z.infer<typeof CreateTransactionRequestSchema>;
 
 export const TransactionViewSchema = z.object({
   id: UuidSchema,
   kiosk_id: UuidSchema,
+  /** 'cash_out' when absent (a cloud from before issue 15). */
+  kind: TransactionKindSchema.default('cash_out'),
   amount_cents: CentsSchema,
   fee_cents: CentsSchema,
   total_cents: CentsSchema,
@@ -97,7 +108,23 @@ export type CreateTransactionResponse = z.infer<typeof CreateTransactionResponse
 
 /** The IDKit result is forwarded unchanged; its shape is checked by the cloud's verifier. */
 export const WorldIdRequestSchema = z.strictObject({ result: z.record(z.string(), z.unknown()) });
-export const WorldIdResponseSchema = z.object({ transaction: TransactionViewSchema });
+/** For a claim transaction the answer also says what it pays out (contract/credits.ts ClaimAnswerSchema). */
+export const WorldIdResponseSchema = z.object({ transaction: TransactionViewSchema, claim: ClaimAnswerSchema.optional() });
+
+/**
+ * GET /v1/transactions/{id}/status (kiosk auth, own transactions only; issue 15): the kiosk polls it while
+ * it waits for payment. `payment` pending = submitted and still being confirmed (the screen shows
+ * "confirming your payment" with its longer limit); `session_ended` = the cloud recorded the kiosk's
+ * cancel / timeout / restart report and will create no job for this transaction.
+ */
+export const TransactionPaymentStateSchema = z.enum(['none', 'pending', 'confirmed', 'failed']);
+export type TransactionPaymentState = z.infer<typeof TransactionPaymentStateSchema>;
+export const TransactionStatusResponseSchema = z.object({
+  status: TransactionStatusSchema,
+  payment: TransactionPaymentStateSchema,
+  session_ended: z.boolean(),
+});
+export type TransactionStatusResponse = z.infer<typeof TransactionStatusResponseSchema>;
 
 /**
  * The World App transaction id the mini app reports. It goes into the portal's URL path, so only

@@ -3,6 +3,7 @@ export * from './amount-rules';
 export * from './result';
 export * from './ids';
 export * from './transaction';
+export * from './credits';
 export * from './job';
 export * from './sync-events';
 export * from './http';

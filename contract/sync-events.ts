@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CentsSchema, CoinsSchema } from './money';
 import { IsoTimeSchema, UuidSchema } from './ids';
-import { PayoutOutcomeSchema, TransactionStatusSchema } from './transaction';
+import { PayoutOutcomeSchema, TransactionKindSchema, TransactionStatusSchema } from './transaction';
 
 /**
  * Outbox events (kiosk → cloud, POST /v1/sync). `seq` is the kiosk's own sequence number,
@@ -16,6 +16,8 @@ const payloads = {
     fee_cents: CentsSchema,
     total_cents: CentsSchema,
     coins: CoinsSchema,
+    /** Issue 15: 'claim' for a collect transaction; absent = 'cash_out'. */
+    kind: TransactionKindSchema.optional(),
   }),
   'transaction.status': z.strictObject({
     transaction_id: UuidSchema,

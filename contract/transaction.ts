@@ -19,6 +19,14 @@ export const TransactionStatusSchema = z.enum([
 ]);
 export type TransactionStatus = z.infer<typeof TransactionStatusSchema>;
 
+/**
+ * What a transaction is for (issue 15): a `cash_out` the customer pays for, or a `claim` that pays out
+ * coins the customer is owed (open credits, contract/credits.ts) with no payment step. Stored on both
+ * sides, default 'cash_out'.
+ */
+export const TransactionKindSchema = z.enum(['cash_out', 'claim']);
+export type TransactionKind = z.infer<typeof TransactionKindSchema>;
+
 /** The money columns of a transaction row, the same on the kiosk (SQLite) and in the cloud (Postgres): integer cents, whole quarters. */
 export interface TransactionMoneyColumns {
   amount_cents: number;

@@ -70,6 +70,7 @@ export function toTransactionView(t: TransactionRow): TransactionView {
   return {
     id: t.id,
     kiosk_id: t.kiosk_id,
+    kind: 'cash_out',
     amount_cents: t.amount_cents,
     fee_cents: t.fee_cents,
     total_cents: t.total_cents,
