@@ -80,6 +80,19 @@ describe('cloud production build (build.ts)', () => {
     expect(await script.text()).toContain('rolu-pay');
   }, 120_000); // a fresh PGlite data dir is created and migrated: ~30 s on a loaded 2-core machine
 
+  it('refuses to start in production without DATABASE_URL: exit code 2 and a message naming it (issue 18)', async () => {
+    const child = spawn(process.execPath, [built.serverFile], {
+      env: { PATH: process.env.PATH ?? '', ...testEnv({ DATA_DIR: dataDir, NODE_ENV: 'production' }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(2);
+    expect(stderr).toContain('NODE_ENV=production needs DATABASE_URL');
+    expect(stderr).not.toContain('cloud API listening');
+  }, 60_000);
+
   it('stops cleanly on SIGTERM', async () => {
     expect(server).toBeDefined();
     const exited = new Promise<number | null>((r) => server!.child.once('exit', (code) => r(code)));

@@ -113,6 +113,19 @@ describe('parseCloudConfig', () => {
     expect(parseCloudConfig({ ...testEnv(), WORLD_ID_ACCEPT_LEGACY: '0' }).WORLD_ID_ACCEPT_LEGACY).toBe(false);
   });
 
+  it('refuses production (NODE_ENV=production or REQUIRE_POSTGRES=1) without DATABASE_URL, naming it, and reads the pool settings', () => {
+    expect(() => parseCloudConfig({ ...testEnv(), NODE_ENV: 'production' })).toThrow(/NODE_ENV=production needs DATABASE_URL/);
+    expect(() => parseCloudConfig({ ...testEnv(), REQUIRE_POSTGRES: '1' })).toThrow(/REQUIRE_POSTGRES=1 needs DATABASE_URL/);
+    expect(() => parseCloudConfig({ ...testEnv(), DATABASE_LISTEN_URL: 'postgres://db:5432/x' })).toThrow(/DATABASE_LISTEN_URL is only used with DATABASE_URL/);
+    const c = parseCloudConfig({
+      ...testEnv(), NODE_ENV: 'production', DATABASE_URL: 'postgres://pooler:6432/roluatm', DATABASE_LISTEN_URL: 'postgres://db:5432/roluatm',
+      DATABASE_POOL_MAX: '40', DATABASE_STATEMENT_TIMEOUT_MS: '5000', REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(c).toMatchObject({ DATABASE_POOL_MAX: 40, DATABASE_STATEMENT_TIMEOUT_MS: 5000, LAST_SEEN_WRITE_SEC: 60 });
+    expect(describeConfig(c)).toMatchObject({ DATABASE_LISTEN_URL: '[redacted]', REDIS_URL: '[redacted]' });
+    expect(parseCloudConfig(testEnv())).toMatchObject({ DATABASE_POOL_MAX: 10, DATABASE_STATEMENT_TIMEOUT_MS: 15_000, REQUIRE_POSTGRES: false });
+  });
+
   it('refuses to start without PAYMENT_MODE and names it', () => {
     const env: Record<string, string | undefined> = { ...testEnv(), PAYMENT_MODE: undefined };
     expect(() => parseCloudConfig(env)).toThrow(/PAYMENT_MODE: required: set none .* or world_app/);

@@ -34,6 +34,23 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// connection string' }).optional(),
   DATA_DIR: z.string().min(1).default('./.data/cloud'),
+  /** NODE_ENV=production: the cloud refuses to start on PGlite (issue 18; see REQUIRE_POSTGRES). */
+  NODE_ENV: z.string().optional(),
+  /** 1 = refuse to start without DATABASE_URL whatever NODE_ENV says (any deployment of more than one instance). */
+  REQUIRE_POSTGRES: flag('0'),
+  /**
+   * A session-mode connection for LISTEN/NOTIFY when DATABASE_URL points at a transaction pooler
+   * (PgBouncer pool_mode=transaction drops LISTEN): e.g. the database's direct address (docs/SCALING.md).
+   */
+  DATABASE_LISTEN_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// connection string' }).optional(),
+  /** Connections this instance's pg pool may open (plus one for LISTEN). */
+  DATABASE_POOL_MAX: int(10, 1, 1000),
+  /** Postgres statement_timeout for every pooled connection, ms (0 = none; migrations are exempt). */
+  DATABASE_STATEMENT_TIMEOUT_MS: int(15_000, 0),
+  /** kiosks.last_seen_at is written at most once per this many seconds per kiosk, not on every request (issue 18). */
+  LAST_SEEN_WRITE_SEC: int(60, 0),
+  /** Shared rate limits across instances (issue 18): Redis when set, else Postgres when DATABASE_URL is set, else memory. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// connection string' }).optional(),
   OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   // world-id.md: idkit-core refuses an app id without the `app_` prefix (`app_staging_…` for a staging app).
   WORLD_ID_APP_ID: z.string().regex(/^app_[A-Za-z0-9_]+$/, 'must be the Developer Portal app id: app_ then letters, digits or _ (app_staging_… for staging)'),
@@ -56,7 +73,7 @@ const EnvSchema = z.object({
   PAYMENT_TOKEN: z.enum(['USDC', 'WLD']).default('USDC'),
   /** WLD per 1 USD in millionths of a WLD; needed only when PAYMENT_TOKEN=WLD. */
   PAYMENT_WLD_PER_USD_MICRO: int(0, 0),
-  /** Token buckets, per cloud instance (not shared across instances); 0 turns a limit off. */
+  /** Token buckets, shared by every instance through REDIS_URL or Postgres (rate-limit.ts); 0 turns a limit off. */
   RATE_LIMIT_IP_PER_MIN: int(1200, 0),
   RATE_LIMIT_KIOSK_PER_MIN: int(600, 0),
   /** The public payment routes, per transaction id (the mini app has no token to key on). */
@@ -103,6 +120,16 @@ export function parseCloudConfig(env: Record<string, string | undefined>): Cloud
     });
   }
   const cfg = parsed.data;
+  // issue 18: without DATABASE_URL each instance silently gets its own PGlite; production must not.
+  if (!cfg.DATABASE_URL && (cfg.NODE_ENV === 'production' || cfg.REQUIRE_POSTGRES)) {
+    const why = cfg.REQUIRE_POSTGRES ? 'REQUIRE_POSTGRES=1' : 'NODE_ENV=production';
+    throw new ConfigError(
+      `invalid cloud configuration — ${why} needs DATABASE_URL (postgres://…): without it this instance would keep its own embedded PGlite database, which no other instance sees; unset NODE_ENV only for a one-instance demo`,
+    );
+  }
+  if (cfg.DATABASE_LISTEN_URL && !cfg.DATABASE_URL) {
+    throw new ConfigError('invalid cloud configuration — DATABASE_LISTEN_URL is only used with DATABASE_URL; set both or neither');
+  }
   if (cfg.WORLD_ID_APP_ID.startsWith('app_staging_') && !cfg.WORLD_ID_ALLOW_STAGING) {
     throw new ConfigError(
       'invalid cloud configuration — WORLD_ID_APP_ID is a staging app (app_staging_…); use the production app id, or set WORLD_ID_ALLOW_STAGING=1 for a demo or test',
@@ -134,7 +161,7 @@ export function amountPolicyOf(cfg: CloudConfig): AmountPolicy {
 
 /** The config with secrets masked, for a start-up log line. */
 export function describeConfig(cfg: CloudConfig): Record<string, unknown> {
-  const masked = ['OPERATOR_TOKEN', 'WORLD_ID_SIGNING_KEY', 'JOB_SIGNING_KEY', 'DATABASE_URL', 'DEV_PORTAL_API_KEY'] as const;
+  const masked = ['OPERATOR_TOKEN', 'WORLD_ID_SIGNING_KEY', 'JOB_SIGNING_KEY', 'DATABASE_URL', 'DATABASE_LISTEN_URL', 'REDIS_URL', 'DEV_PORTAL_API_KEY'] as const;
   const out: Record<string, unknown> = { ...cfg };
   for (const k of masked) if (out[k] !== undefined) out[k] = '[redacted]';
   return out;

@@ -27,7 +27,12 @@ export interface RunningCloud {
 
 /** Postgres when DATABASE_URL is set, else PGlite in DATA_DIR (ARCHITECTURE.md "Processes"). */
 export async function openCloudDb(config: CloudConfig): Promise<Db> {
-  return config.DATABASE_URL ? openPgDb(config.DATABASE_URL) : openPgliteDb(config.DATA_DIR);
+  if (!config.DATABASE_URL) return openPgliteDb(config.DATA_DIR);
+  return openPgDb(config.DATABASE_URL, {
+    listenUrl: config.DATABASE_LISTEN_URL,
+    poolMax: config.DATABASE_POOL_MAX,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
 }
 
 /** Opens the database, migrates, and serves the API on HOST:PORT (PORT 0 = any free port). */

@@ -86,5 +86,21 @@ describe.each(BACKENDS)('database adapter (%s)', (backend) => {
       }
       expect(await second.payload).toBe('two');
     });
+
+    it('LISTENs on DATABASE_LISTEN_URL (a session connection behind a transaction pooler) and applies the pool statement_timeout', async () => {
+      const listenUrl = new URL(t.url!);
+      listenUrl.searchParams.set('application_name', 'roluatm-listen-test');
+      const db = await t.reopen!({ listenUrl: listenUrl.toString(), statementTimeoutMs: 1234 });
+      const heard = new Promise<string>((resolve) => void db.listen!('adapter_test_listen_url', resolve));
+      await new Promise((r) => setTimeout(r, 100));
+      await db.notify('adapter_test_listen_url', 'via-listen-url');
+      expect(await heard).toBe('via-listen-url');
+      const { rows } = await t.db.query<{ application_name: string }>(
+        `SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`,
+      );
+      expect(rows.map((r) => r.application_name)).toContain('roluatm-listen-test');
+      expect((await db.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]?.statement_timeout).toBe('1234ms');
+      await expect(db.query('SELECT pg_sleep(2)')).rejects.toThrow(/statement timeout/);
+    });
   }
 });

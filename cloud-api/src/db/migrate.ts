@@ -23,6 +23,8 @@ export function listMigrations(): Migration[] {
  */
 export async function migrate(db: Db, migrations: Migration[] = listMigrations()): Promise<number[]> {
   return db.tx(async (q) => {
+    // A migration may run longer than the pool's statement_timeout (DATABASE_STATEMENT_TIMEOUT_MS).
+    await q.query('SET LOCAL statement_timeout = 0');
     await q.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await q.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',

@@ -3,12 +3,28 @@ import type { Db, Queryable, QueryResult } from './db';
 
 type Listener = (payload: string) => void;
 
+export interface PgOptions {
+  /** A session-mode address for LISTEN when `url` is a transaction pooler (docs/SCALING.md); default `url`. */
+  listenUrl?: string;
+  /** Pool size (DATABASE_POOL_MAX). */
+  poolMax?: number;
+  /** statement_timeout for pooled connections, ms; 0 = none (DATABASE_STATEMENT_TIMEOUT_MS). */
+  statementTimeoutMs?: number;
+}
+
 /**
  * Postgres through a pg Pool. LISTEN uses one dedicated client per process, shared by every subscriber,
  * so many long-polls cost one connection (ARCHITECTURE.md "Processes": LISTEN/NOTIFY is the scale-out path).
+ * That client connects to `listenUrl` when given: LISTEN needs a session, which a transaction pooler
+ * does not keep (issue 18).
  */
-export async function openPgDb(url: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+export async function openPgDb(url: string, opts: PgOptions = {}): Promise<Db> {
+  const listenUrl = opts.listenUrl ?? url;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolMax ?? 10,
+    ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+  });
   pool.on('error', () => {
     /* an idle client died; the pool replaces it on next use */
   });
@@ -45,7 +61,7 @@ export async function openPgDb(url: string): Promise<Db> {
   }
 
   async function connectListener(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: url });
+    const client = new pg.Client({ connectionString: listenUrl });
     client.on('notification', (m) => {
       for (const cb of listeners.get(m.channel) ?? []) cb(m.payload ?? '');
     });

@@ -14,14 +14,15 @@ function bearer(header: string | undefined): string | undefined {
 const unauthorized = () => new HttpError(401, ErrorCodes.unauthorized, 'missing or invalid credentials');
 
 /**
- * Kiosk routes: `Authorization: Bearer <kiosk token>`, looked up by SHA-256, not revoked; marks the kiosk seen;
+ * Kiosk routes: `Authorization: Bearer <kiosk token>`, looked up by SHA-256, not revoked; marks the kiosk seen
+ * (at most once per LAST_SEEN_WRITE_SEC);
  * then the kiosk's own token bucket (429 `rate_limited`, per instance).
  */
 export function kioskAuth(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearer(c.req.header('authorization'));
     if (!token) throw unauthorized();
-    const kiosk: KioskRow | undefined = await authenticateKiosk(deps.db, sha256Hex(token), deps.clock.now());
+    const kiosk: KioskRow | undefined = await authenticateKiosk(deps.db, sha256Hex(token), deps.clock.now(), deps.config.LAST_SEEN_WRITE_SEC);
     if (!kiosk) throw unauthorized();
     const now = Date.now();
     if (!deps.limits.kiosk.take(kiosk.id, now)) {

@@ -83,10 +83,22 @@ describe.each(BACKENDS)('enrolment and request handling (%s)', (backend) => {
     expect((await h.req('GET', '/v1/jobs/next?wait=0', { token: k.token })).status).toBe(401);
   });
 
-  it('marks a kiosk seen when it authenticates', async () => {
+  it('marks a kiosk seen when it authenticates, writing last_seen_at at most once per LAST_SEEN_WRITE_SEC (issue 18)', async () => {
     const k = await h.enrollKiosk('seen');
+    const seen = async () =>
+      (await h.tdb.db.query<{ last_seen_at: Date | null }>('SELECT last_seen_at FROM kiosks WHERE id = $1', [k.kioskId])).rows[0]?.last_seen_at;
+    // xmin changes whenever a new row version is written, even one with equal values.
+    const version = async () => (await h.tdb.db.query<{ v: string }>('SELECT xmin::text AS v FROM kiosks WHERE id = $1', [k.kioskId])).rows[0]?.v;
     await h.req('GET', '/v1/jobs/next?wait=0', { token: k.token });
-    const { rows } = await h.tdb.db.query<{ last_seen_at: Date | null }>('SELECT last_seen_at FROM kiosks WHERE id = $1', [k.kioskId]);
-    expect(rows[0]?.last_seen_at).not.toBeNull();
+    const first = await seen();
+    expect(first).not.toBeNull();
+    h.clock.advance((h.config.LAST_SEEN_WRITE_SEC - 1) * 1000);
+    const before = await version();
+    for (let i = 0; i < 5; i++) expect((await h.req('GET', '/v1/jobs/next?wait=0', { token: k.token })).status).toBe(204);
+    expect(await seen()).toEqual(first);
+    expect(await version()).toBe(before); // no row version written at all
+    h.clock.advance(1000);
+    await h.req('GET', '/v1/jobs/next?wait=0', { token: k.token });
+    expect((await seen())?.getTime()).toBe(first!.getTime() + h.config.LAST_SEEN_WRITE_SEC * 1000);
   });
 });

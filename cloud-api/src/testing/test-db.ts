@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Db } from '../db/db';
 import { listMigrations, migrate } from '../db/migrate';
-import { openPgDb } from '../db/pg-adapter';
+import { openPgDb, type PgOptions } from '../db/pg-adapter';
 import { openPgliteDb } from '../db/pglite-adapter';
 
 /**
@@ -21,7 +21,9 @@ export const BACKENDS: Backend[] = process.env.DATABASE_URL ? ['pglite', 'pg'] :
 export interface TestDb {
   db: Db;
   /** Opens another connection to the same database (pg only: PGlite is one connection). */
-  reopen?(): Promise<Db>;
+  reopen?(opts?: PgOptions): Promise<Db>;
+  /** The scratch database's connection string (pg only). */
+  url?: string;
   dispose(): Promise<void>;
 }
 
@@ -93,8 +95,9 @@ async function openPostgres(adminUrl: string, migrated: boolean): Promise<TestDb
   const extra: Db[] = [];
   return {
     db,
-    async reopen() {
-      const d = await openPgDb(scratch.url);
+    url: scratch.url,
+    async reopen(opts) {
+      const d = await openPgDb(scratch.url, opts);
       extra.push(d);
       return d;
     },
