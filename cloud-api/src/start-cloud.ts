@@ -1,4 +1,4 @@
-import { startCloudScheduler } from './scheduler/cloud-scheduler';
+import { startCloudScheduler, type CloudScheduler } from './scheduler/cloud-scheduler';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
@@ -22,6 +22,8 @@ export interface StartCloudOptions {
 export interface RunningCloud {
   url: string;
   db: Db;
+  /** This instance's scheduled work (tests watch its firings). */
+  scheduler: CloudScheduler;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
   return {
     url,
     db,
+    scheduler,
     close: () =>
       (closing ??= (async () => {
         await rechecker?.stop();

@@ -86,13 +86,25 @@ export async function deleteUncheckedPayment(q: Queryable, id: string): Promise<
   await q.query("DELETE FROM payments WHERE id = $1 AND status = 'pending' AND check_count = 0", [id]);
 }
 
-/** Pending payments whose next check is due, oldest first (the in-process re-checker). */
-export async function listDuePayments(q: Queryable, now: Date, limit: number): Promise<Array<{ transaction_id: string; world_app_transaction_id: string }>> {
+/**
+ * Claims pending payments whose next check is due, oldest first, for ONE re-checker across every cloud
+ * instance (issue 18): the due rows are locked FOR UPDATE SKIP LOCKED (another instance's claim in
+ * flight is skipped, never waited for) and their next_check_at moved to `claimUntil`, so no other
+ * instance sees them due until this one has recorded its check (which sets the backoff's next time) or,
+ * if it died or the portal was down, until the claim runs out.
+ */
+export async function claimDuePayments(
+  q: Queryable,
+  c: { now: Date; claimUntil: Date; limit: number },
+): Promise<Array<{ transaction_id: string; world_app_transaction_id: string }>> {
   const { rows } = await q.query<{ transaction_id: string; world_app_transaction_id: string }>(
-    `SELECT transaction_id, world_app_transaction_id FROM payments
-      WHERE status = 'pending' AND next_check_at IS NOT NULL AND next_check_at <= $1
-      ORDER BY next_check_at LIMIT $2`,
-    [now, limit],
+    `UPDATE payments SET next_check_at = $2
+      WHERE id IN (
+        SELECT id FROM payments
+         WHERE status = 'pending' AND next_check_at IS NOT NULL AND next_check_at <= $1
+         ORDER BY next_check_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+      RETURNING transaction_id, world_app_transaction_id`,
+    [c.now, c.claimUntil, c.limit],
   );
   return rows;
 }

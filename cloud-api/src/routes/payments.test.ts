@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../contract/clock';
 import { payTransaction, transactionFromReturnTo } from '../../../sim/worldid/phone-pay';
 import { startFakePortal, type FakePortal } from '../../../sim/worldid/portal';
-import { recheckDuePayments } from '../payments/payment-rechecker';
+import { claimDuePayments } from '../db/payments';
+import { RECHECK_CLAIM_SEC, recheckDuePayments } from '../payments/payment-rechecker';
 import { buildDeps } from '../app';
 import { createTransaction, jobsOf, postWorldId, resultFor } from '../testing/flows';
 import { parseCloudConfig } from '../config';
@@ -94,6 +95,34 @@ describe.each(BACKENDS)('World App payments (%s)', (backend) => {
     expect(await jobsOf(h, tx.transaction.id)).toHaveLength(1);
     const { rows } = await h.tdb.db.query<{ check_count: number; status: string }>('SELECT check_count, status FROM payments WHERE world_app_transaction_id = $1', [paid]);
     expect(rows[0]).toEqual({ check_count: 3, status: 'confirmed' });
+  });
+
+  it('a due re-check is claimed by one of two instances checking at the same moment (SKIP LOCKED), and a dead claim is due again later (issue 18)', async () => {
+    const tx = await verified('p-two-instances');
+    const paid = await payAsAsked(h, portal, tx.transaction.id, { pendingChecks: 1000 });
+    expect((await postPayment(h, tx.transaction.id, paid)).status).toBe(202);
+    // A second instance: its own connections on real Postgres (PGlite is one connection: the claims still race).
+    const otherDb = h.tdb.reopen ? await h.tdb.reopen() : h.tdb.db;
+    try {
+      const a = buildDeps({ db: h.tdb.db, config: h.config, clock: h.clock, log: silentLog });
+      const b = buildDeps({ db: otherDb, config: h.config, clock: h.clock, log: silentLog });
+      const lookupsOf = () => portal.payments.calls().filter((c) => c.transactionId === paid).length;
+      const before = lookupsOf();
+      h.clock.advance(1000);
+      expect((await Promise.all([recheckDuePayments(a), recheckDuePayments(b)])).sort()).toEqual([0, 1]);
+      expect(lookupsOf()).toBe(before + 1);
+      // An instance that claimed and died before checking: nobody checks until the claim runs out.
+      await h.tdb.db.query('UPDATE payments SET next_check_at = $2 WHERE world_app_transaction_id = $1', [paid, h.clock.now()]);
+      expect(await claimDuePayments(otherDb, { now: h.clock.now(), claimUntil: new Date(h.clock.now().getTime() + RECHECK_CLAIM_SEC * 1000), limit: 20 })).toHaveLength(1);
+      h.clock.advance((RECHECK_CLAIM_SEC - 1) * 1000);
+      expect(await recheckDuePayments(a)).toBe(0);
+      h.clock.advance(1000);
+      expect(await recheckDuePayments(a)).toBe(1);
+      expect(lookupsOf()).toBe(before + 2);
+      await h.tdb.db.query('UPDATE payments SET next_check_at = NULL WHERE world_app_transaction_id = $1', [paid]);
+    } finally {
+      if (otherDb !== h.tdb.db) await otherDb.close();
+    }
   });
 
   it('ends the transaction when the payment failed on chain, with no job', async () => {
