@@ -3,6 +3,7 @@ import { AmountCentsSchema, CoinsSchema, FeePolicySchema } from './money';
 import { PaymentModeSchema } from './amount-rules';
 import { ErrorInfoSchema, resultSchema } from './result';
 import { adminCommands } from './admin-api';
+import { TransactionKindSchema } from './transaction';
 
 /**
  * KioskApi: the one typed contract between the renderer and the kiosk core (ARCHITECTURE.md).
@@ -28,16 +29,32 @@ export type Limits = z.infer<typeof LimitsSchema>;
 
 const txFields = {
   transaction_id: z.string(),
+  /**
+   * Issue 15: `cash_out` (the customer picked an amount and pays) or `claim` (the customer collects coins
+   * they are owed: no payment step; amount and coins are 0 until the cloud has found the person's credits).
+   */
+  kind: TransactionKindSchema,
   amount_cents: z.number().int(),
   fee_cents: z.number().int(),
   total_cents: z.number().int(),
   coins: z.number().int(),
 };
 
+/**
+ * What the customer is still owed after this transaction (issue 15, credits): coins and their value,
+ * with the receipt code to quote. They can collect it at any RoluATM by scanning with World App.
+ */
+const owedFields = {
+  /** Coins owed to the customer (0 or null: nothing owed). Worth coins_owed × 25 cents. */
+  coins_owed: z.number().int().nonnegative().nullable(),
+  /** The code the customer can quote (last 8 hex digits of the transaction id), null when no transaction. */
+  receipt_code: z.string().nullable(),
+};
+
 /** What the customer screen shows. The UI is a pure function of this state. */
 export const FlowStateSchema = z.discriminatedUnion('screen', [
   z.object({ screen: z.literal('idle') }),
-  z.object({ screen: z.literal('registering'), amount_cents: z.number().int() }),
+  z.object({ screen: z.literal('registering'), kind: TransactionKindSchema, amount_cents: z.number().int() }),
   z.object({
     screen: z.literal('scan'),
     ...txFields,
@@ -58,15 +75,30 @@ export const FlowStateSchema = z.discriminatedUnion('screen', [
     payment_qr_svg: z.string().nullable(),
     expires_at: z.string(),
   }),
+  /**
+   * Issue 15: the payment was submitted and is still being confirmed (mined). No Cancel; its own, longer
+   * limit (PAYMENT_CONFIRM_TIMEOUT_SEC) until expires_at, after which the session ends and the confirmed
+   * payment becomes a credit in the cloud.
+   */
+  z.object({ screen: z.literal('confirming_payment'), ...txFields, expires_at: z.string() }),
+  /**
+   * Issue 15, collect: the cloud found coins owed to this person; `coins` of them come out here now (the
+   * dispense job is on its way), `coins_left_owed` stay owed (what this kiosk could not hold).
+   */
+  z.object({ screen: z.literal('collecting'), ...txFields, coins_left_owed: z.number().int().nonnegative() }),
+  /** Issue 15, collect: this person is owed nothing. A plain message; no job, no coins. */
+  z.object({ screen: z.literal('nothing_owed'), transaction_id: z.string() }),
   z.object({ screen: z.literal('dispensing'), ...txFields, coins_paid: z.number().int() }),
-  z.object({ screen: z.literal('done'), ...txFields, coins_paid: z.number().int(), receipt_code: z.string() }),
+  z.object({ screen: z.literal('done'), ...txFields, coins_paid: z.number().int(), ...owedFields, receipt_code: z.string() }),
   z.object({
     screen: z.literal('error'),
     error: ErrorInfoSchema,
     /** One plain sentence telling the customer what to do next. */
     next_step: z.string(),
     transaction_id: z.string().nullable(),
-    coins_owed: z.number().int().nonnegative().nullable(),
+    ...owedFields,
+    /** Coins proven paid so far (payout errors and in-doubt), null when no payout started. */
+    coins_paid: z.number().int().nonnegative().nullable(),
   }),
 ]);
 export type FlowState = z.infer<typeof FlowStateSchema>;
@@ -102,6 +134,8 @@ export type KioskState = z.infer<typeof KioskStateSchema>;
 export const kioskCommands = {
   getState: { params: z.strictObject({}), value: KioskStateSchema },
   startCashOut: { params: z.strictObject({ amount_cents: AmountCentsSchema }), value: z.strictObject({ transaction_id: z.string() }) },
+  /** Issue 15: "Collect coins you are owed" — a claim transaction (scan with World App, no payment step). */
+  startCollect: { params: z.strictObject({}), value: z.strictObject({ transaction_id: z.string() }) },
   cancel: { params: z.strictObject({}), value: z.strictObject({}) },
   /** Back to idle from done or error. */
   dismiss: { params: z.strictObject({}), value: z.strictObject({}) },

@@ -35,12 +35,12 @@ describe('installBlocker', () => {
   it('allows installing only with the customer screen idle and no admin session', () => {
     expect(installBlocker(kioskState())).toBeNull();
     expect(installBlocker(kioskState({ admin_open: true }))).toBe('admin_open');
-    expect(installBlocker(kioskState({ flow: { screen: 'registering', amount_cents: 500 } }))).toBe('customer_session');
+    expect(installBlocker(kioskState({ flow: { screen: 'registering', kind: 'cash_out', amount_cents: 500 } }))).toBe('customer_session');
     expect(installBlocker(null)).toBe('state_unknown');
   });
 
   it('defers during every non-idle customer screen, including a payout', () => {
-    for (const screen of ['scan', 'verifying', 'waiting_payment', 'dispensing', 'done', 'error'] as const) {
+    for (const screen of ['scan', 'verifying', 'waiting_payment', 'confirming_payment', 'collecting', 'nothing_owed', 'dispensing', 'done', 'error'] as const) {
       const flow = { screen, transaction_id: 't', amount_cents: 500, coins: 20, fee_cents: 0, total_cents: 500 } as unknown as FlowState;
       expect(installBlocker({ ...kioskState(), flow }), screen).toBe('customer_session');
     }
@@ -69,7 +69,7 @@ describe('nextUpdateStep', () => {
     const phase: UpdaterPhase = { kind: 'downloaded', version: '0.2.0' };
     expect(at(phase, start)).toEqual({ kind: 'install', version: '0.2.0' });
     expect(at(phase, start, kioskState({ admin_open: true }))).toEqual({ kind: 'defer', version: '0.2.0', reason: 'admin_open' });
-    expect(at(phase, start, kioskState({ flow: { screen: 'registering', amount_cents: 100 } }))).toEqual({ kind: 'defer', version: '0.2.0', reason: 'customer_session' });
+    expect(at(phase, start, kioskState({ flow: { screen: 'registering', kind: 'cash_out', amount_cents: 100 } }))).toEqual({ kind: 'defer', version: '0.2.0', reason: 'customer_session' });
     expect(at(phase, start, null)).toEqual({ kind: 'defer', version: '0.2.0', reason: 'state_unknown' });
   });
 });

@@ -141,7 +141,7 @@ async function until(cond: () => boolean, what: string, ms = 10_000): Promise<vo
 describe('startUpdater with electron-updater', () => {
   it('downloads a newer version, stages it verified for the launcher, and quits once the kiosk is idle', async () => {
     const image = Buffer.from(fakeAppImage('0.2.0'));
-    let state: KioskState = { ...idle, flow: { screen: 'registering', amount_cents: 500 } };
+    let state: KioskState = { ...idle, flow: { screen: 'registering', kind: 'cash_out', amount_cents: 500 } };
     const r = run((await serveFeed(feedFor('0.2.0', image))).url, async () => state);
     await until(() => existsSync(join(r.releases, 'pending.AppImage')), 'the staged AppImage');
     expect(readFileSync(join(r.releases, 'pending.AppImage'))).toEqual(image);

@@ -131,6 +131,8 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
       getState: () => ok(state()),
       startCashOut: ({ amount_cents }) =>
         admin.isOpen() ? err('admin_open', 'the technician screen is open; the kiosk is back in a moment') : flow.startCashOut(amount_cents),
+      startCollect: () =>
+        admin.isOpen() ? err('admin_open', 'the technician screen is open; the kiosk is back in a moment') : flow.startCollect(),
       cancel: () => flow.cancel(),
       dismiss: () => flow.dismiss(),
       ...admin.handlers,

@@ -1,5 +1,8 @@
 import type { KioskState } from '../contract/kiosk-api';
 import { AmountScreen } from './features/amount/amount-screen';
+import { CollectingScreen } from './features/collect/collecting-screen';
+import { NothingOwedScreen } from './features/collect/nothing-owed-screen';
+import { ConfirmingPaymentScreen } from './features/confirming-payment/confirming-payment-screen';
 import { ConnectingScreen } from './features/connecting/connecting-screen';
 import { DispensingScreen } from './features/dispensing/dispensing-screen';
 import { DoneScreen } from './features/done/done-screen';
@@ -30,6 +33,12 @@ export function ScreenRouter({ state }: { state: KioskState | null }) {
       return <VerifyingScreen flow={flow} />;
     case 'waiting_payment':
       return <WaitingPaymentScreen flow={flow} />;
+    case 'confirming_payment':
+      return <ConfirmingPaymentScreen flow={flow} />;
+    case 'collecting':
+      return <CollectingScreen flow={flow} />;
+    case 'nothing_owed':
+      return <NothingOwedScreen />;
     case 'dispensing':
       return <DispensingScreen flow={flow} />;
     case 'done':

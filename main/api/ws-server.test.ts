@@ -31,6 +31,7 @@ const api = createKioskApi({
   handlers: {
     getState: () => ok(state),
     startCashOut: ({ amount_cents }) => (started.push(amount_cents), ok({ transaction_id: 't' })),
+    startCollect: () => ok({ transaction_id: 'c' }),
     cancel: () => ok({}),
     dismiss: () => ok({}),
     ...refusingAdminHandlers(),

@@ -10,7 +10,7 @@ import { applyCloudQuote, getTransaction, insertTransaction, isFinal, setTransac
 import type { TransactionStatus } from '../../contract/transaction';
 import { realTimers, type Timers } from '../sync/backoff';
 import type { CloudClient } from '../sync/cloud-client';
-import { errorScreen } from './error-messages';
+import { errorFlow, errorScreen, receiptCode } from './error-messages';
 import type { OutOfServiceReason } from './kiosk-status';
 import { registerWithRetry } from './register';
 import type { StartWorldIdRequest } from './world-id-port';
@@ -115,12 +115,17 @@ export class CashOutFlow {
     insertTransaction(this.deps.db, this.deps.clock, txId, check.quote);
     this.deps.onWrite();
     this.session = { txId, abort: new AbortController() };
-    this.show({ screen: 'registering', amount_cents: amountCents });
+    this.show({ screen: 'registering', kind: 'cash_out', amount_cents: amountCents });
     void this.run(txId).catch((e: unknown) => {
       const code = (e as { code?: unknown } | null)?.code;
       this.fail(txId, typeof code === 'string' ? code : 'unknown', 'cancelled', e);
     });
     return ok({ transaction_id: txId });
+  }
+
+  /** Issue 15, "Collect coins you are owed": a claim transaction (built in the next slice). */
+  startCollect(): Result<{ transaction_id: string }> {
+    return err('not_available', 'collecting owed coins is not available on this kiosk yet');
   }
 
   /** From scan or waiting_payment: stop waiting and cancel the transaction. */
@@ -205,7 +210,7 @@ export class CashOutFlow {
       // The session ends here: reported to the cloud (transaction.status expired), which creates no
       // job from then on; a job already on its way is not presented (db/job-admission.ts).
       if (!this.endSession(tx.id, 'expired', 'payment timeout: the customer left the pay screen')) return;
-      this.show({ screen: 'error', ...errorScreen('payment_timeout'), transaction_id: tx.id, coins_owed: null });
+      this.show(errorFlow('payment_timeout', { transactionId: tx.id }));
     }, timeoutMs);
   }
 
@@ -215,7 +220,7 @@ export class CashOutFlow {
     if (!this.isCurrent(txId)) return;
     this.setStatus(txId, status, code);
     this.session = null;
-    this.show({ screen: 'error', ...errorScreen(code), transaction_id: txId, coins_owed: null });
+    this.show(errorFlow(code, { transactionId: txId }));
   }
 
   /**
@@ -280,6 +285,7 @@ const JOB_WAITING_SCREENS = new Set<FlowState['screen']>(['verifying', 'waiting_
 function fields(tx: TransactionRow) {
   return {
     transaction_id: tx.id,
+    kind: 'cash_out' as const,
     amount_cents: tx.amount_cents,
     fee_cents: tx.fee_cents,
     total_cents: tx.total_cents,
@@ -289,20 +295,12 @@ function fields(tx: TransactionRow) {
 
 function payoutEndScreen(tx: TransactionRow, e: Exclude<PayoutEvent, { kind: 'start' | 'progress' }>): FlowState {
   if (e.kind === 'in_doubt') {
-    return { screen: 'error', ...errorScreen('payout_in_doubt'), transaction_id: tx.id, coins_owed: null };
+    return errorFlow('payout_in_doubt', { transactionId: tx.id, coinsPaid: e.job.coins_paid });
   }
   const paid = e.job.coins_paid;
   if (e.job.status === 'completed') {
-    return { screen: 'done', ...fields(tx), coins_paid: paid, receipt_code: receiptCode(tx.id) };
+    return { screen: 'done', ...fields(tx), coins_paid: paid, coins_owed: 0, receipt_code: receiptCode(tx.id) };
   }
   const code = paid > 0 ? 'partial_payout' : 'payout_failed';
-  return { screen: 'error', ...errorScreen(code), transaction_id: tx.id, coins_owed: e.job.coins - paid };
-}
-
-/**
- * The receipt code a customer can quote: the last 8 hex digits of the transaction id. A UUIDv7
- * begins with the timestamp (alike for every cash-out in the same minute); it ends in random bits.
- */
-function receiptCode(txId: string): string {
-  return txId.replace(/-/g, '').slice(-8).toUpperCase();
+  return errorFlow(code, { transactionId: tx.id, coinsOwed: e.job.coins - paid, coinsPaid: paid });
 }

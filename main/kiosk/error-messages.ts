@@ -1,3 +1,4 @@
+import type { FlowState } from '../../contract/kiosk-api';
 import type { ErrorInfo } from '../../contract/result';
 
 /**
@@ -57,4 +58,30 @@ export function messageFor(code: string): Message {
 export function errorScreen(code: string, detail?: string): { error: ErrorInfo; next_step: string } {
   const m = messageFor(code);
   return { error: { code, message: detail && !MESSAGES[code] ? `${m.message} (${detail})` : m.message }, next_step: m.next_step };
+}
+
+/**
+ * The receipt code a customer can quote: the last 8 hex digits of the transaction id. A UUIDv7
+ * begins with the timestamp (alike for every cash-out in the same minute); it ends in random bits.
+ */
+export function receiptCode(txId: string): string {
+  return txId.replace(/-/g, '').slice(-8).toUpperCase();
+}
+
+/**
+ * The whole error FlowState for a code: its sentences, the transaction's receipt code, and (issue 15)
+ * the coins still owed to the customer and the coins paid so far, when known.
+ */
+export function errorFlow(
+  code: string,
+  o: { transactionId: string | null; coinsOwed?: number | null; coinsPaid?: number | null; detail?: string },
+): Extract<FlowState, { screen: 'error' }> {
+  return {
+    screen: 'error',
+    ...errorScreen(code, o.detail),
+    transaction_id: o.transactionId,
+    receipt_code: o.transactionId === null ? null : receiptCode(o.transactionId),
+    coins_owed: o.coinsOwed ?? null,
+    coins_paid: o.coinsPaid ?? null,
+  };
 }

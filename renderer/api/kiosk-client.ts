@@ -100,6 +100,7 @@ export function createKioskClient(transport: KioskTransport, options: KioskClien
   const api: KioskApi = {
     getState: (p) => invoke('getState', p),
     startCashOut: (p) => invoke('startCashOut', p),
+    startCollect: (p) => invoke('startCollect', p),
     cancel: (p) => invoke('cancel', p),
     dismiss: (p) => invoke('dismiss', p),
     adminUnlock: (p) => invoke('adminUnlock', p),

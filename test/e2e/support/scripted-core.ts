@@ -25,6 +25,7 @@ export async function startScriptedCore(initial: KioskState, staticDir = resolve
     handlers: {
       getState: () => ok(state),
       startCashOut: () => ok({ transaction_id: 'scripted' }),
+      startCollect: () => ok({ transaction_id: 'scripted-claim' }),
       cancel: () => ok({}),
       dismiss: () => ok({}),
       ...refusingAdminHandlers(),
