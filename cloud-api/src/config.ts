@@ -52,6 +52,14 @@ const EnvSchema = z.object({
   /** Shared rate limits across instances (issue 18): Redis when set, else Postgres when DATABASE_URL is set, else memory. */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// connection string' }).optional(),
   OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  /** The OPERATOR_TOKEN bearer acts as this named service account (admin role); its audit actor is `service:<name>`. */
+  OPERATOR_TOKEN_NAME: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1 to 40 of a-z, 0-9, _ and -').default('scripts'),
+  /** Issue 17: operator console sessions and login lockout. */
+  OPERATOR_SESSION_TTL_SEC: int(12 * 3600, 60),
+  OPERATOR_LOGIN_MAX_FAILURES: int(5, 1),
+  OPERATOR_LOCKOUT_SEC: int(900, 1),
+  /** Issue 17: low-coin threshold for the fleet list's low_coins and the low_coins webhook. */
+  LOW_COINS_THRESHOLD: int(100, 0),
   // world-id.md: idkit-core refuses an app id without the `app_` prefix (`app_staging_…` for a staging app).
   WORLD_ID_APP_ID: z.string().regex(/^app_[A-Za-z0-9_]+$/, 'must be the Developer Portal app id: app_ then letters, digits or _ (app_staging_… for staging)'),
   // idkit-core 4.3 parses the rp id as a u64 in hex; any other form is refused on the kiosk at the first cash-out.

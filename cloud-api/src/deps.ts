@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../contract/clock';
+import type { OperatorRole } from '../../contract/console-api';
 import type { CloudConfig } from './config';
 import type { Db } from './db/db';
 import type { KioskRow } from './db/kiosks';
@@ -25,4 +26,13 @@ export interface Deps extends AppDeps {
   limits: { ip: RateLimiter; kiosk: RateLimiter; transaction: RateLimiter; portalLookup: RateLimiter };
 }
 
-export type AppEnv = { Variables: { kiosk: KioskRow } };
+/** Who called an operator route (routes/auth.ts): a console session's account or the OPERATOR_TOKEN service account. */
+export interface OperatorActor {
+  /** The account's email, or `service:<OPERATOR_TOKEN_NAME>`; the audit events' actor. */
+  actor: string;
+  role: OperatorRole;
+  /** Console sessions only: the session's hashed id and its account. */
+  session?: { idHash: string; operatorId: string; csrfToken: string; expiresAt: Date };
+}
+
+export type AppEnv = { Variables: { kiosk: KioskRow; operator: OperatorActor } };

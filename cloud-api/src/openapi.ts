@@ -7,6 +7,8 @@ import { fleetRoutes } from './routes/fleet';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { metricsRoutes } from './routes/metrics';
+import { operatorAuthRoutes } from './routes/operator-auth';
+import { operatorRoutes } from './routes/operators';
 import { miniappRoutes } from './routes/miniapp';
 import { paymentRoutes } from './routes/payments';
 import { syncRoutes } from './routes/sync';
@@ -38,6 +40,8 @@ const documentRoute = (app: OpenAPIHono<AppEnv>) => {
 export const API_ROUTES: ApiRoute[] = [
   ...healthRoutes,
   ...enrollRoutes,
+  ...operatorAuthRoutes,
+  ...operatorRoutes,
   ...fleetRoutes,
   ...transactionRoutes,
   ...worldIdRoutes,

@@ -28,7 +28,7 @@ describe('routes described by their own OpenAPI configs', () => {
     Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));
 
   it('answers 401 without a token on exactly the routes whose security names a token', async () => {
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['kioskToken', 'operatorToken']);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['kioskToken', 'operatorSession', 'operatorToken']);
     const wrong: string[] = [];
     let withToken = 0;
     for (const { method, path, op } of operations()) {
@@ -40,7 +40,7 @@ describe('routes described by their own OpenAPI configs', () => {
       if (needsToken !== (res.status === 401)) wrong.push(`${method} ${path}: security ${JSON.stringify(op.security)} but ${res.status}`);
     }
     expect(wrong).toEqual([]);
-    expect(withToken).toBe(11); // 5 kiosk routes, 6 operator routes
+    expect(withToken).toBe(19); // 5 kiosk routes, 11 operator routes, 3 console-session routes
   });
 
   it('documents every {id} as the uuid pattern, and answers a bad id with 404 naming the thing', async () => {

@@ -1,10 +1,11 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
+import { CSRF_HEADER, OperatorRoleSchema, SESSION_COOKIE, type OperatorRole } from '../../../contract/console-api';
 import { ErrorBodySchema, ErrorCodes } from '../../../contract/http';
 import type { AppEnv, Deps } from '../deps';
 import { HttpError } from '../http-error';
-import { kioskAuth, operatorAuth } from './auth';
+import { kioskAuth, operatorAuth, sessionAuth } from './auth';
 import { jsonBodyGuard } from './request-body';
 
 /**
@@ -18,13 +19,28 @@ export interface ApiRoute {
   mount(app: OpenAPIHono<AppEnv>, deps: Deps): void;
 }
 
-/** `security` values: no credentials, `Authorization: Bearer <kiosk token>`, or the operator token. */
+/**
+ * `security` values: no credentials, `Authorization: Bearer <kiosk token>`, or an operator — the OPERATOR_TOKEN
+ * bearer or a console session cookie — with at least the role named as the scheme's scope (issue 17).
+ */
 export const PUBLIC: RouteConfig['security'] = [];
 export const KIOSK: RouteConfig['security'] = [{ kioskToken: [] }];
-export const OPERATOR: RouteConfig['security'] = [{ operatorToken: [] }];
+export const fleet = (role: OperatorRole): RouteConfig['security'] => [{ operatorToken: [role] }, { operatorSession: [role] }];
+/** viewer reads; operator acts on kiosks, credits and enrolment; admin manages accounts, config and revocation. */
+export const VIEWER = fleet('viewer');
+/** /v1/auth/* after login: the console session cookie only. */
+export const SESSION: RouteConfig['security'] = [{ operatorSession: [] }];
+export const OPERATOR_ROLE = fleet('operator');
+export const ADMIN = fleet('admin');
+/** Before issue 17 the only operator credential; a route that names no role is admin-only (the safe default). */
+export const OPERATOR = ADMIN;
 export const SECURITY_SCHEMES = {
   kioskToken: { type: 'http', scheme: 'bearer' },
-  operatorToken: { type: 'http', scheme: 'bearer' },
+  operatorToken: { type: 'http', scheme: 'bearer', description: 'OPERATOR_TOKEN: the named service account (admin)' },
+  operatorSession: {
+    type: 'apiKey', in: 'cookie', name: SESSION_COOKIE,
+    description: `console session (POST /v1/auth/login); writes also need the ${CSRF_HEADER} header`,
+  },
 } as const;
 
 export function apiRoute<R extends RouteConfig>(config: R, handler: (deps: Deps) => RouteHandler<R, AppEnv>): ApiRoute {
@@ -43,7 +59,11 @@ function authFor(config: RouteConfig, deps: Deps): Array<MiddlewareHandler<AppEn
   const schemes = (config.security ?? []).flatMap((s) => Object.keys(s));
   if (schemes.length === 0) return [];
   if (schemes.length === 1 && schemes[0] === 'kioskToken') return [kioskAuth(deps)];
-  if (schemes.length === 1 && schemes[0] === 'operatorToken') return [operatorAuth(deps)];
+  if (schemes.join() === 'operatorSession') return [sessionAuth(deps)];
+  const role = (config.security ?? []).flatMap((s) => s.operatorToken ?? [])[0];
+  if (schemes.join() === 'operatorToken,operatorSession' && OperatorRoleSchema.safeParse(role).success) {
+    return [operatorAuth(deps, OperatorRoleSchema.parse(role))];
+  }
   throw new Error(`${config.method.toUpperCase()} ${config.path}: no middleware for security ${JSON.stringify(config.security)}`);
 }
 
@@ -69,6 +89,7 @@ const error = (description: string) => jsonResponse(description, ErrorBodySchema
 export const ERROR_RESPONSES = {
   400: error('malformed: not JSON, or not the shape the contract says'),
   401: error('unauthorized: missing or invalid credentials'),
+  403: error('forbidden_role, csrf_invalid or password_change_required (operator routes)'),
   404: error('not_found'),
   409: error('conflict'),
   413: error('body_too_large'),

@@ -12,7 +12,8 @@ import { insertKiosk } from '../db/kiosks';
 import { amountPolicyOf } from '../config';
 import { HttpError } from '../http-error';
 import { randomEnrollmentCode, randomToken, sha256Hex } from '../secrets';
-import { apiRoute, ERROR_RESPONSES, jsonBody, jsonResponse, OPERATOR, PUBLIC } from './api-route';
+import { apiRoute, ERROR_RESPONSES, jsonBody, jsonResponse, OPERATOR_ROLE, PUBLIC } from './api-route';
+import { audit } from '../operators/audit';
 import { readNoFields } from './request-body';
 
 const CODE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -27,7 +28,7 @@ export const enrollRoutes = [
       method: 'post',
       path: '/v1/fleet/enrollment-codes',
       summary: 'a one-time kiosk enrolment code (24 h); takes an empty body or {}',
-      security: OPERATOR,
+      security: OPERATOR_ROLE,
       responses: { 201: jsonResponse('the code', EnrollmentCodeResponseSchema), ...ERROR_RESPONSES },
     }),
     (deps) => async (c) => {
@@ -35,7 +36,10 @@ export const enrollRoutes = [
       const code = randomEnrollmentCode();
       const now = deps.clock.now();
       const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
-      await insertEnrollmentCode(deps.db, { codeHash: sha256Hex(normalizeCode(code)), expiresAt, now });
+      await deps.db.tx(async (q) => {
+        await insertEnrollmentCode(q, { codeHash: sha256Hex(normalizeCode(code)), expiresAt, now });
+        await audit(c, deps, 'enrollment_code.issue', { q, details: { expires_at: expiresAt.toISOString() } });
+      });
       return c.json({ code, expires_at: expiresAt.toISOString() }, 201);
     },
   ),

@@ -14,7 +14,8 @@ import { listTransactionEvents } from '../db/events';
 import { listAttention, listKioskHealth, revokeKiosk, summariesFor } from '../db/fleet';
 import { listTransactions, toTransactionView } from '../db/transactions';
 import { notFound } from '../http-error';
-import { apiRoute, ERROR_RESPONSES, jsonResponse, OPERATOR } from './api-route';
+import { ADMIN, apiRoute, ERROR_RESPONSES, jsonResponse, VIEWER } from './api-route';
+import { audit } from '../operators/audit';
 import { pathIdParams } from './path-id';
 
 /**
@@ -27,7 +28,7 @@ export const fleetRoutes = [
       method: 'get',
       path: '/v1/fleet/kiosks',
       summary: 'fleet health and the payment mode',
-      security: OPERATOR,
+      security: VIEWER,
       request: { query: NoQuerySchema },
       responses: { 200: jsonResponse('every kiosk', FleetKiosksResponseSchema), ...ERROR_RESPONSES },
     }),
@@ -42,13 +43,17 @@ export const fleetRoutes = [
       method: 'post',
       path: '/v1/fleet/kiosks/{id}/revoke',
       summary: "revoke a kiosk's token",
-      security: OPERATOR,
+      security: ADMIN,
       request: { params: pathIdParams('kiosk') },
       responses: { 200: jsonResponse('revoked', RevokeKioskResponseSchema), ...ERROR_RESPONSES },
     }),
     (deps) => async (c) => {
       const { id } = c.req.valid('param');
-      const revoked = await revokeKiosk(deps.db, id, deps.clock.now());
+      const revoked = await deps.db.tx(async (q) => {
+        const r = await revokeKiosk(q, id, deps.clock.now());
+        if (r) await audit(c, deps, 'kiosk.revoke', { q, target: id });
+        return r;
+      });
       if (!revoked) throw notFound('kiosk');
       deps.log.info({ kiosk_id: id }, 'kiosk token revoked');
       return c.json({ kiosk_id: id, revoked_at: revoked.revoked_at }, 200);
@@ -60,7 +65,7 @@ export const fleetRoutes = [
       method: 'get',
       path: '/v1/fleet/transactions',
       summary: 'transactions with job, payment and audit trail',
-      security: OPERATOR,
+      security: VIEWER,
       request: { query: FleetTransactionsQuerySchema },
       responses: { 200: jsonResponse('newest first', FleetTransactionsResponseSchema), ...ERROR_RESPONSES },
     }),
@@ -84,7 +89,7 @@ export const fleetRoutes = [
       method: 'get',
       path: '/v1/fleet/attention',
       summary: 'what needs a person',
-      security: OPERATOR,
+      security: VIEWER,
       request: { query: FleetAttentionQuerySchema },
       responses: { 200: jsonResponse('oldest first', FleetAttentionResponseSchema), ...ERROR_RESPONSES },
     }),

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { fleetCounts } from '../db/fleet';
 import { labelValue } from '../metrics';
-import { apiRoute, ERROR_RESPONSES, OPERATOR } from './api-route';
+import { apiRoute, ERROR_RESPONSES, VIEWER } from './api-route';
 
 /** GET /metrics (operator token): Prometheus text — database gauges for the fleet, plus this instance's HTTP counters. */
 export const metricsRoutes = [
@@ -11,7 +11,7 @@ export const metricsRoutes = [
       method: 'get',
       path: '/metrics',
       summary: 'Prometheus text exposition',
-      security: OPERATOR,
+      security: VIEWER,
       responses: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } }, ...ERROR_RESPONSES },
     }),
     (deps) => async (c) => {
