@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AmountPolicySchema, PaymentModeSchema } from './amount-rules';
 import { AmountCentsSchema, CentsSchema, CoinsSchema } from './money';
 import { IsoTimeSchema, UuidSchema } from './ids';
-import { SignedJobSchema } from './job';
+import { JobPublicKeySchema, SignedJobSchema } from './job';
 import { SyncEventSchema } from './sync-events';
 import { ClaimAnswerSchema } from './credits';
 import { TransactionKindSchema, TransactionStatusSchema } from './transaction';
@@ -40,7 +40,11 @@ export const ErrorCodes = {
   nothingOwed: 'nothing_owed',
   /** 409: a fleet settle on a credit that is no longer open. */
   creditNotOpen: 'credit_not_open',
+  kioskDailyCapReached: 'kiosk_daily_cap_reached',
+  fleetDailyCapReached: 'fleet_daily_cap_reached',
 } as const;
+
+const JobPublicKeysSchema = z.array(JobPublicKeySchema).min(1).max(16);
 
 export const EnrollmentCodeResponseSchema = z.object({ code: z.string(), expires_at: IsoTimeSchema });
 
@@ -51,8 +55,10 @@ export const EnrollRequestSchema = z.strictObject({
 export const EnrollResponseSchema = z.object({
   kiosk_id: UuidSchema,
   token: z.string().min(32),
-  /** Ed25519 public key, SPKI DER, base64. */
+  /** Ed25519 public key, SPKI DER, base64: the current job key. */
   job_public_key: z.string().min(1),
+  /** Every job key the kiosk accepts (current first, then retired ones still announced); absent from an older cloud. */
+  job_public_keys: JobPublicKeysSchema.optional(),
   /** The cloud's limits and fee (optional: an older cloud sends none; the kiosk then keeps its fallback). */
   amount_policy: AmountPolicySchema.optional(),
 });
@@ -141,5 +147,7 @@ export const SyncResponseSchema = z.object({
   high_seq: z.number().int().nonnegative(),
   /** The cloud's current limits and fee, so a change of its configuration reaches the kiosk with the next sync. */
   amount_policy: AmountPolicySchema.optional(),
+  /** The job keys the kiosk accepts from now on (they replace the set it holds): how a job-key rotation reaches it. */
+  job_public_keys: JobPublicKeysSchema.optional(),
 });
 export type SyncResponse = z.infer<typeof SyncResponseSchema>;

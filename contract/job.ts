@@ -16,8 +16,38 @@ export const UnsignedJobSchema = z.strictObject({
 });
 export type UnsignedJob = z.infer<typeof UnsignedJobSchema>;
 
-export const SignedJobSchema = UnsignedJobSchema.extend({ signature: z.string().min(1) });
+/**
+ * `kid` names the job key that signed (jobKeyId of its public key), so the kiosk picks that key from its
+ * set and the cloud can rotate keys without re-enrolling (docs/SECURITY.md "Job-key rotation"). It is not
+ * part of the signed bytes: it only selects a key, and a changed kid selects a key the signature fails.
+ * Absent on jobs signed before key ids (the kiosk then tries every key it accepts).
+ */
+export const JobKeyIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'a job key id is 16 hex digits');
+export const SignedJobSchema = UnsignedJobSchema.extend({ kid: JobKeyIdSchema.optional(), signature: z.string().min(1) });
 export type SignedJob = z.infer<typeof SignedJobSchema>;
+
+/** A job public key the cloud announces: its id and the Ed25519 key (SPKI DER, base64). */
+export const JobPublicKeySchema = z.object({ kid: JobKeyIdSchema, public_key: z.string().min(1) });
+export type JobPublicKey = z.infer<typeof JobPublicKeySchema>;
+
+/** Ed25519 SPKI DER: a fixed 12-byte header, then the 32-byte raw public key. */
+const ED25519_SPKI_HEADER = '302a300506032b6570032100';
+
+/**
+ * The key id of an Ed25519 job public key (SPKI DER, base64): the first 8 bytes of the raw key, in hex.
+ * Derived, never configured, so the cloud and the kiosk cannot disagree; null when it is not an
+ * Ed25519 SPKI key.
+ */
+export function jobKeyId(publicKeySpkiB64: string): string | null {
+  let hex: string;
+  try {
+    hex = [...fromBase64(publicKeySpkiB64)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  } catch {
+    return null;
+  }
+  if (hex.length !== 88 || !hex.startsWith(ED25519_SPKI_HEADER)) return null;
+  return hex.slice(ED25519_SPKI_HEADER.length, ED25519_SPKI_HEADER.length + 16);
+}
 
 /** Canonical content signed: fixed field order, one line, UTF-8. */
 export function canonicalJobBytes(job: UnsignedJob): Uint8Array<ArrayBuffer> {
@@ -31,13 +61,30 @@ export function canonicalJobBytes(job: UnsignedJob): Uint8Array<ArrayBuffer> {
  * the same code runs in the kiosk core, Electron and the cloud. A malformed key or signature is false.
  */
 export async function verifyJobSignature(job: SignedJob, publicKeySpkiB64: string): Promise<boolean> {
-  const { signature, ...unsigned } = job;
+  const { signature, kid: _kid, ...unsigned } = job;
   try {
     const key = await crypto.subtle.importKey('spki', fromBase64(publicKeySpkiB64), { name: 'Ed25519' }, false, ['verify']);
     return await crypto.subtle.verify({ name: 'Ed25519' }, key, fromBase64(signature), canonicalJobBytes(unsigned));
   } catch {
     return false;
   }
+}
+
+export type JobKeyCheck = { ok: true; kid: string | null } | { ok: false; code: 'job_key_unknown' | 'job_signature_invalid' };
+
+/**
+ * Checks a job against a SET of accepted job keys (the kiosk's: docs/SECURITY.md "Job-key rotation").
+ * A job with a kid is checked with that key only; a kid not in the set is `job_key_unknown`. A job
+ * without a kid (signed before key ids) passes when any accepted key verifies it.
+ */
+export async function verifyJobWithKeys(job: SignedJob, keys: readonly JobPublicKey[]): Promise<JobKeyCheck> {
+  if (job.kid !== undefined) {
+    const key = keys.find((k) => k.kid === job.kid);
+    if (!key) return { ok: false, code: 'job_key_unknown' };
+    return (await verifyJobSignature(job, key.public_key)) ? { ok: true, kid: key.kid } : { ok: false, code: 'job_signature_invalid' };
+  }
+  for (const key of keys) if (await verifyJobSignature(job, key.public_key)) return { ok: true, kid: null };
+  return { ok: false, code: 'job_signature_invalid' };
 }
 
 function fromBase64(text: string): Uint8Array<ArrayBuffer> {

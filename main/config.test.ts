@@ -1,4 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { jobKeyId } from '../contract/job';
 import { parseKioskConfig } from './config';
 
 const base = { CLOUD_URL: 'http://127.0.0.1:8080/', HOPPER_PORT: '/dev/ttyUSB0' };
@@ -13,6 +15,13 @@ describe('parseKioskConfig', () => {
     expect(c.presetsCents).toEqual([500, 1000, 2000]);
     expect(c.qrTimeoutSec).toBe(120);
     expect(c.enrollmentCode).toBeNull();
+  });
+
+  it('pins the job keys of JOB_PUBLIC_KEYS with their key ids, and names it when one is not an Ed25519 public key', () => {
+    const pub = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    expect(parseKioskConfig(base).pinnedJobKeys).toEqual([]);
+    expect(parseKioskConfig({ ...base, JOB_PUBLIC_KEYS: pub }).pinnedJobKeys).toEqual([{ kid: jobKeyId(pub), public_key: pub }]);
+    expect(() => parseKioskConfig({ ...base, JOB_PUBLIC_KEYS: `${pub},AAAA` })).toThrow(/JOB_PUBLIC_KEYS/);
   });
 
   it('names the bad variable when a value is wrong', () => {

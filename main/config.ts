@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { httpUrl } from '../contract/http-url';
 import { join } from 'node:path';
 import { amountPolicyProblems, type AmountPolicy } from '../contract/amount-rules';
+import { jobKeyId, type JobPublicKey } from '../contract/job';
 import { QUARTER_CENTS } from '../contract/money';
 import { MAX_COINS_PER_DISPENSE } from './hardware/cctalk/hopper';
 import { KioskScheduleEnvSchema, type KioskScheduleConfig } from './sync/kiosk-scheduler';
@@ -65,6 +66,13 @@ const EnvSchema = z.object({
   // Technician PIN (issue 6): hashed into SQLite on the first start only; later changes are ignored.
   ADMIN_PIN: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits').optional()),
   ADMIN_SESSION_SEC: int(300, 30),
+  // Job public keys the technician pins on this kiosk, accepted on top of those the cloud announces
+  // (docs/SECURITY.md "Job-key rotation"): comma-separated Ed25519 SPKI DER base64.
+  JOB_PUBLIC_KEYS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((k) => k.trim()).filter((k) => k.length > 0))
+    .refine((keys) => keys.every((k) => jobKeyId(k) !== null), 'must be Ed25519 public keys, SPKI DER, base64, separated by commas'),
 });
 
 export interface KioskConfig {
@@ -96,6 +104,8 @@ export interface KioskConfig {
   adminPin: string | null;
   /** The admin session closes after this many seconds without a command. */
   adminSessionSec: number;
+  /** Job keys pinned by JOB_PUBLIC_KEYS, accepted on top of the cloud's announced set (sync/job-keys.ts). */
+  pinnedJobKeys: JobPublicKey[];
   /** node-cron schedule: heartbeat, outbox retention, local transaction expiry (sync/kiosk-scheduler.ts). */
   schedule: KioskScheduleConfig;
 }
@@ -164,6 +174,7 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     logLevel: e.LOG_LEVEL,
     adminPin: e.ADMIN_PIN ?? null,
     adminSessionSec: e.ADMIN_SESSION_SEC,
+    pinnedJobKeys: e.JOB_PUBLIC_KEYS.map((k) => ({ kid: jobKeyId(k) ?? '', public_key: k })),
     schedule: KioskScheduleEnvSchema.parse(e),
   };
 }

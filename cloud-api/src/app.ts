@@ -17,7 +17,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export function buildDeps(appDeps: AppDeps): Deps {
   return {
     ...appDeps,
-    signer: createJobSigner(appDeps.config.JOB_SIGNING_KEY),
+    signer: createJobSigner(appDeps.config.JOB_SIGNING_KEY, appDeps.config.JOB_ANNOUNCED_PUBLIC_KEYS),
     notifier: createJobNotifier(appDeps.db, appDeps.log),
     metrics: createHttpMetrics(),
     limits: {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, parseCloudConfig } from './config';
 import { testEnv } from './testing/harness';
@@ -26,6 +27,16 @@ describe('parseCloudConfig', () => {
       PER_HUMAN_DAILY_CENTS: 10000,
     });
     expect(c.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reads the announced job keys, and names JOB_ANNOUNCED_PUBLIC_KEYS when one is not an Ed25519 public key', () => {
+    const pub = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    expect(parseCloudConfig(testEnv()).JOB_ANNOUNCED_PUBLIC_KEYS).toEqual([]);
+    expect(parseCloudConfig(testEnv({ JOB_ANNOUNCED_PUBLIC_KEYS: ` ${pub} ` })).JOB_ANNOUNCED_PUBLIC_KEYS).toEqual([pub]);
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    for (const bad of [rsa, 'not-base64!', `${pub},x`]) {
+      expect(() => parseCloudConfig(testEnv({ JOB_ANNOUNCED_PUBLIC_KEYS: bad }))).toThrow(/JOB_ANNOUNCED_PUBLIC_KEYS/);
+    }
   });
 
   it('names a missing or short operator token without echoing it', () => {

@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { httpUrl } from '../../contract/http-url';
+import { jobKeyId } from '../../contract/job';
 import { amountPolicyProblems, type AmountPolicy } from '../../contract/amount-rules';
 import { isKnownTimeZone } from './worldid/human-limits';
 import { CloudScheduleEnvSchema } from './scheduler/cloud-scheduler';
@@ -99,6 +100,21 @@ const EnvSchema = z.object({
   KIOSK_SILENT_SEC: int(600, 1),
   JOB_STUCK_SEC: int(1800, 1),
   JOB_SIGNING_KEY: z.string().refine(isEd25519Pkcs8, 'must be an Ed25519 private key, PKCS8 DER, base64'),
+  /**
+   * Other job public keys announced to kiosks besides the signing key's (docs/SECURITY.md "Job-key
+   * rotation"): the next key before the switch, the retired key until its jobs have expired.
+   * Comma-separated, each Ed25519 SPKI DER base64.
+   */
+  JOB_ANNOUNCED_PUBLIC_KEYS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((k) => k.trim()).filter((k) => k.length > 0))
+    .refine((keys) => keys.every((k) => jobKeyId(k) !== null), 'must be Ed25519 public keys, SPKI DER, base64, separated by commas'),
+  /** How long a kiosk's replaced token still works after POST /v1/kiosks/token (docs/SECURITY.md). */
+  KIOSK_TOKEN_GRACE_SEC: int(600, 0, 30 * 24 * 3600),
+  /** Daily cash caps in cents, per kiosk and for the whole fleet, over the operator's day; unset = no cap. */
+  KIOSK_DAILY_CAP_CENTS: z.coerce.number().int().min(100).optional(),
+  FLEET_DAILY_CAP_CENTS: z.coerce.number().int().min(100).optional(),
   MINIAPP_BASE_URL: httpUrl().default('https://world.org/mini-app'),
   FEE_FLAT_CENTS: int(0, 0, 100_000),
   FEE_BPS: int(0, 0, 10_000),

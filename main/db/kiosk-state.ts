@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AmountPolicySchema, type AmountPolicy } from '../../contract/amount-rules';
+import { JobPublicKeySchema, type JobPublicKey } from '../../contract/job';
 import type { KioskDb } from './open-db';
 
 /** Key/value kiosk state (enrolment, settings). Values are JSON; read back through zod. */
@@ -47,4 +48,18 @@ export function getAmountPolicy(db: KioskDb): AmountPolicy | null {
 
 export function saveAmountPolicy(db: KioskDb, policy: AmountPolicy): void {
   setStateValue(db, AMOUNT_POLICY_KEY, AmountPolicySchema.parse(policy));
+}
+
+const JOB_KEYS_KEY = 'job_public_keys';
+
+/** The job keys the cloud last announced (enrolment or sync); null when it never did (sync/job-keys.ts). */
+export function getJobKeys(db: KioskDb): JobPublicKey[] | null {
+  const raw = getStateValue(db, JOB_KEYS_KEY);
+  if (raw === undefined) return null;
+  const parsed = z.array(JobPublicKeySchema).min(1).safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
+
+export function saveJobKeys(db: KioskDb, keys: readonly JobPublicKey[]): void {
+  setStateValue(db, JOB_KEYS_KEY, z.array(JobPublicKeySchema).min(1).parse(keys));
 }

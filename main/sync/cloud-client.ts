@@ -14,10 +14,11 @@ import {
   type SyncResponse,
 } from '../../contract/http';
 import type { AmountPolicy } from '../../contract/amount-rules';
-import type { SignedJob } from '../../contract/job';
+import type { JobPublicKey, SignedJob } from '../../contract/job';
 import type { SyncEvent } from '../../contract/sync-events';
 import type { TransactionView } from '../../contract/http';
 import { CloudError } from './cloud-error';
+import { enrolmentJobKeys } from './job-keys';
 import type { CloudTime } from './cloud-time';
 
 /**
@@ -43,6 +44,8 @@ export interface CloudClientOptions {
   cloudTime?: CloudTime;
   /** Given the cloud's limits and fee whenever an enrolment or sync answer carries them. */
   onAmountPolicy?: (policy: AmountPolicy) => void;
+  /** Given the job keys the cloud announces (enrolment: always, the one key if it names no set; sync: when sent). */
+  onJobKeys?: (keys: JobPublicKey[]) => void;
 }
 
 interface Call<T extends z.ZodTypeAny> {
@@ -91,6 +94,7 @@ export function createCloudClient(opts: CloudClientOptions): CloudClient {
       const r = await call({ method: 'POST', path: '/v1/kiosks/enroll', body, schema: EnrollResponseSchema, timeoutMs, auth: false });
       const value = r.value as EnrollResponse;
       if (value.amount_policy) opts.onAmountPolicy?.(value.amount_policy);
+      opts.onJobKeys?.(value.job_public_keys ?? enrolmentJobKeys(value));
       return value;
     },
     async createTransaction(body) {
@@ -116,6 +120,7 @@ export function createCloudClient(opts: CloudClientOptions): CloudClient {
       const r = await call({ method: 'POST', path: '/v1/sync', body: { events }, schema: SyncResponseSchema, timeoutMs: timeoutMs * 3 });
       const value = r.value as SyncResponse;
       if (value.amount_policy) opts.onAmountPolicy?.(value.amount_policy);
+      if (value.job_public_keys) opts.onJobKeys?.(value.job_public_keys);
       return value;
     },
   };

@@ -8,6 +8,7 @@ import type { Timers } from './backoff';
 import { createCloudClient, type CloudClient } from './cloud-client';
 import { CloudTime } from './cloud-time';
 import { ensureEnrolled } from './enrollment';
+import { createJobKeyRing } from './job-keys';
 import { startJobReceiver, type JobReceiver, type JobSink } from './job-receiver';
 import { createOutboxPusher, type OutboxPusher } from './outbox-pusher';
 
@@ -23,7 +24,7 @@ export interface CloudLinkDeps {
   clock: Clock;
   log: Logger;
   timers: Timers;
-  config: Pick<KioskConfig, 'cloudUrl' | 'enrollmentCode' | 'kioskName'>;
+  config: Pick<KioskConfig, 'cloudUrl' | 'enrollmentCode' | 'kioskName' | 'pinnedJobKeys'>;
   /** Enrolment or online changed. */
   onChange: () => void;
   /** The cloud's limits and fee, from an enrolment or sync answer (kiosk/amount-policy.ts). */
@@ -57,9 +58,12 @@ export function createCloudLink(deps: CloudLinkDeps): CloudLink {
   const abort = new AbortController();
 
   const cloudTime = new CloudTime(clock);
+  // The job keys accepted: announced by the cloud at enrolment and with every sync answer (job-keys.ts).
+  const jobKeys = createJobKeyRing({ db, log, pinned: deps.config.pinnedJobKeys });
   const client = createCloudClient({
     baseUrl: deps.config.cloudUrl, token: () => enrollment?.token ?? null, cloudTime,
     ...(deps.onAmountPolicy ? { onAmountPolicy: deps.onAmountPolicy } : {}),
+    onJobKeys: (keys) => void jobKeys.announce(keys),
   });
   const pusher = createOutboxPusher({ db, clock, log, client, timers, onReachable: setOnline });
 
@@ -78,6 +82,7 @@ export function createCloudLink(deps: CloudLinkDeps): CloudLink {
       db, clock, log, client, timers, cloudClock: cloudTime,
       onWrite: () => void pusher.kick(),
       enrollment: () => enrollment,
+      jobKeys: () => jobKeys.accepted(),
       sink,
       onOnline: setOnline,
     });

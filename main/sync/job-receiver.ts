@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../contract/clock';
-import type { SignedJob } from '../../contract/job';
+import type { JobPublicKey, SignedJob } from '../../contract/job';
 import type { KioskDb } from '../db/open-db';
 import { admitJob, getNotPresentedJob } from '../db/job-admission';
 import { getJob, type JobRow } from '../db/jobs';
@@ -8,6 +8,7 @@ import { getTransaction } from '../db/transactions';
 import { Backoff, realTimers, sleep, type Timers } from './backoff';
 import type { CloudClient } from './cloud-client';
 import { CloudError } from './cloud-error';
+import { enrolmentJobKeys } from './job-keys';
 import { checkJob } from './verify-job';
 
 /**
@@ -28,6 +29,8 @@ export interface JobReceiverDeps {
   log: Logger;
   client: Pick<CloudClient, 'nextJob' | 'ackJob'>;
   enrollment: () => { kiosk_id: string; job_public_key: string } | null;
+  /** The job keys accepted now (sync/job-keys.ts); default: the one key of the enrolment. */
+  jobKeys?: () => readonly JobPublicKey[];
   /** Where admitted jobs go, and whether a transaction is the live session waiting for its job. */
   sink: JobSink;
   /** Called after each local write, to push the outbox. */
@@ -65,7 +68,7 @@ export function startJobReceiver(deps: JobReceiverDeps): JobReceiver {
     if (!known) {
       const check = await checkJob({
         job,
-        publicKeySpkiB64: enrol.job_public_key,
+        keys: deps.jobKeys?.() ?? enrolmentJobKeys(enrol),
         kioskId: enrol.kiosk_id,
         clock: deps.cloudClock ?? deps.clock,
         transaction: getTransaction(deps.db, job.transaction_id),

@@ -9,10 +9,12 @@ export interface JobRow {
   status: JobStatus;
   expires_at: Date;
   signature: string;
+  /** The job key that signed (NULL before key ids, migration 008). */
+  kid: string | null;
   coins_paid: number | null;
 }
 
-const COLUMNS = 'id, transaction_id, kiosk_id, coins, status, expires_at, signature, coins_paid';
+const COLUMNS = 'id, transaction_id, kiosk_id, coins, status, expires_at, signature, kid, coins_paid';
 
 /**
  * Creates THE dispense job of a transaction. ON CONFLICT (transaction_id) DO NOTHING: a transaction
@@ -20,9 +22,9 @@ const COLUMNS = 'id, transaction_id, kiosk_id, coins, status, expires_at, signat
  */
 export async function insertJob(q: Queryable, j: SignedJob & { now: Date }): Promise<boolean> {
   const r = await q.query(
-    `INSERT INTO dispense_jobs (id, transaction_id, kiosk_id, coins, status, expires_at, signature, created_at)
-     VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7) ON CONFLICT (transaction_id) DO NOTHING`,
-    [j.id, j.transaction_id, j.kiosk_id, j.coins, j.expires_at, j.signature, j.now],
+    `INSERT INTO dispense_jobs (id, transaction_id, kiosk_id, coins, status, expires_at, signature, kid, created_at)
+     VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8) ON CONFLICT (transaction_id) DO NOTHING`,
+    [j.id, j.transaction_id, j.kiosk_id, j.coins, j.expires_at, j.signature, j.kid ?? null, j.now],
   );
   return r.rowCount === 1;
 }
@@ -86,6 +88,7 @@ export function toSignedJob(j: JobRow): SignedJob {
     kiosk_id: j.kiosk_id,
     coins: j.coins,
     expires_at: iso(j.expires_at),
+    ...(j.kid === null ? {} : { kid: j.kid }),
     signature: j.signature,
   };
 }

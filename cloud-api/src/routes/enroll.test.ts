@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobKeyId } from '../../../contract/job';
 import { createHarness, OPERATOR_TOKEN, type Harness } from '../testing/harness';
 import { BACKENDS } from '../testing/test-db';
 
@@ -33,11 +34,13 @@ describe.each(BACKENDS)('enrolment and request handling (%s)', (backend) => {
     expect(new Date(expires_at).getTime() - h.clock.now().getTime()).toBe(24 * 3600 * 1000);
     const res = await h.req('POST', '/v1/kiosks/enroll', { body: { code, name: 'Lobby' } });
     expect(res.status).toBe(201);
-    const body = (await res.json()) as { kiosk_id: string; token: string; job_public_key: string; amount_policy: unknown };
+    const body = (await res.json()) as { kiosk_id: string; token: string; job_public_key: string; job_public_keys: unknown; amount_policy: unknown };
     expect(body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // The cloud's limits and fee go to the kiosk with its token: its screen shows what the cloud charges.
     expect(body.amount_policy).toEqual({ min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 }, payment_mode: 'none' });
     expect(body.job_public_key.length).toBeGreaterThan(40);
+    // Every key the kiosk accepts, by key id (docs/SECURITY.md "Job-key rotation"): here only the signing key.
+    expect(body.job_public_keys).toEqual([{ kid: jobKeyId(body.job_public_key), public_key: body.job_public_key }]);
     const stored = await h.tdb.db.query<{ token_hash: string }>('SELECT token_hash FROM kiosks WHERE id = $1', [body.kiosk_id]);
     expect(stored.rows[0]?.token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored.rows[0]?.token_hash).not.toContain(body.token);

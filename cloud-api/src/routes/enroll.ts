@@ -69,6 +69,7 @@ export const enrollRoutes = [
         kiosk_id: kioskId,
         token,
         job_public_key: deps.signer.publicKeySpkiB64,
+        job_public_keys: [...deps.signer.announcedKeys],
         amount_policy: amountPolicyOf(deps.config),
       };
       return c.json(res, 201);

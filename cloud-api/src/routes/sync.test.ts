@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../contract/clock';
 import { JobResponseSchema } from '../../../contract/http';
+import { jobKeyId } from '../../../contract/job';
 import type { SyncEvent } from '../../../contract/sync-events';
 import { startFakePortal, type FakePortal } from '../../../sim/worldid/portal';
 import { createPaidTransaction, createTransaction, jobsOf } from '../testing/flows';
@@ -81,11 +82,15 @@ describe.each(BACKENDS)('POST /v1/sync (%s)', (backend) => {
     expect(flags.map((f) => f.flagged)).toEqual(['coins_mismatch', 'unknown_job']);
   });
 
-  it("answers with the cloud's limits and fee, so a changed configuration reaches the kiosk with the next sync", async () => {
+  it("answers with the cloud's limits and fee and its job keys, so a changed configuration reaches the kiosk with the next sync", async () => {
     const k = await h.enrollKiosk('policy');
     const res = await sync(k.token, [heartbeat(1)]);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ high_seq: 1, amount_policy: { min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 }, payment_mode: 'none' } });
+    expect(await res.json()).toEqual({
+      high_seq: 1,
+      amount_policy: { min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 }, payment_mode: 'none' },
+      job_public_keys: [{ kid: jobKeyId(k.publicKey), public_key: k.publicKey }],
+    });
   });
 
   it('answers the highest contiguous seq, holding at a gap until it is filled', async () => {

@@ -39,7 +39,8 @@ export const syncRoutes = [
         return advanceHighSeq(q, kioskId, from, now);
       });
       // The answer also carries the cloud's limits and fee: a changed configuration reaches the kiosk here.
-      const res: SyncResponse = { high_seq: high, amount_policy: amountPolicyOf(deps.config) };
+      // …and the job keys it accepts, so a job-key rotation reaches every kiosk (docs/SECURITY.md "Job-key rotation").
+      const res: SyncResponse = { high_seq: high, amount_policy: amountPolicyOf(deps.config), job_public_keys: [...deps.signer.announcedKeys] };
       return c.json(res, 200);
     },
   ),
