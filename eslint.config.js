@@ -1,5 +1,5 @@
 // Import boundaries (ARCHITECTURE.md): main/ never imports electron; renderer/ never imports Node
-// modules or electron; contract/ imports neither. Enforced here and by separate tsconfigs.
+// modules or electron; contract/ imports neither. console/ (the operator console's browser bundle) follows renderer/'s rules. Enforced here and by separate tsconfigs.
 // Between the rooms (issue 12): main/ (and electron/) never import cloud-api/; cloud-api/ never imports
 // main/; main/hardware/ never imports main/sync/; product code (main/, renderer/, electron/, cloud-api/,
 // contract/) never imports sim/. Demo scripts (scripts/), test files (*.test.ts[x]) and test helper
@@ -20,7 +20,7 @@ const NO_SYNC = { group: ['**/sync/**', '**/sync'], message: 'main/hardware/ nev
 const nodeOnlyPackages = ['better-sqlite3', 'serialport', '@serialport/*', 'pg', '@electric-sql/*', 'pino', 'undici', 'ws', 'node-cron'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'dist-renderer/', 'dist-electron/', 'release/', 'test-results/', 'playwright-report/', '.data/', 'cloud-api/dist/', 'cloud-api/.build-test-*/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist-renderer/', 'dist-electron/', 'release/', 'test-results/', 'playwright-report/', '.data/', 'cloud-api/dist/', 'cloud-api/dist-console/', 'cloud-api/.build-test-*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -76,8 +76,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['renderer/**/*.{ts,tsx}'],
-    ignores: ['renderer/vite.config.ts'],
+    files: ['renderer/**/*.{ts,tsx}', 'console/**/*.{ts,tsx}'],
+    ignores: ['renderer/vite.config.ts', 'console/vite.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': ['error', { paths: ['electron', ...nodeBuiltins], patterns: [...nodeOnlyPackages, '**/main/**', '**/cloud-api/**', '**/sim/**'] }],

@@ -23,6 +23,9 @@ function buildStep(what: string, cmd: string, args: string[]): void {
 if (!existsSync('dist-renderer/index.html')) {
   buildStep('Building the kiosk screens (first start only)…', 'node_modules/.bin/vite', ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
 }
+if (!existsSync('cloud-api/dist-console/index.html')) {
+  buildStep('Building the operator console (first start only)…', 'node_modules/.bin/vite', ['build', '--config', 'console/vite.config.ts', '--logLevel', 'warn']);
+}
 if (mode.mode === 'electron') buildStep('Bundling the Electron shell…', 'node_modules/.bin/tsx', ['electron/build.ts']);
 
 console.log(`Starting RoluATM (data in ${dataDir})…`);

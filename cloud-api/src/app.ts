@@ -10,6 +10,7 @@ import { createRateLimiter } from './rate-limit';
 import { accessLog, ipRateLimit } from './request-guards';
 import { mountApi } from './openapi';
 import { validationHook } from './routes/api-route';
+import { mountConsole } from './routes/console-static';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -44,5 +45,6 @@ export function createApp(appDeps: AppDeps | Deps): OpenAPIHono<AppEnv> {
     }),
   );
   mountApi(app, deps);
+  mountConsole(app);
   return app;
 }
