@@ -79,6 +79,15 @@ export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arra
 
 // ---------- Fleet (kiosks) ----------
 
+/**
+ * GET /v1/fleet/kiosks today (issue 18: every list is paginated): a page of kiosk health, oldest enrolled
+ * first. FleetKioskListResponseSchema below is its console form, with each item's health and config.
+ */
+export const FleetKiosksPageResponseSchema = pageOf(KioskHealthSchema).extend({
+  payment_mode: PaymentModeSchema,
+  world_id_staging: z.boolean(),
+});
+
 export const KioskHealthStateSchema = z.enum(['ok', 'low_coins', 'hopper_fault', 'silent', 'out_of_service', 'revoked']);
 
 /** Per-kiosk overrides of the cloud's limits and fee (delivered with sync; applied by the kiosk when idle). */

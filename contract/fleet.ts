@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { PaymentModeSchema } from './amount-rules';
 import { TransactionViewSchema } from './http';
 import { IsoTimeSchema, UuidSchema } from './ids';
 import { TransactionStatusSchema } from './transaction';
@@ -36,13 +35,6 @@ export const KioskHealthSchema = z.object({
   open_jobs: z.number().int(),
   /** No contact for longer than KIOSK_SILENT_SEC. */
   silent: z.boolean(),
-});
-
-export const FleetKiosksResponseSchema = z.object({
-  payment_mode: PaymentModeSchema,
-  /** WORLD_ID_ALLOW_STAGING=1: staging World ID apps and results are accepted (demo and tests only). */
-  world_id_staging: z.boolean(),
-  kiosks: z.array(KioskHealthSchema),
 });
 
 export const RevokeKioskResponseSchema = z.object({ kiosk_id: UuidSchema, revoked_at: IsoTimeSchema });

@@ -3,7 +3,7 @@ import type { Queryable } from './db/db';
 import { addTransactionEvent } from './db/events';
 import { finishJob, getJob } from './db/jobs';
 import { recordRefundOwed } from './db/refunds';
-import { flagKioskEvent } from './db/sync';
+import { flagKioskEvent, upsertKioskStatus } from './db/sync';
 import { getTransaction, setTransactionStatus } from './db/transactions';
 
 /** Kiosk-reported transitions the cloud accepts (contract/transaction.ts state diagram). */
@@ -83,6 +83,7 @@ export async function applySyncEvent(q: Queryable, kioskId: string, e: SyncEvent
   if (e.type === 'payout.result') flag = await applyPayoutResult(q, kioskId, e, now);
   else if (e.type === 'transaction.status') flag = await applyStatus(q, kioskId, e, now);
   else if (e.type === 'job.not_presented') flag = await applyNotPresented(q, kioskId, e, now);
+  else if (e.type === 'kiosk.heartbeat') await upsertKioskStatus(q, kioskId, { seq: e.seq, payload: e.payload, now });
   // The kiosk could not send this seq's event (contract/sync-events.ts tombstone): a person looks at it.
   else if (e.type === 'outbox.quarantined') flag = `quarantined_by_kiosk: ${e.payload.original_type}: ${e.payload.reason}`;
   if (flag) await flagKioskEvent(q, kioskId, e.seq, flag);

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AttentionKindSchema } from '../../../contract/fleet';
 import { iso, type Queryable } from './db';
+import type { Key } from './keyset-cursor';
 
 /** Operator queries over the migration-002 views (kiosk_health, transaction_summary, attention_items). */
 export interface KioskHealthView {
@@ -18,23 +19,41 @@ export interface KioskHealthView {
   silent: boolean;
 }
 
+type HealthRow = Omit<KioskHealthView, 'silent' | 'created_at' | 'last_seen_at' | 'revoked_at' | 'heartbeat_at'> & {
+  created_at: Date; last_seen_at: Date | null; revoked_at: Date | null; heartbeat_at: Date | null;
+};
+
 const isoOrNull = (v: Date | string | null) => (v === null ? null : iso(v));
 
-export async function listKioskHealth(q: Queryable, o: { now: Date; silentSec: number }): Promise<KioskHealthView[]> {
-  const { rows } = await q.query<Omit<KioskHealthView, 'silent' | 'created_at' | 'last_seen_at' | 'revoked_at' | 'heartbeat_at'> & {
-    created_at: Date; last_seen_at: Date | null; revoked_at: Date | null; heartbeat_at: Date | null;
-  }>('SELECT * FROM kiosk_health ORDER BY created_at, id');
-  return rows.map((r) => {
-    const contact = r.last_seen_at ?? r.created_at;
-    return {
-      ...r,
-      created_at: iso(r.created_at),
-      last_seen_at: isoOrNull(r.last_seen_at),
-      revoked_at: isoOrNull(r.revoked_at),
-      heartbeat_at: isoOrNull(r.heartbeat_at),
-      silent: r.revoked_at === null && o.now.getTime() - new Date(contact).getTime() > o.silentSec * 1000,
-    };
-  });
+/**
+ * One page of kiosk health in enrolment order (created_at, id), after the cursor's key when given
+ * (keyset: index kiosks_created_id, migration 010). `next` is the last row's key when more may follow.
+ */
+export async function listKioskHealth(
+  q: Queryable,
+  o: { now: Date; silentSec: number; limit: number; after?: Key },
+): Promise<{ items: KioskHealthView[]; next: { t: Date; id: string } | null }> {
+  const { rows } = o.after
+    ? await q.query<HealthRow>('SELECT * FROM kiosk_health WHERE (created_at, id) > ($1::timestamptz, $2::uuid) ORDER BY created_at, id LIMIT $3', [
+      o.after.t, o.after.id, o.limit + 1,
+    ])
+    : await q.query<HealthRow>('SELECT * FROM kiosk_health ORDER BY created_at, id LIMIT $1', [o.limit + 1]);
+  const more = rows.length > o.limit;
+  const page = rows.slice(0, o.limit);
+  const last = page[page.length - 1];
+  return { items: page.map((r) => healthView(r, o)), next: more && last ? { t: new Date(last.created_at), id: last.id } : null };
+}
+
+function healthView(r: HealthRow, o: { now: Date; silentSec: number }): KioskHealthView {
+  const contact = r.last_seen_at ?? r.created_at;
+  return {
+    ...r,
+    created_at: iso(r.created_at),
+    last_seen_at: isoOrNull(r.last_seen_at),
+    revoked_at: isoOrNull(r.revoked_at),
+    heartbeat_at: isoOrNull(r.heartbeat_at),
+    silent: r.revoked_at === null && o.now.getTime() - new Date(contact).getTime() > o.silentSec * 1000,
+  };
 }
 
 /** Revokes a kiosk's token (idempotent: the first revocation time is kept). False when unknown. */
@@ -94,15 +113,23 @@ export async function listAttention(q: Queryable, o: { now: Date; silentSec: num
   return rows.map((r) => ({ ...r, since: iso(r.since) }));
 }
 
-/** Row counts for /metrics gauges. */
+/**
+ * Gauges for /metrics (issue 18: a scrape never scans a whole table). Only open work is counted, each
+ * from a partial index that holds just those rows (migrations 001, 002, 010): transactions and jobs not
+ * yet final, pending and duplicate payments, refunds owed, flagged events; kiosks from the planner's row
+ * estimate. Totals of finished work are counters in the process (requests) or the operator's reports.
+ */
+export const FLEET_COUNTS_SQL = `SELECT 'transactions_open' AS metric, status AS label, count(*)::int AS n FROM transactions
+      WHERE status IN ('created','verified','paid','dispensing') GROUP BY status
+     UNION ALL SELECT 'jobs_open', status, count(*)::int FROM dispense_jobs WHERE status IN ('pending','delivered','acked') GROUP BY status
+     UNION ALL SELECT 'jobs_incomplete', status, count(*)::int FROM dispense_jobs WHERE status IN ('partial','failed') GROUP BY status
+     UNION ALL SELECT 'payments_open', status, count(*)::int FROM payments WHERE status = 'pending' GROUP BY status
+     UNION ALL SELECT 'payments_open', status, count(*)::int FROM payments WHERE status = 'duplicate' GROUP BY status
+     UNION ALL SELECT 'refunds_owed', status, count(*)::int FROM refunds_owed WHERE status = 'owed' GROUP BY status
+     UNION ALL SELECT 'kiosk_events_flagged', 'flagged', count(*)::int FROM kiosk_events WHERE flagged IS NOT NULL
+     UNION ALL SELECT 'kiosks_estimate', 'all', GREATEST(reltuples, 0)::int FROM pg_class WHERE oid = 'kiosks'::regclass`;
+
 export async function fleetCounts(q: Queryable): Promise<Array<{ metric: string; label: string; n: number }>> {
-  const { rows } = await q.query<{ metric: string; label: string; n: number }>(
-    `SELECT 'transactions' AS metric, status AS label, count(*)::int AS n FROM transactions GROUP BY status
-     UNION ALL SELECT 'jobs', status, count(*)::int FROM dispense_jobs GROUP BY status
-     UNION ALL SELECT 'payments', status, count(*)::int FROM payments GROUP BY status
-     UNION ALL SELECT 'refunds_owed', status, count(*)::int FROM refunds_owed GROUP BY status
-     UNION ALL SELECT 'kiosks', CASE WHEN revoked_at IS NULL THEN 'active' ELSE 'revoked' END, count(*)::int FROM kiosks GROUP BY 2
-     UNION ALL SELECT 'attention', kind, count(*)::int FROM attention_items WHERE kind NOT IN ('kiosk_silent','job_stuck') GROUP BY kind`,
-  );
+  const { rows } = await q.query<{ metric: string; label: string; n: number }>(FLEET_COUNTS_SQL);
   return rows;
 }

@@ -44,6 +44,19 @@ export async function storeKioskEvents(
   return conflict ? { stored, conflictSeq: conflict.seq } : { stored };
 }
 
+/**
+ * The kiosk's latest status (issue 18): one row per kiosk, upserted from each heartbeat; a heartbeat with
+ * a lower seq than the stored one (a late replay) changes nothing.
+ */
+export async function upsertKioskStatus(q: Queryable, kioskId: string, h: { seq: number; payload: Record<string, unknown>; now: Date }): Promise<void> {
+  await q.query(
+    `INSERT INTO kiosk_status (kiosk_id, seq, payload, heartbeat_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (kiosk_id) DO UPDATE SET seq = EXCLUDED.seq, payload = EXCLUDED.payload, heartbeat_at = EXCLUDED.heartbeat_at
+      WHERE kiosk_status.seq < EXCLUDED.seq`,
+    [kioskId, h.seq, JSON.stringify(h.payload), h.now],
+  );
+}
+
 export async function flagKioskEvent(q: Queryable, kioskId: string, seq: number, flag: string): Promise<void> {
   await q.query('UPDATE kiosk_events SET flagged = $3 WHERE kiosk_id = $1 AND seq = $2', [kioskId, seq, flag.slice(0, 500)]);
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../contract/clock';
-import { FleetAttentionResponseSchema, FleetKiosksResponseSchema, FleetTransactionsResponseSchema } from '../../../contract/fleet';
+import { FleetKiosksPageResponseSchema } from '../../../contract/console-api';
+import { FleetAttentionResponseSchema, FleetTransactionsResponseSchema } from '../../../contract/fleet';
+import { FLEET_COUNTS_SQL, fleetCounts } from '../db/fleet';
 import { startFakePortal, type FakePortal } from '../../../sim/worldid/portal';
 import { recordRefundOwed } from '../db/refunds';
 import { ROUTES } from '../openapi';
@@ -29,15 +31,43 @@ describe.each(BACKENDS)('fleet, metrics, openapi and rate limits (%s)', (backend
       seq, id: newId(), occurred_at: h.clock.now().toISOString(), type: 'kiosk.heartbeat',
       payload: { coins_available: coins, hopper_ok: true, outbox_depth: 2, version: '1.2.3' },
     });
-    expect((await h.req('POST', '/v1/sync', { token: k.token, body: { events: [beat(1, 300), beat(2, 280)] } })).status).toBe(200);
-    const body = FleetKiosksResponseSchema.parse(await (await op('GET', '/v1/fleet/kiosks')).json());
+    // The batch arrives out of order and a replay of seq 1 comes later: the latest status is seq 2's.
+    expect((await h.req('POST', '/v1/sync', { token: k.token, body: { events: [beat(2, 280), beat(1, 300)] } })).status).toBe(200);
+    const body = FleetKiosksPageResponseSchema.parse(await (await op('GET', '/v1/fleet/kiosks?limit=500')).json());
     expect(body.payment_mode).toBe('none');
     expect(body.world_id_staging).toBe(true);
-    expect(body.kiosks.find((x) => x.id === k.kioskId)).toMatchObject({
+    expect(body.items.find((x) => x.id === k.kioskId)).toMatchObject({
       name: 'hb', coins_available: 280, hopper_ok: true, outbox_depth: 2, version: '1.2.3', open_jobs: 1, silent: false,
     });
+    // issue 18: one latest-status row per kiosk, upserted; the history is kiosk_events' (pruned by retention).
+    const status = await h.tdb.db.query<{ seq: number }>('SELECT seq FROM kiosk_status WHERE kiosk_id = $1', [k.kioskId]);
+    expect(status.rows).toEqual([{ seq: 2 }]);
     expect((await h.req('GET', '/v1/fleet/kiosks', { token: k.token })).status).toBe(401);
     expect((await op('GET', '/v1/fleet/kiosks?x=1')).status).toBe(400);
+  });
+
+  it('pages the kiosk list by cursor: every kiosk once, in enrolment order, and refuses a forged cursor (issue 18)', async () => {
+    for (let i = 0; i < 5; i++) {
+      await h.enrollKiosk(`page-${i}`);
+      h.clock.advance(1);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await op('GET', `/v1/fleet/kiosks?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page = FleetKiosksPageResponseSchema.parse(await res.json());
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((k) => k.id));
+      cursor = page.next_cursor;
+      pages += 1;
+    } while (cursor && pages < 50);
+    const { rows } = await h.tdb.db.query<{ id: string }>('SELECT id FROM kiosks ORDER BY created_at, id');
+    expect(seen).toEqual(rows.map((r) => r.id));
+    expect(pages).toBe(Math.ceil(rows.length / 2)); // limit + 1 rows are read: no empty last page
+    const forged = await op('GET', `/v1/fleet/kiosks?cursor=${Buffer.from('{"t":"x"}').toString('base64url')}`);
+    expect(forged.status).toBe(400);
+    expect((await op('GET', '/v1/fleet/kiosks?limit=0')).status).toBe(400);
   });
 
   it('revokes a kiosk token so its next request is 401, and 404s an unknown kiosk', async () => {
@@ -85,10 +115,27 @@ describe.each(BACKENDS)('fleet, metrics, openapi and rate limits (%s)', (backend
     const res = await op('GET', '/metrics');
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(text).toMatch(/^roluatm_transactions\{status="paid"\} \d+$/m);
+    expect(text).toMatch(/^roluatm_transactions_open\{status="paid"\} \d+$/m);
+    expect(text).toMatch(/^roluatm_kiosks_estimate\{status="all"\} \d+$/m);
     expect(text).toContain('roluatm_payment_mode_info{mode="none"} 1');
     expect(text).toMatch(/^roluatm_http_requests_total\{method="GET",route="\/v1\/fleet\/kiosks",status="200"\} \d+$/m);
     expect((await h.req('GET', '/metrics')).status).toBe(401);
+  });
+
+  it('counts its /metrics gauges from indexes, never by scanning a whole table (issue 18)', async () => {
+    expect((await fleetCounts(h.tdb.db)).length).toBeGreaterThan(0);
+    // With sequential scans priced out, any table the query could only read whole still shows a Seq Scan.
+    const plan = await h.tdb.db.tx(async (q) => {
+      await q.query('SET LOCAL enable_seqscan = off');
+      return (await q.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${FLEET_COUNTS_SQL}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).not.toMatch(/Seq Scan/);
+    // …and every index read is a partial one that holds only open work (a full index scan is a table scan too).
+    const used = [...plan.matchAll(/(?:Index Only Scan|Index Scan|Bitmap Index Scan) (?:using|on) (\w+)/g)].map((m) => m[1]);
+    const partial = ['transactions_open_status', 'dispense_jobs_open_created', 'dispense_jobs_kiosk_open', 'dispense_jobs_incomplete', 'payments_due',
+      'payments_duplicate', 'refunds_owed_open', 'kiosk_events_flagged', 'pg_class_oid_index'];
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((name) => !partial.includes(name!))).toEqual([]);
   });
 
   it('describes every registered route in /openapi.json', async () => {

@@ -3,14 +3,14 @@ import type { z } from 'zod';
 import {
   FleetAttentionQuerySchema,
   FleetAttentionResponseSchema,
-  FleetKiosksResponseSchema,
   FleetTransactionsQuerySchema,
   FleetTransactionsResponseSchema,
-  NoQuerySchema,
   RevokeKioskResponseSchema,
   type FleetTransactionSchema,
 } from '../../../contract/fleet';
+import { FleetKioskListQuerySchema, FleetKiosksPageResponseSchema } from '../../../contract/console-api';
 import { listTransactionEvents } from '../db/events';
+import { decodeCursor, encodeCursor } from '../db/keyset-cursor';
 import { listAttention, listKioskHealth, revokeKiosk, summariesFor } from '../db/fleet';
 import { listTransactions, toTransactionView } from '../db/transactions';
 import { notFound } from '../http-error';
@@ -27,14 +27,20 @@ export const fleetRoutes = [
     createRoute({
       method: 'get',
       path: '/v1/fleet/kiosks',
-      summary: 'fleet health and the payment mode',
+      summary: 'fleet health and the payment mode, a page at a time (next_cursor)',
       security: VIEWER,
-      request: { query: NoQuerySchema },
-      responses: { 200: jsonResponse('every kiosk', FleetKiosksResponseSchema), ...ERROR_RESPONSES },
+      request: { query: FleetKioskListQuerySchema },
+      responses: { 200: jsonResponse('a page of kiosks, oldest enrolled first', FleetKiosksPageResponseSchema), ...ERROR_RESPONSES },
     }),
     (deps) => async (c) => {
-      const kiosks = await listKioskHealth(deps.db, { now: deps.clock.now(), silentSec: deps.config.KIOSK_SILENT_SEC });
-      return c.json({ payment_mode: deps.config.PAYMENT_MODE, world_id_staging: deps.config.WORLD_ID_ALLOW_STAGING, kiosks }, 200);
+      const { cursor, limit } = c.req.valid('query');
+      const page = await listKioskHealth(deps.db, {
+        now: deps.clock.now(), silentSec: deps.config.KIOSK_SILENT_SEC, limit, ...(cursor ? { after: decodeCursor(cursor) } : {}),
+      });
+      return c.json({
+        payment_mode: deps.config.PAYMENT_MODE, world_id_staging: deps.config.WORLD_ID_ALLOW_STAGING,
+        items: page.items, next_cursor: page.next ? encodeCursor(page.next) : null,
+      }, 200);
     },
   ),
 

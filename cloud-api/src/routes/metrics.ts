@@ -4,7 +4,7 @@ import { fleetCounts } from '../db/fleet';
 import { labelValue } from '../metrics';
 import { apiRoute, ERROR_RESPONSES, VIEWER } from './api-route';
 
-/** GET /metrics (operator token): Prometheus text — database gauges for the fleet, plus this instance's HTTP counters. */
+/** GET /metrics (operator token): Prometheus text — database gauges of open work (db/fleet.ts fleetCounts: indexes only), plus this instance's HTTP counters. */
 export const metricsRoutes = [
   apiRoute(
     createRoute({
@@ -19,7 +19,7 @@ export const metricsRoutes = [
       const lines: string[] = [];
       for (const metric of [...new Set(counts.map((r) => r.metric))]) {
         const name = `roluatm_${metric}`;
-        lines.push(`# HELP ${name} Rows in ${metric} by status or kind (database, all instances).`, `# TYPE ${name} gauge`);
+        lines.push(`# HELP ${name} Open ${metric.replace(/_/g, ' ')} by status, from partial indexes (database, all instances).`, `# TYPE ${name} gauge`);
         for (const r of counts.filter((x) => x.metric === metric)) lines.push(`${name}{status="${labelValue(r.label)}"} ${r.n}`);
       }
       lines.push('# HELP roluatm_payment_mode_info The configured payment mode.', '# TYPE roluatm_payment_mode_info gauge');

@@ -16,8 +16,10 @@ import { createRunClaims } from './run-claims';
 export const CloudScheduleEnvSchema = z.object({
   CRON_EXPIRE_TRANSACTIONS: z.string().min(1).default('*/30 * * * * *'),
   CRON_RETURN_LEASES: z.string().min(1).default('*/10 * * * * *'),
-  CRON_RETENTION: z.string().min(1).default('41 4 * * *'),
-  HEARTBEAT_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
+  // Hourly, so each run deletes an hour of heartbeats, not a day's (issue 18: bounded history).
+  CRON_RETENTION: z.string().min(1).default('41 * * * *'),
+  // The latest status is kiosk_status's; the heartbeat history is kept this long.
+  HEARTBEAT_RETENTION_DAYS: z.coerce.number().int().min(1).default(2),
 });
 export type CloudScheduleConfig = z.infer<typeof CloudScheduleEnvSchema>;
 
