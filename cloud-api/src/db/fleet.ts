@@ -27,7 +27,7 @@ const isoOrNull = (v: Date | string | null) => (v === null ? null : iso(v));
 
 /**
  * One page of kiosk health in enrolment order (created_at, id), after the cursor's key when given
- * (keyset: index kiosks_created_id, migration 010). `next` is the last row's key when more may follow.
+ * (keyset: index kiosks_created_id, migration 009). `next` is the last row's key when more may follow.
  */
 export async function listKioskHealth(
   q: Queryable,
