@@ -1,0 +1,124 @@
+import { expect, test, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreatedOperatorResponseSchema, type OperatorRole } from '../../../contract/console-api';
+import type { Db } from '../../../cloud-api/src/db/db';
+import { openPgDb } from '../../../cloud-api/src/db/pg-adapter';
+import { totpCode } from '../../../cloud-api/src/operators/totp';
+import { createScratchDatabase } from '../../../cloud-api/src/testing/test-db';
+import { startSystem, type RunningSystem } from '../../../scripts/system';
+import { seriousA11yViolations } from './screen-check';
+
+/**
+ * The operator console against the whole real system (scripts/system.ts: cloud, kiosk core, simulated hopper)
+ * on a scratch Postgres database, so a test can check the console's answers against the tables themselves.
+ * Needs DATABASE_URL (the machine's Postgres); without it the console specs skip and say why.
+ */
+export interface ConsoleSystem {
+  system: RunningSystem;
+  /** A second connection to the cloud's database, for seeding and checking. */
+  db: Db;
+  consoleUrl: string;
+  stop(): Promise<void>;
+}
+
+export const NEEDS_POSTGRES = 'the console specs check pages against the cloud database: set DATABASE_URL (Postgres)';
+
+export async function startConsoleSystem(o: { cloudEnv?: Record<string, string>; kioskEnv?: Record<string, string> } = {}): Promise<ConsoleSystem> {
+  const scratch = await createScratchDatabase(process.env.DATABASE_URL ?? '', 'console_e2e');
+  const dataDir = mkdtempSync(join(tmpdir(), 'roluatm-e2e-console-'));
+  let system: RunningSystem | undefined;
+  try {
+    system = await startSystem({ dataDir, databaseUrl: scratch.url, cloudEnv: o.cloudEnv, kioskEnv: o.kioskEnv });
+  } catch (e) {
+    await scratch.drop();
+    throw e;
+  }
+  const db = await openPgDb(scratch.url);
+  const running = system;
+  return {
+    system: running,
+    db,
+    consoleUrl: `${running.cloudUrl}/console/`,
+    async stop() {
+      await db.close();
+      await running.stop();
+      await scratch.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestOperator {
+  email: string;
+  role: OperatorRole;
+  /** The password the account has now (the initial one until a test changes it). */
+  password: string;
+  totpSecret: string | null;
+}
+
+/** A new account made by the service token (admin routes), as an admin would in the console. */
+export async function addOperator(s: ConsoleSystem, email: string, role: OperatorRole, totp = false): Promise<TestOperator> {
+  const res = await fetch(`${s.system.cloudUrl}/v1/fleet/operators`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.system.operatorToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, role, totp }),
+  });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`add operator: ${res.status} ${await res.text()}`);
+  const made = CreatedOperatorResponseSchema.parse(await res.json());
+  return { email, role, password: made.password, totpSecret: made.totp_secret };
+}
+
+/** The current TOTP code, waiting for the next 30 s step when this one was used already (a code works once). */
+export async function freshTotp(op: TestOperator, used: Set<string>): Promise<string> {
+  if (!op.totpSecret) throw new Error('no TOTP on this account');
+  for (;;) {
+    const code = totpCode(op.totpSecret, Date.now());
+    if (!used.has(code)) {
+      used.add(code);
+      return code;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/**
+ * Logs in through the login page; on the first login the console asks for a new password, which this
+ * chooses and remembers on `op`. Ends on the Fleet page.
+ */
+export async function logIn(page: Page, s: ConsoleSystem, op: TestOperator, o: { totp?: () => Promise<string> } = {}): Promise<void> {
+  await page.goto(s.consoleUrl);
+  await page.getByTestId('login-email').fill(op.email);
+  await page.getByTestId('login-password').fill(op.password);
+  await page.getByTestId('login-submit').click();
+  if (o.totp) {
+    await expect(page.getByTestId('login-totp')).toBeVisible();
+    await page.getByTestId('login-totp').fill(await o.totp());
+    await page.getByTestId('login-submit').click();
+  }
+  const forced = page.getByTestId('page-password');
+  const fleet = page.getByTestId('page-fleet');
+  await expect(forced.or(fleet)).toBeVisible();
+  if (await forced.isVisible()) {
+    const next = `${op.password}-mine-${Date.now()}`;
+    await page.getByTestId('pw-current').fill(op.password);
+    await page.getByTestId('pw-next').fill(next);
+    await page.getByTestId('pw-again').fill(next);
+    await page.getByTestId('pw-submit').click();
+    op.password = next;
+  }
+  await expect(fleet).toBeVisible();
+}
+
+/**
+ * Screenshot `console-<name>-<project>.png` in the test's output folder (path printed, for the closing note),
+ * then axe-core: no serious or critical violation (WCAG AA contrast included).
+ */
+export async function consoleScreen(page: Page, name: string): Promise<string> {
+  const path = test.info().outputPath(`console-${name}-${test.info().project.name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  console.log(`screenshot: ${path}`);
+  expect(await seriousA11yViolations(page), `accessibility of the console ${name} page`).toEqual([]);
+  return path;
+}
