@@ -55,7 +55,11 @@ export const FleetTransactionSchema = TransactionViewSchema.extend({
 });
 export const FleetTransactionsResponseSchema = z.object({ transactions: z.array(FleetTransactionSchema) });
 
-export const AttentionKindSchema = z.enum(['job_stuck', 'payout_incomplete', 'refund_owed', 'kiosk_silent', 'event_flagged', 'payment_unresolved']);
+export const AttentionKindSchema = z.enum([
+  'job_stuck', 'payout_incomplete', 'refund_owed', 'kiosk_silent', 'event_flagged', 'payment_unresolved',
+  // Daily cash caps (issue 14): today's room is below the smallest amount; detail {used_cents, cap_cents}.
+  'kiosk_daily_cap_reached', 'fleet_daily_cap_reached',
+]);
 export const AttentionItemSchema = z.object({
   kind: AttentionKindSchema,
   kiosk_id: UuidSchema.nullable(),

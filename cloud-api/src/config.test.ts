@@ -39,6 +39,15 @@ describe('parseCloudConfig', () => {
     }
   });
 
+  it('has no daily cash cap unless one is set, and refuses a cap below one dollar', () => {
+    const c = parseCloudConfig(testEnv());
+    expect([c.KIOSK_DAILY_CAP_CENTS, c.FLEET_DAILY_CAP_CENTS]).toEqual([undefined, undefined]);
+    const set = parseCloudConfig(testEnv({ KIOSK_DAILY_CAP_CENTS: '20000', FLEET_DAILY_CAP_CENTS: '100000' }));
+    expect([set.KIOSK_DAILY_CAP_CENTS, set.FLEET_DAILY_CAP_CENTS]).toEqual([20000, 100000]);
+    expect(() => parseCloudConfig(testEnv({ KIOSK_DAILY_CAP_CENTS: '50' }))).toThrow(/KIOSK_DAILY_CAP_CENTS/);
+    expect(() => parseCloudConfig(testEnv({ FLEET_DAILY_CAP_CENTS: 'lots' }))).toThrow(/FLEET_DAILY_CAP_CENTS/);
+  });
+
   it('names a missing or short operator token without echoing it', () => {
     expect(() => parseCloudConfig({ ...testEnv(), OPERATOR_TOKEN: 'short-secret' })).toThrow(/OPERATOR_TOKEN/);
     try {

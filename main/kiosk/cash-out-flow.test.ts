@@ -69,6 +69,24 @@ describe('cash-out flow', () => {
     expect(h.dispenser.payouts).toEqual([]);
   });
 
+  it.each([
+    ['kiosk_daily_cap_reached', { KIOSK_DAILY_CAP_CENTS: '400' }, /This kiosk has paid out all the cash it may today/],
+    ['fleet_daily_cap_reached', { FLEET_DAILY_CAP_CENTS: '400' }, /The kiosks have paid out all the cash they may today/],
+  ])('shows a plain error screen when the real cloud refuses the cash-out by a daily cap (%s)', async (code, cloudEnv, sentence) => {
+    h = await startHarness({ cloudEnv });
+    await ready(h);
+    const started = await h.api.startCashOut({ amount_cents: 500 });
+    const err = await h.waitFor((s) => s.flow.screen === 'error', 'the error screen');
+    expect(err.flow).toMatchObject({ screen: 'error', error: { code } });
+    expect(err.flow.screen === 'error' && err.flow.error.message).toMatch(sentence);
+    expect(err.flow.screen === 'error' && err.flow.next_step).toMatch(/No money was taken/);
+    const txId = started.ok ? started.value.transaction_id : '';
+    expect(getTransaction(h.db, txId)?.status).toBe('refused');
+    expect(h.worldId.requests).toEqual([]);
+    expect(h.dispenser.payouts).toEqual([]);
+    expect((await h.cloud.cloud.db.query('SELECT id FROM transactions WHERE id = $1', [txId])).rows).toEqual([]);
+  });
+
   it('refuses to start while offline and says so', async () => {
     h = await startHarness();
     await ready(h);

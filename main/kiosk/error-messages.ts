@@ -25,6 +25,9 @@ const MESSAGES: Record<string, Message> = {
   amount_out_of_range: { message: 'That amount is outside what this kiosk pays.', next_step: 'Please pick an amount within the limits shown.' },
   // The cloud's per-person limit (PER_HUMAN_DAILY_COUNT cash-outs, PER_HUMAN_DAILY_CENTS per UTC day).
   limit_reached: { message: 'This World ID has reached its daily cash-out limit.', next_step: 'Each person may cash out a few times and up to an amount per day. Please try a smaller amount or come back tomorrow. No money was taken.' },
+  // The cloud's daily cash caps (KIOSK_DAILY_CAP_CENTS, FLEET_DAILY_CAP_CENTS), refused at registration.
+  kiosk_daily_cap_reached: { message: 'This kiosk has paid out all the cash it may today.', next_step: 'Please try a smaller amount, another kiosk, or come back tomorrow. No money was taken.' },
+  fleet_daily_cap_reached: { message: 'The kiosks have paid out all the cash they may today.', next_step: 'Please try a smaller amount or come back tomorrow. No money was taken.' },
   proof_invalid: { message: 'World ID could not confirm this verification.', next_step: 'Please start again and scan the new code with World App.' },
   signal_mismatch: { message: 'That verification belongs to another cash-out.', next_step: 'Please start again and scan the new code.' },
   action_mismatch: { message: 'That verification was for another app.', next_step: 'Please start again and scan the new code.' },

@@ -92,7 +92,7 @@ export async function summariesFor(q: Queryable, ids: string[]): Promise<Map<str
 }
 
 export interface AttentionItem {
-  /** The attention_items view yields only these kinds (migration 002). */
+  /** The attention_items view (migration 002) and the daily caps (cash-caps.ts) yield these kinds. */
   kind: z.infer<typeof AttentionKindSchema>;
   kiosk_id: string | null;
   transaction_id: string | null;

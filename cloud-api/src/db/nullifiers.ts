@@ -9,7 +9,7 @@ export type NullifierUse = { ok: true } | { ok: false; code: 'nullifier_used' | 
  * Transactions that use up a person's day: verified and not yet ended, or given a job. One that ended
  * without a payout (expired, cancelled, its payment failed) gives its use back (issue 14).
  */
-const COUNTED = `(t.status IN ('verified','paid','dispensing','completed','partial')
+export const COUNTED = `(t.status IN ('verified','paid','dispensing','completed','partial')
                    OR EXISTS (SELECT 1 FROM dispense_jobs j WHERE j.transaction_id = t.id))`;
 
 /**

@@ -10,13 +10,15 @@ import {
 } from '../../../contract/fleet';
 import { FleetKioskListQuerySchema, FleetKiosksPageResponseSchema } from '../../../contract/console-api';
 import { listTransactionEvents } from '../db/events';
+import { dailyCapsReached } from '../db/cash-caps';
 import { decodeCursor, encodeCursor } from '../db/keyset-cursor';
-import { listAttention, listKioskHealth, revokeKiosk, summariesFor } from '../db/fleet';
+import { listAttention, listKioskHealth, revokeKiosk, summariesFor, type AttentionItem } from '../db/fleet';
 import { listTransactions, toTransactionView } from '../db/transactions';
 import { notFound } from '../http-error';
 import { ADMIN, apiRoute, ERROR_RESPONSES, jsonResponse, VIEWER } from './api-route';
 import { audit } from '../operators/audit';
 import { pathIdParams } from './path-id';
+import { dayWindow } from '../worldid/human-limits';
 
 /**
  * Operator routes (ARCHITECTURE.md "Cloud HTTP API"): fleet health with the payment mode, transactions
@@ -102,7 +104,18 @@ export const fleetRoutes = [
     (deps) => async (c) => {
       const f = c.req.valid('query');
       const cfg = deps.config;
-      const items = await listAttention(deps.db, { now: deps.clock.now(), silentSec: cfg.KIOSK_SILENT_SEC, stuckSec: cfg.JOB_STUCK_SEC, limit: f.limit });
+      const now = deps.clock.now();
+      const listed = await listAttention(deps.db, { now, silentSec: cfg.KIOSK_SILENT_SEC, stuckSec: cfg.JOB_STUCK_SEC, limit: f.limit });
+      // A daily cash cap reached today (db/cash-caps.ts): every cash-out there is refused until the day ends.
+      const day = dayWindow(now, cfg.PER_HUMAN_DAY_TIME_ZONE);
+      const caps = await dailyCapsReached(deps.db, {
+        caps: { kioskCents: cfg.KIOSK_DAILY_CAP_CENTS, fleetCents: cfg.FLEET_DAILY_CAP_CENTS }, minCents: cfg.MIN_AMOUNT_CENTS, now, day,
+      });
+      const capItems: AttentionItem[] = caps.map((r) => ({
+        kind: r.kind, kiosk_id: r.kiosk_id, transaction_id: null, ref_id: `${r.kiosk_id ?? 'fleet'}:${day.start.toISOString()}`,
+        since: day.start.toISOString(), detail: { used_cents: r.used_cents, cap_cents: r.cap_cents },
+      }));
+      const items = [...listed, ...capItems].sort((a, b) => a.since.localeCompare(b.since)).slice(0, f.limit);
       return c.json({ items }, 200);
     },
   ),

@@ -6,6 +6,7 @@ import {
   type CreateTransactionResponse,
 } from '../../../contract/http';
 import { checkAmount } from '../../../contract/amount-rules';
+import { checkDailyCaps } from '../db/cash-caps';
 import { addTransactionEvent } from '../db/events';
 import { insertIssuedNonce } from '../db/nonces';
 import { getTransaction, insertTransaction, toTransactionView, type TransactionRow } from '../db/transactions';
@@ -14,6 +15,7 @@ import type { Deps } from '../deps';
 import { HttpError } from '../http-error';
 import { randomPaymentReference } from '../secrets';
 import { createRpContext } from '../worldid';
+import { dayWindow } from '../worldid/human-limits';
 import { apiRoute, ERROR_RESPONSES, jsonBody, jsonResponse, KIOSK } from './api-route';
 
 const conflict = () =>
@@ -81,6 +83,13 @@ export const transactionRoutes = [
         expires_at: new Date(now.getTime() + cfg.TRANSACTION_TTL_SEC * 1000),
       };
       const created = await deps.db.tx(async (tx) => {
+        // Daily cash caps (db/cash-caps.ts): refused here, before the customer scans or pays; nothing is stored.
+        const capped = await checkDailyCaps(tx, {
+          kioskId: kiosk.id, transactionId: row.id, amountCents: row.amount_cents, now,
+          caps: { kioskCents: cfg.KIOSK_DAILY_CAP_CENTS, fleetCents: cfg.FLEET_DAILY_CAP_CENTS },
+          day: dayWindow(now, cfg.PER_HUMAN_DAY_TIME_ZONE),
+        });
+        if (capped) throw new HttpError(422, capped.code, capped.message);
         if (!(await insertTransaction(tx, row))) return false;
         await insertIssuedNonce(tx, { nonce: rp.nonce, transactionId: row.id, expiresAt: new Date(rp.expires_at * 1000) });
         await addTransactionEvent(tx, { transactionId: row.id, type: 'transaction.created', data: { ...q, kiosk_id: kiosk.id }, now });

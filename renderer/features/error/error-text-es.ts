@@ -20,6 +20,8 @@ export const ERRORS_ES: Readonly<Record<string, ErrorText>> = {
   payment_invalid: { message: 'El pago no corresponde a este retiro.', next_step: 'Pida ayuda al personal. No se pagará nada por él.' },
   amount_out_of_range: { message: 'Ese monto está fuera de lo que paga este cajero.', next_step: 'Elija un monto dentro de los límites indicados.' },
   limit_reached: { message: 'Este World ID llegó a su límite diario de retiros.', next_step: 'Cada persona puede retirar unas pocas veces y hasta un monto por día. Pruebe un monto menor o vuelva mañana. No se cobró nada.' },
+  kiosk_daily_cap_reached: { message: 'Este cajero ya entregó todo el efectivo permitido por hoy.', next_step: 'Pruebe un monto menor, otro cajero, o vuelva mañana. No se cobró nada.' },
+  fleet_daily_cap_reached: { message: 'Los cajeros ya entregaron todo el efectivo permitido por hoy.', next_step: 'Pruebe un monto menor o vuelva mañana. No se cobró nada.' },
   proof_invalid: { message: 'World ID no pudo confirmar esta verificación.', next_step: 'Empiece de nuevo y escanee el nuevo código con World App.' },
   signal_mismatch: { message: 'Esa verificación pertenece a otro retiro.', next_step: 'Empiece de nuevo y escanee el nuevo código.' },
   action_mismatch: { message: 'Esa verificación era para otra aplicación.', next_step: 'Empiece de nuevo y escanee el nuevo código.' },
