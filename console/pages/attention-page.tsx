@@ -1,8 +1,7 @@
-import { AnySchema, ConsoleAttentionResponseSchema, type AttentionItem } from '../api/schemas';
+import { ConsoleAttentionResponseSchema, type AttentionItem } from '../api/schemas';
 import { ago, shortId, words } from '../ui/format';
-import { Empty, LoadState, Notice, Page } from '../ui/parts';
-import { RoleGate, useSession } from '../ui/session';
-import { useAction } from '../ui/use-action';
+import { Empty, LoadState, Page } from '../ui/parts';
+import { useSession } from '../ui/session';
 import { useLoad } from '../ui/use-load';
 
 /** The console page showing what a cloud GET path returns (the attention item's action), when there is one. */
@@ -23,28 +22,26 @@ export function fallbackHref(i: AttentionItem): string {
   return '#/fleet';
 }
 
-function ActionButton({ item, onDone }: { item: AttentionItem; onDone(): void }) {
-  const { api } = useSession();
-  const a = useAction();
+/**
+ * The item's action (the cloud's `action`): its label, and a link to the console page where it is done. A write
+ * action (e.g. POST …/kiosks/{id}/service) opens the page of the thing it acts on, whose controls ask for what the
+ * write needs (a reason) and are shown only to the roles allowed.
+ */
+function ActionLink({ item }: { item: AttentionItem }) {
   const { method, path, label } = item.action;
-  if ((method === 'POST' || method === 'PUT') && path)
-    return (
-      <RoleGate role="operator">
-        <button type="button" className="primary" disabled={a.busy} onClick={async () => (await a.run(() => api.send(method, path, AnySchema), 'Done.')) && onDone()} data-testid="attention-do">
-          {label}
-        </button>
-        <Notice notice={a.notice} />
-      </RoleGate>
-    );
-  const to = (method === 'GET' && path ? consoleHrefFor(path) : null) ?? fallbackHref(item);
+  const target = path && method !== 'GET' ? path.replace(/\/[a-z_]+$/, '') : path;
+  const to = (target ? consoleHrefFor(target) : null) ?? fallbackHref(item);
   return (
-    <a className="button secondary" href={to} data-testid="attention-link">
-      {label}
-    </a>
+    <>
+      <p data-testid="attention-action">{label}</p>
+      <a className="button secondary" href={to} data-testid="attention-link">
+        Open
+      </a>
+    </>
   );
 }
 
-export function AttentionList({ items, now, onDone }: { items: AttentionItem[]; now: number; onDone(): void }) {
+export function AttentionList({ items, now }: { items: AttentionItem[]; now: number }) {
   if (!items.length) return <Empty>Nothing needs a person right now.</Empty>;
   return (
     <ul className="cards" data-testid="attention-list">
@@ -57,7 +54,7 @@ export function AttentionList({ items, now, onDone }: { items: AttentionItem[]; 
             {i.transaction_id ? ` · transaction ${shortId(i.transaction_id)}` : ''}
           </p>
           {Object.keys(i.detail).length ? <code className="event-data">{JSON.stringify(i.detail)}</code> : null}
-          <ActionButton item={i} onDone={onDone} />
+          <ActionLink item={i} />
         </li>
       ))}
     </ul>
@@ -70,7 +67,7 @@ export function AttentionPage() {
   const state = useLoad(() => api.get('/v1/fleet/attention', ConsoleAttentionResponseSchema), 'attention');
   return (
     <Page title="Attention" testId="page-attention">
-      <LoadState state={state}>{(d) => <AttentionList items={d.items} now={Date.now()} onDone={state.reload} />}</LoadState>
+      <LoadState state={state}>{(d) => <AttentionList items={d.items} now={Date.now()} />}</LoadState>
     </Page>
   );
 }

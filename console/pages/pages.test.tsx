@@ -74,7 +74,7 @@ describe('console pages with fixtures (issue 17)', () => {
         <ServiceControl detail={detail} onDone={() => undefined} />
         <RemoteConfig detail={detail} onDone={() => undefined} />
         <CreditsTable items={[credit()]} onDone={() => undefined} />
-        <AttentionList items={[attention({ action: { label: 'Retry', method: 'POST', path: '/v1/fleet/x' } })]} now={NOW} onDone={() => undefined} />
+        <AttentionList items={[attention({ action: { label: 'Take it out of service', method: 'POST', path: `/v1/fleet/kiosks/${KIOSK_ID}/service` } })]} now={NOW} />
       </>,
     );
     expect(pages).not.toMatch(/<button|<form/);
@@ -92,14 +92,17 @@ describe('console pages with fixtures (issue 17)', () => {
   });
 
   it('attention: each item with its action; a GET action opens the matching console page', () => {
-    const html = as('operator', <AttentionList items={[attention()]} now={NOW} onDone={() => undefined} />);
+    const html = as('operator', <AttentionList items={[attention()]} now={NOW} />);
+    const write = as('operator', <AttentionList items={[attention({ kind: 'kiosk_silent', action: { label: 'Take it out of service', method: 'POST', path: `/v1/fleet/kiosks/${KIOSK_ID}/service` } })]} now={NOW} />);
+    expect(write).toContain(`href="#/kiosks/${KIOSK_ID}"`);
+    expect(write).not.toContain('<button');
     expect(html).toContain('refund owed');
     expect(html).toContain('href="#/credits"');
     expect(html).toContain('Settle the credit');
     expect(consoleHrefFor(`/v1/fleet/kiosks/${KIOSK_ID}`)).toBe(`#/kiosks/${KIOSK_ID}`);
     expect(consoleHrefFor('/v1/fleet/transactions?status=partial')).toBe('#/transactions?status=partial');
     expect(consoleHrefFor('/v1/other')).toBeNull();
-    expect(as('operator', <AttentionList items={[]} now={NOW} onDone={() => undefined} />)).toContain('Nothing needs a person');
+    expect(as('operator', <AttentionList items={[]} now={NOW} />)).toContain('Nothing needs a person');
   });
 
   it('reconciliation: a non-zero difference is marked; the default range is the last 7 UTC days', () => {
