@@ -6,7 +6,7 @@ import { errorBody, errorHandler } from './http-error';
 import { createJobNotifier } from './job-notifier';
 import { createJobSigner } from './job-signer';
 import { createHttpMetrics } from './metrics';
-import { createRateLimiter } from './rate-limit';
+import { createLimits } from './shared-limits';
 import { accessLog, ipRateLimit } from './request-guards';
 import { mountApi } from './openapi';
 import { validationHook } from './routes/api-route';
@@ -21,12 +21,7 @@ export function buildDeps(appDeps: AppDeps): Deps {
     signer: createJobSigner(appDeps.config.JOB_SIGNING_KEY, appDeps.config.JOB_ANNOUNCED_PUBLIC_KEYS),
     notifier: createJobNotifier(appDeps.db, appDeps.log),
     metrics: createHttpMetrics(),
-    limits: {
-      ip: createRateLimiter(appDeps.config.RATE_LIMIT_IP_PER_MIN),
-      kiosk: createRateLimiter(appDeps.config.RATE_LIMIT_KIOSK_PER_MIN),
-      transaction: createRateLimiter(appDeps.config.RATE_LIMIT_TRANSACTION_PER_MIN),
-      portalLookup: createRateLimiter(appDeps.config.PORTAL_LOOKUPS_PER_TRANSACTION_PER_MIN),
-    },
+    limits: createLimits(appDeps.config, appDeps.db, appDeps.log),
   };
 }
 

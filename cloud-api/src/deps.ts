@@ -7,7 +7,7 @@ import type { KioskRow } from './db/kiosks';
 import type { JobSigner } from './job-signer';
 import type { JobNotifier } from './job-notifier';
 import type { HttpMetrics } from './metrics';
-import type { RateLimiter } from './rate-limit';
+import type { Limits } from './shared-limits';
 
 export interface AppDeps {
   db: Db;
@@ -22,8 +22,8 @@ export interface Deps extends AppDeps {
   signer: JobSigner;
   notifier: JobNotifier;
   metrics: HttpMetrics;
-  /** Per-instance token buckets (rate-limit.ts): by client IP, and by kiosk after authentication. */
-  limits: { ip: RateLimiter; kiosk: RateLimiter; transaction: RateLimiter; portalLookup: RateLimiter };
+  /** Rate limits shared by every instance (shared-limits.ts): by client IP, by kiosk, by transaction, portal lookups. */
+  limits: Limits;
 }
 
 /** Who called an operator route (routes/auth.ts): a console session's account or the OPERATOR_TOKEN service account. */

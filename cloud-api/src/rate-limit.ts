@@ -1,8 +1,8 @@
 /**
  * Token buckets in memory, one per key (ARCHITECTURE.md status 429 `rate_limited`). Each bucket holds
  * up to `perMinute` tokens and refills at perMinute/60 per second, so a client may burst a minute's
- * allowance and then goes at the steady rate. PER INSTANCE: with N cloud instances behind a load
- * balancer a client can get up to N× the limit; put a shared limiter at the proxy if that matters.
+ * allowance and then goes at the steady rate. In this process only: the store of shared-limits.ts when
+ * the cloud runs on PGlite (one instance only).
  */
 export interface RateLimiter {
   /** Takes one token; false when the bucket is empty (answer 429). Always true when the limit is 0 (off). */

@@ -26,14 +26,14 @@ export function rateLimited(c: Context, retryAfterSec: number) {
   return c.json(errorBody(ErrorCodes.rateLimited, `too many requests; wait ${retryAfterSec} s and try again`), 429);
 }
 
-/** 429 `rate_limited` when this IP's bucket is empty (rate-limit.ts: per instance). */
+/** 429 `rate_limited` when this IP (the right-most untrusted hop) has used its allowance (shared-limits.ts: across instances). */
 export function ipRateLimit(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const ip = clientIp(c, deps.config.TRUST_PROXY);
-    const now = Date.now();
-    if (ip !== undefined && !deps.limits.ip.take(ip, now)) {
+    const taken = ip === undefined ? undefined : await deps.limits.ip.take(ip);
+    if (taken && !taken.ok) {
       deps.metrics.rateLimited('ip');
-      return rateLimited(c, deps.limits.ip.retryAfterSec(ip, now));
+      return rateLimited(c, taken.retryAfterSec);
     }
     await next();
   };
@@ -41,13 +41,13 @@ export function ipRateLimit(deps: Deps): MiddlewareHandler<AppEnv> {
 
 /**
  * The public payment routes' per-transaction bucket (the mini app has no token to key on): throws 429
- * `rate_limited` with Retry-After when this transaction id has used it up (rate-limit.ts: per instance).
+ * `rate_limited` with Retry-After when this transaction id has used it up (shared-limits.ts: across instances).
  */
-export function takeTransactionToken(deps: Deps, c: Context, transactionId: string): void {
-  const now = Date.now();
-  if (deps.limits.transaction.take(transactionId, now)) return;
+export async function takeTransactionToken(deps: Deps, c: Context, transactionId: string): Promise<void> {
+  const taken = await deps.limits.transaction.take(transactionId);
+  if (taken.ok) return;
   deps.metrics.rateLimited('transaction');
-  const wait = deps.limits.transaction.retryAfterSec(transactionId, now);
+  const wait = taken.retryAfterSec;
   c.header('retry-after', String(wait));
   throw new HttpError(429, ErrorCodes.rateLimited, `too many requests for this cash-out; wait ${wait} s and try again`);
 }

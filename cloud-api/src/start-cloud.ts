@@ -73,6 +73,7 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
           server.close(() => resolve());
           if ('closeAllConnections' in server) server.closeAllConnections();
         });
+        await deps.limits.close();
         await db.close();
       })()),
   };

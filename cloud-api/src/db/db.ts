@@ -1,3 +1,5 @@
+import type { Pool } from 'pg';
+
 /**
  * The small database surface the cloud uses (STYLE.md "graphile-worker and pg-boss"): query modules take a
  * Queryable first, so a caller can run several of them inside one transaction. Values are always bound.
@@ -15,6 +17,8 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly kind: 'pg' | 'pglite';
+  /** The pg pool itself (pg only), for libraries that take one: the shared rate limits (shared-limits.ts). */
+  readonly pgPool?: Pool;
   /** Runs fn in one transaction: COMMIT when it resolves, ROLLBACK (and rethrow) when it throws. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** Subscribes to a NOTIFY channel; resolves to an unsubscribe function. */

@@ -78,6 +78,7 @@ export async function openPgDb(url: string, opts: PgOptions = {}): Promise<Db> {
   const base = wrap(pool);
   return {
     kind: 'pg',
+    pgPool: pool,
     query: base.query,
     exec: base.exec,
     async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {

@@ -77,7 +77,7 @@ export async function submitPayment(deps: Deps, t: TransactionRow, worldAppTxId:
   if (known && known.transaction_id !== t.id) throw invalid('this payment belongs to another cash-out; pay again from the kiosk link');
   if (known && known.status !== 'pending') return answer(known.status);
   if (known && o.fromClient) return answer('pending');
-  if (o.fromClient && !deps.limits.portalLookup.take(t.id, Date.now())) {
+  if (o.fromClient && !(await deps.limits.portalLookup.take(t.id)).ok) {
     throw new HttpError(429, ErrorCodes.rateLimited, 'too many payment checks for this cash-out; wait a minute and try again');
   }
   const expected = expectedPayment(deps, t);

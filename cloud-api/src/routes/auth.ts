@@ -19,7 +19,7 @@ const unauthorized = () => new HttpError(401, ErrorCodes.unauthorized, 'missing 
 /**
  * Kiosk routes: `Authorization: Bearer <kiosk token>`, looked up by SHA-256, not revoked; marks the kiosk seen
  * (at most once per LAST_SEEN_WRITE_SEC);
- * then the kiosk's own token bucket (429 `rate_limited`, per instance).
+ * then the kiosk's own allowance (429 `rate_limited`, shared across instances: shared-limits.ts).
  */
 export function kioskAuth(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -27,10 +27,10 @@ export function kioskAuth(deps: Deps): MiddlewareHandler<AppEnv> {
     if (!token) throw unauthorized();
     const kiosk: KioskRow | undefined = await authenticateKiosk(deps.db, sha256Hex(token), deps.clock.now(), deps.config.LAST_SEEN_WRITE_SEC);
     if (!kiosk) throw unauthorized();
-    const now = Date.now();
-    if (!deps.limits.kiosk.take(kiosk.id, now)) {
+    const taken = await deps.limits.kiosk.take(kiosk.id);
+    if (!taken.ok) {
       deps.metrics.rateLimited('kiosk');
-      return rateLimited(c, deps.limits.kiosk.retryAfterSec(kiosk.id, now));
+      return rateLimited(c, taken.retryAfterSec);
     }
     c.set('kiosk', kiosk);
     await next();

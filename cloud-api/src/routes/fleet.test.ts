@@ -162,7 +162,8 @@ describe.each(BACKENDS)('fleet, metrics, openapi and rate limits (%s)', (backend
     const limited = await fromIp();
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(3);
+    // Memory token buckets (PGlite) refill a token in 3 s; the shared store (Postgres) counts fixed minutes.
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(backend === 'pg' ? 60 : 3);
     expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
     expect((await h.req('GET', '/healthz', { headers: { 'x-forwarded-for': '203.0.113.10' } })).status).toBe(200);
   });

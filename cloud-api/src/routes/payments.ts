@@ -29,7 +29,7 @@ export const paymentRoutes = [
     }),
     (deps) => async (c) => {
       paymentsEnabled(deps);
-      takeTransactionToken(deps, c, c.req.valid('param').id);
+      await takeTransactionToken(deps, c, c.req.valid('param').id);
       const t = await findPayableTransaction(deps, c.req.valid('param').id);
       if (!PAYABLE.has(t.status)) throw new HttpError(422, ErrorCodes.transactionState, `this cash-out is ${t.status}; nothing to pay — start again at the kiosk`);
       if (isPastExpiry(t, deps.clock.now())) {
@@ -63,7 +63,7 @@ export const paymentRoutes = [
     }),
     (deps) => async (c) => {
       paymentsEnabled(deps);
-      takeTransactionToken(deps, c, c.req.valid('param').id);
+      await takeTransactionToken(deps, c, c.req.valid('param').id);
       const body = c.req.valid('json');
       const t = await findPayableTransaction(deps, c.req.valid('param').id);
       const res = await submitPayment(deps, t, body.transaction_id, { fromClient: true });
