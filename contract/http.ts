@@ -116,6 +116,7 @@ export type CreateTransactionResponse = z.infer<typeof CreateTransactionResponse
 export const WorldIdRequestSchema = z.strictObject({ result: z.record(z.string(), z.unknown()) });
 /** For a claim transaction the answer also says what it pays out (contract/credits.ts ClaimAnswerSchema). */
 export const WorldIdResponseSchema = z.object({ transaction: TransactionViewSchema, claim: ClaimAnswerSchema.optional() });
+export type WorldIdResponse = z.infer<typeof WorldIdResponseSchema>;
 
 /**
  * GET /v1/transactions/{id}/status (kiosk auth, own transactions only; issue 15): the kiosk polls it while

@@ -59,6 +59,11 @@ const EnvSchema = z.object({
   QR_TIMEOUT_SEC: int(120, 10),
   /** How long the screen waits for the payment after verification before saying so. */
   PAYMENT_TIMEOUT_SEC: int(300, 1),
+  /**
+   * Issue 15: once a payment is submitted and still being confirmed (mined), the screen says so and waits
+   * this long instead; after it the session ends and the confirmed payment becomes a credit in the cloud.
+   */
+  PAYMENT_CONFIRM_TIMEOUT_SEC: int(600, 1),
   IDLE_TIMEOUT_SEC: int(60, 5),
   DEMO_PHONE_URL: optionalUrl,
   INVENTORY_SEED_COINS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).optional()),
@@ -95,6 +100,8 @@ export interface KioskConfig {
   presetsCents: number[];
   qrTimeoutSec: number;
   paymentTimeoutSec: number;
+  /** Issue 15: "confirming your payment" waits this long for a submitted payment (PAYMENT_CONFIRM_TIMEOUT_SEC). */
+  paymentConfirmTimeoutSec: number;
   idleTimeoutSec: number;
   demoPhoneUrl: string | null;
   /** Coins to record as loaded when the kiosk has no inventory yet (demo and first install). */
@@ -168,6 +175,7 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     presetsCents: e.PRESETS_CENTS,
     qrTimeoutSec: e.QR_TIMEOUT_SEC,
     paymentTimeoutSec: e.PAYMENT_TIMEOUT_SEC,
+    paymentConfirmTimeoutSec: e.PAYMENT_CONFIRM_TIMEOUT_SEC,
     idleTimeoutSec: e.IDLE_TIMEOUT_SEC,
     demoPhoneUrl: e.DEMO_PHONE_URL ?? null,
     inventorySeedCoins: e.INVENTORY_SEED_COINS ?? null,

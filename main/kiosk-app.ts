@@ -16,7 +16,7 @@ import type { Dispenser } from './hardware/dispenser';
 import { withHopperLock } from './hardware/hopper-lock';
 import { PayoutJournal } from './hardware/payout-journal';
 import { createAmountPolicyHolder } from './kiosk/amount-policy';
-import { CashOutFlow } from './kiosk/cash-out-flow';
+import { CashOutFlow, RESTING_SCREENS } from './kiosk/cash-out-flow';
 import { createHopperWatch } from './kiosk/hopper-watch';
 import { outOfService } from './kiosk/kiosk-status';
 import { createPayoutRunner } from './kiosk/payout-runner';
@@ -84,7 +84,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   });
   const admin = createAdminService({
     db, clock, log, timers, config, version: KIOSK_VERSION, dispenser, runner, pusher: link.pusher, client: link.client,
-    customerActive: () => !['idle', 'done', 'error'].includes(flow.state.screen),
+    customerActive: () => !RESTING_SCREENS.has(flow.state.screen),
     journal,
     network: link.network,
     enrollment: link.enrollment,

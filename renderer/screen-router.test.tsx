@@ -66,6 +66,35 @@ describe('ScreenRouter', () => {
     expect(error).toContain('data-testid="dismiss"');
   });
 
+  it('says what is still owed, where to collect it, the coins paid so far and the receipt code (issue 15)', () => {
+    const error = render(withFlow(sampleFlows.error));
+    expect(error).toContain('Collect them at any RoluATM');
+    expect(error).toContain('data-testid="receipt-code">K7Q-4XZ<');
+    expect(error).toContain('Coins paid so far: 17 ($4.25)');
+    expect(render(withFlow(sampleFlows.error), 'es')).toContain('Retírelas en cualquier RoluATM');
+    expect(render(withFlow(sampleFlows.done))).not.toContain('data-testid="coins-owed"');
+    const short = render(withFlow({ ...sampleFlows.done, coins_owed: 12 }));
+    expect(short).toContain('We still owe you 12 quarters ($3.00)');
+    const nothing = render(withFlow({ ...sampleFlows.error, coins_owed: null, coins_paid: null, receipt_code: null }));
+    expect(nothing).not.toContain('data-testid="coins-owed"');
+    expect(nothing).not.toContain('data-testid="receipt-code"');
+  });
+
+  it('words the collect flow: scan to collect, the coins found, nothing owed with a way back', () => {
+    const scan = render(withFlow({ ...sampleFlows.scan, kind: 'claim', amount_cents: 0, fee_cents: 0, total_cents: 0, coins: 0 }));
+    expect(scan).toContain('the coins you are owed come out here');
+    expect(scan).not.toContain('data-testid="tx-summary"');
+    const collecting = render(withFlow(sampleFlows.collecting));
+    expect(collecting).toContain('We owe you 28 quarters ($7.00)');
+    expect(collecting).toContain('12 quarters ($3.00) stay owed to you');
+    const nothing = render(withFlow(sampleFlows.nothing_owed));
+    expect(nothing).toContain('No coins are owed to this World ID');
+    expect(nothing).toContain('data-testid="dismiss"');
+    const confirming = render(withFlow(sampleFlows.confirming_payment));
+    expect(confirming).toContain('Confirming your payment');
+    expect(confirming).not.toContain('data-testid="cancel"');
+  });
+
   it('speaks Spanish when the language is Spanish', () => {
     expect(render(withFlow(sampleFlows.done), 'es')).toContain('Retire sus monedas');
   });

@@ -26,7 +26,7 @@ export function ScreenRouter({ state }: { state: KioskState | null }) {
       if (state.out_of_service !== null) return <OutOfServiceScreen reason={state.out_of_service} />;
       return <AmountScreen state={state} />;
     case 'registering':
-      return <RegisteringScreen amountCents={flow.amount_cents} />;
+      return <RegisteringScreen amountCents={flow.amount_cents} kind={flow.kind} />;
     case 'scan':
       return <ScanScreen key={flow.transaction_id} flow={flow} demoPhoneUrl={state.demo_phone_url} />;
     case 'verifying':

@@ -3,7 +3,8 @@ import type { SignedJob } from '../../contract/job';
 import type { PayoutOutcome } from '../../contract/transaction';
 import { appendEvent } from './events';
 import { appendOutbox } from './outbox';
-import { getTransaction, setTransactionStatus } from './transactions';
+import { QUARTER_CENTS } from '../../contract/money';
+import { applyClaimAnswer, getTransaction, setTransactionStatus } from './transactions';
 import type { KioskDb } from './open-db';
 
 /**
@@ -57,6 +58,12 @@ export function receiveJob(db: KioskDb, clock: Clock, job: SignedJob): ReceiveOu
     ).run(job.id, job.transaction_id, job.coins, job.expires_at, job.signature, clock.now().toISOString());
     appendEvent(db, clock, { type: 'job.received', transaction_id: job.transaction_id, job_id: job.id, data: { coins: job.coins } });
     appendOutbox(db, clock, 'job.received', { job_id: job.id, transaction_id: job.transaction_id, coins: job.coins });
+    // Issue 15: a claim's job may arrive before the cloud's answer to its World ID proof; its signed coins
+    // are the claim's coins (the answer, when it comes, says the same).
+    const tx = getTransaction(db, job.transaction_id);
+    if (tx?.kind === 'claim' && tx.coins === 0) {
+      applyClaimAnswer(db, clock, tx.id, { coins: job.coins, amount_cents: job.coins * QUARTER_CENTS }, 'signed_job');
+    }
     if (getTransaction(db, job.transaction_id)?.status !== 'paid') {
       setTransactionStatus(db, clock, job.transaction_id, { status: 'paid' });
     }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../contract/clock';
 import type { Quote } from '../../contract/money';
-import { FINAL_TRANSACTION_STATUSES, type TransactionMoneyColumns, type TransactionStatus } from '../../contract/transaction';
+import { FINAL_TRANSACTION_STATUSES, type TransactionKind, type TransactionMoneyColumns, type TransactionStatus } from '../../contract/transaction';
 import { appendEvent } from './events';
 import { appendOutbox } from './outbox';
 import type { KioskDb } from './open-db';
@@ -11,6 +11,8 @@ import type { KioskDb } from './open-db';
  */
 export interface TransactionRow extends TransactionMoneyColumns {
   id: string;
+  /** Issue 15: a cash-out, or a claim collecting coins owed (migration 003). */
+  kind: TransactionKind;
   payment_reference: string | null;
   reason: string | null;
   created_at: string;
@@ -27,6 +29,50 @@ export function insertTransaction(db: KioskDb, clock: Clock, id: string, q: Quot
     const payload = { transaction_id: id, amount_cents: q.amount_cents, fee_cents: q.fee_cents, total_cents: q.total_cents, coins: q.coins };
     appendEvent(db, clock, { type: 'transaction.created', transaction_id: id, data: payload });
     appendOutbox(db, clock, 'transaction.created', payload);
+    return mustGet(db, id);
+  })();
+}
+
+/**
+ * Issue 15, collect: a claim transaction, born here with no amount (0 until the cloud has found the
+ * person's open credits, applyClaimAnswer) and no fee: a claim has no payment step.
+ */
+export function insertClaim(db: KioskDb, clock: Clock, id: string): TransactionRow {
+  return db.transaction(() => {
+    const now = clock.now().toISOString();
+    db.prepare(
+      `INSERT INTO transactions (id, kind, amount_cents, fee_cents, total_cents, coins, status, created_at, updated_at)
+       VALUES (?, 'claim', 0, 0, 0, 0, 'created', ?, ?)`,
+    ).run(id, now, now);
+    const payload = { transaction_id: id, amount_cents: 0, fee_cents: 0, total_cents: 0, coins: 0, kind: 'claim' as const };
+    appendEvent(db, clock, { type: 'transaction.created', transaction_id: id, data: payload });
+    appendOutbox(db, clock, 'transaction.created', payload);
+    return mustGet(db, id);
+  })();
+}
+
+/**
+ * The cloud's answer to a claim's World ID proof, or its signed job when that came first: the coins this
+ * claim pays out here (capped by what the kiosk holds). Sets the claim's amount and coins with an audit event; no outbox row (the cloud said it).
+ */
+export function applyClaimAnswer(
+  db: KioskDb,
+  clock: Clock,
+  id: string,
+  claim: { coins: number; amount_cents: number },
+  source: 'world_id_answer' | 'signed_job',
+): TransactionRow {
+  return db.transaction(() => {
+    const before = mustGet(db, id);
+    if (before.kind !== 'claim') throw new Error(`transaction ${id} is not a claim`);
+    db.prepare('UPDATE transactions SET amount_cents = ?, total_cents = ?, coins = ?, updated_at = ? WHERE id = ?').run(
+      claim.amount_cents,
+      claim.amount_cents,
+      claim.coins,
+      clock.now().toISOString(),
+      id,
+    );
+    appendEvent(db, clock, { type: 'transaction.claim', transaction_id: id, data: { coins: claim.coins, amount_cents: claim.amount_cents, source } });
     return mustGet(db, id);
   })();
 }

@@ -6,10 +6,13 @@ import type { FlowState } from '../../contract/kiosk-api';
 import { checkAmount, type AmountPolicy } from '../../contract/amount-rules';
 import { err, ok, type Result } from '../../contract/result';
 import type { KioskDb } from '../db/open-db';
-import { applyCloudQuote, getTransaction, insertTransaction, isFinal, setTransactionStatus, type TransactionRow } from '../db/transactions';
-import type { TransactionStatus } from '../../contract/transaction';
-import { realTimers, type Timers } from '../sync/backoff';
+import { applyClaimAnswer, applyCloudQuote, getTransaction, insertClaim, insertTransaction, isFinal, setTransactionStatus, type TransactionRow } from '../db/transactions';
+import type { TransactionKind, TransactionStatus } from '../../contract/transaction';
+import { realTimers, sleep, type Timers } from '../sync/backoff';
 import type { CloudClient } from '../sync/cloud-client';
+import { CloudError } from '../sync/cloud-error';
+import type { ClaimAnswer } from '../../contract/credits';
+import type { TransactionPaymentState } from '../../contract/http';
 import { errorFlow, errorScreen, receiptCode } from './error-messages';
 import type { OutOfServiceReason } from './kiosk-status';
 import { registerWithRetry } from './register';
@@ -20,7 +23,9 @@ import type { JobRow } from '../db/jobs';
 
 /**
  * The customer flow state machine (PRODUCT.md "The customer flow"): idle → registering → scan →
- * verifying → waiting_payment → dispensing → done | error. The UI is a pure function of `state`.
+ * verifying → waiting_payment [→ confirming_payment] → dispensing → done | error. A claim (issue 15,
+ * "Collect coins you are owed") goes idle → registering → scan → verifying → collecting | nothing_owed,
+ * then dispensing → done | error like a cash-out. The UI is a pure function of `state`.
  * A dispense job enters the cash-out at `onJob` (from sync/job-receiver.ts), which hands it to the
  * payout runner; the runner pays, and its events come back here to decide what the screen shows.
  */
@@ -28,12 +33,16 @@ export interface CashOutFlowDeps {
   db: KioskDb;
   clock: Clock;
   log: Logger;
-  client: Pick<CloudClient, 'createTransaction' | 'submitWorldId'>;
+  client: Pick<CloudClient, 'createTransaction' | 'submitWorldId' | 'transactionStatus'>;
   runner: Pick<PayoutRunner, 'enqueue' | 'onEvent'>;
   startWorldIdRequest: StartWorldIdRequest;
   config: {
     qrTimeoutSec: number;
     paymentTimeoutSec: number;
+    /** Issue 15: how long "confirming your payment" waits for a submitted payment to be confirmed. */
+    paymentConfirmTimeoutSec: number;
+    /** How often the pay screen asks the cloud whether a payment is pending (default 2000). */
+    paymentStatusPollMs?: number;
     idleTimeoutSec: number;
     worldId: { bridgeUrl: string | null; environment: 'production' | 'staging'; allowStaging: boolean };
     demoPhoneUrl: string | null;
@@ -56,6 +65,8 @@ export class CashOutFlow {
   private session: { txId: string; abort: AbortController } | null = null;
   private idleTimer: unknown = null;
   private payoutOnScreen: string | null = null;
+  /** Issue 15: coins a claim leaves owed (this kiosk could not hold them all), for its end screen. */
+  private claimLeftOwed = new Map<string, number>();
   private readonly timers: Timers;
 
   private readonly unsubscribe: () => void;
@@ -93,17 +104,15 @@ export class CashOutFlow {
     if (this.idleTimer !== null) this.timers.clearTimeout(this.idleTimer);
     this.idleTimer = null;
     this.flow = next;
-    if (next.screen === 'done' || next.screen === 'error') {
+    if (next.screen !== 'idle' && RESTING_SCREENS.has(next.screen)) {
       this.idleTimer = this.timers.setTimeout(() => this.dismiss(), this.deps.config.idleTimeoutSec * 1000);
     }
     this.deps.onChange();
   }
 
   startCashOut(amountCents: number): Result<{ transaction_id: string }> {
-    const s = this.flow.screen;
-    if (s !== 'idle' && s !== 'done' && s !== 'error') return err('busy', 'a cash-out is already in progress');
-    const reason = this.deps.outOfService();
-    if (reason) return err(reason, errorScreen(reason).error.message);
+    const refusal = this.startRefusal();
+    if (refusal) return refusal;
     // The same rule the amount screen applies to the same KioskState (limits, fee, free_coins).
     const policy = this.deps.amountPolicy();
     const check = checkAmount(amountCents, policy, this.deps.freeCoins());
@@ -113,19 +122,38 @@ export class CashOutFlow {
     }
     const txId = newId();
     insertTransaction(this.deps.db, this.deps.clock, txId, check.quote);
+    return this.begin(txId, 'cash_out', amountCents);
+  }
+
+  /**
+   * Issue 15, "Collect coins you are owed": a claim transaction born here (UUIDv7, kind claim), registered
+   * with the cloud, then the same World ID scan (signal = the claim's id). The cloud answers with the coins
+   * to collect here (its one signed job is on its way) or nothing_owed.
+   */
+  startCollect(): Result<{ transaction_id: string }> {
+    const refusal = this.startRefusal();
+    if (refusal) return refusal;
+    if (this.deps.freeCoins() < 1) return err('empty', errorScreen('empty').error.message);
+    const txId = newId();
+    insertClaim(this.deps.db, this.deps.clock, txId);
+    return this.begin(txId, 'claim', 0);
+  }
+
+  private startRefusal(): Result<never> | null {
+    if (!RESTING_SCREENS.has(this.flow.screen)) return err('busy', 'a cash-out is already in progress');
+    const reason = this.deps.outOfService();
+    return reason ? err(reason, errorScreen(reason).error.message) : null;
+  }
+
+  private begin(txId: string, kind: TransactionKind, amountCents: number): Result<{ transaction_id: string }> {
     this.deps.onWrite();
     this.session = { txId, abort: new AbortController() };
-    this.show({ screen: 'registering', kind: 'cash_out', amount_cents: amountCents });
+    this.show({ screen: 'registering', kind, amount_cents: amountCents });
     void this.run(txId).catch((e: unknown) => {
       const code = (e as { code?: unknown } | null)?.code;
       this.fail(txId, typeof code === 'string' ? code : 'unknown', 'cancelled', e);
     });
     return ok({ transaction_id: txId });
-  }
-
-  /** Issue 15, "Collect coins you are owed": a claim transaction (built in the next slice). */
-  startCollect(): Result<{ transaction_id: string }> {
-    return err('not_available', 'collecting owed coins is not available on this kiosk yet');
   }
 
   /** From scan or waiting_payment: stop waiting and cancel the transaction. */
@@ -145,8 +173,7 @@ export class CashOutFlow {
   }
 
   dismiss(): Result<Record<string, never>> {
-    const s = this.flow.screen;
-    if (s !== 'done' && s !== 'error' && s !== 'idle') return err('busy', 'finish or cancel the cash-out first');
+    if (!RESTING_SCREENS.has(this.flow.screen)) return err('busy', 'finish or cancel the cash-out first');
     this.session = null;
     this.show({ screen: 'idle' });
     return ok({});
@@ -187,17 +214,56 @@ export class CashOutFlow {
     if (!waited.ok) return this.fail(tx.id, waited.code, waited.code === 'timeout' ? 'expired' : 'cancelled');
     this.show({ screen: 'verifying', ...fields(tx) });
     const verdict = await askWorldIdVerdict(this.deps.client, tx.id, waited.result);
+    // A claim's answer is kept even when its job took the screen over first (it says what stays owed).
+    if (verdict.ok && verdict.claim) this.recordClaim(tx.id, verdict.claim);
     if (!this.isCurrent(tx.id) || this.flow.screen !== 'verifying') return;
+    if (!verdict.ok && verdict.code === 'nothing_owed' && tx.kind === 'claim') return this.nothingOwed(tx.id);
     if (!verdict.ok) return this.fail(tx.id, verdict.code, verdict.status);
     this.setStatus(tx.id, 'verified');
+    if (tx.kind === 'claim') return this.waitForClaimJob(tx.id, verdict.claim);
     await this.waitForPayment(tx, reg.return_to, verdict.status === 'verified');
+  }
+
+  /** The cloud's claim answer on the claim's row (its job may have set the same coins already). */
+  private recordClaim(txId: string, claim: ClaimAnswer): void {
+    this.claimLeftOwed.set(txId, claim.coins_left_owed);
+    const tx = getTransaction(this.deps.db, txId);
+    if (!tx || tx.kind !== 'claim') return;
+    if (tx.coins === 0) applyClaimAnswer(this.deps.db, this.deps.clock, txId, claim, 'world_id_answer');
+    else if (tx.coins !== claim.coins) this.deps.log.error({ txId, kioskCoins: tx.coins, claimCoins: claim.coins }, 'claim answer differs from its job');
+  }
+
+  /** Issue 15: a claim for someone owed nothing ends refused (as in the cloud), with a plain message. */
+  private nothingOwed(txId: string): void {
+    this.setStatus(txId, 'refused', 'nothing_owed');
+    this.session = null;
+    this.show({ screen: 'nothing_owed', transaction_id: txId });
+  }
+
+  /**
+   * Issue 15, collect: the cloud found coins owed and made the claim's one signed job in the same step;
+   * the screen says how many come out and waits for it (presence rule: the job is admitted only while
+   * this screen is up). If it does not come within PAYMENT_TIMEOUT_SEC the session ends (expired) and
+   * the job, should it come later, is not presented: the coins stay owed in the cloud.
+   */
+  private waitForClaimJob(txId: string, claim: ClaimAnswer | undefined): void {
+    const tx = getTransaction(this.deps.db, txId);
+    if (!claim || !tx) return this.fail(txId, 'transaction_state', 'refused');
+    this.show({ screen: 'collecting', ...fields(tx), coins_left_owed: claim.coins_left_owed });
+    this.timers.setTimeout(() => {
+      if (!this.isCurrent(txId) || this.flow.screen !== 'collecting') return;
+      if (!this.endSession(txId, 'expired', 'the claim job did not arrive in time')) return;
+      this.show(errorFlow('collect_timeout', { transactionId: txId, coinsOwed: tx.coins + claim.coins_left_owed, coinsPaid: 0 }));
+    }, this.deps.config.paymentTimeoutSec * 1000);
   }
 
   /**
    * After verification the cloud creates the job once payment is confirmed (at once with
-   * PAYMENT_MODE=none). The job takes the screen over when it arrives (onPayoutEvent). If it does
-   * not come within PAYMENT_TIMEOUT_SEC the session ends (expired): a payment confirmed later is
-   * never paid out here, the cloud records it as owed (issue 15, presence rule).
+   * PAYMENT_MODE=none). The job takes the screen over when it arrives (onPayoutEvent). While the pay
+   * screen is up the kiosk asks the cloud every few seconds whether a payment was submitted (issue 15):
+   * a pending one turns the screen into "confirming your payment" with its own, longer limit and no
+   * Cancel. If neither comes within PAYMENT_TIMEOUT_SEC the session ends (expired): a payment confirmed
+   * later is never paid out here, the cloud records it as a credit (issue 15, presence rule).
    */
   private async waitForPayment(tx: TransactionRow, paymentUrl: string, needsPayment: boolean): Promise<void> {
     const payment_qr_svg = needsPayment ? await QRCode.toString(paymentUrl, { type: 'svg', margin: 1 }) : null;
@@ -205,13 +271,70 @@ export class CashOutFlow {
     const timeoutMs = this.deps.config.paymentTimeoutSec * 1000;
     const expires_at = new Date(this.deps.clock.now().getTime() + timeoutMs).toISOString();
     this.show({ screen: 'waiting_payment', ...fields(tx), payment_url: paymentUrl, payment_qr_svg, expires_at });
+    this.timers.setTimeout(() => void this.payScreenTimedOut(tx, needsPayment), timeoutMs);
+    if (needsPayment) await this.watchPayment(tx);
+  }
+
+  /** Polls the payment's state while the pay or confirming screen of this transaction is up. */
+  private async watchPayment(tx: TransactionRow): Promise<void> {
+    const abort = this.session?.abort.signal;
+    const pollMs = this.deps.config.paymentStatusPollMs ?? 2000;
+    for (;;) {
+      await sleep(this.timers, pollMs, abort);
+      if (!this.onPaymentScreen(tx.id)) return;
+      this.onPaymentState(tx, await this.paymentState(tx.id, abort));
+    }
+  }
+
+  private onPaymentScreen(txId: string): boolean {
+    return this.isCurrent(txId) && (this.flow.screen === 'waiting_payment' || this.flow.screen === 'confirming_payment');
+  }
+
+  /** The cloud's word on the payment; null when it cannot be asked now (offline: the next poll asks again). */
+  private async paymentState(txId: string, abort?: AbortSignal): Promise<TransactionPaymentState | null> {
+    try {
+      return (await this.deps.client.transactionStatus(txId, abort)).payment;
+    } catch (e) {
+      if (!(e instanceof CloudError)) throw e;
+      return null;
+    }
+  }
+
+  private onPaymentState(tx: TransactionRow, payment: TransactionPaymentState | null): void {
+    if (!this.onPaymentScreen(tx.id)) return;
+    if ((payment === 'pending' || payment === 'confirmed') && this.flow.screen === 'waiting_payment') return this.confirming(tx);
+    if (payment === 'failed' && this.endSession(tx.id, 'failed', 'payment failed in World App')) {
+      this.show(errorFlow('payment_failed', { transactionId: tx.id }));
+    }
+  }
+
+  /** Issue 15: a submitted payment is being confirmed. No Cancel from here; PAYMENT_CONFIRM_TIMEOUT_SEC. */
+  private confirming(tx: TransactionRow): void {
+    const timeoutMs = this.deps.config.paymentConfirmTimeoutSec * 1000;
+    const expires_at = new Date(this.deps.clock.now().getTime() + timeoutMs).toISOString();
+    this.show({ screen: 'confirming_payment', ...fields(tx), expires_at });
     this.timers.setTimeout(() => {
-      if (!this.isCurrent(tx.id) || this.flow.screen !== 'waiting_payment') return;
-      // The session ends here: reported to the cloud (transaction.status expired), which creates no
-      // job from then on; a job already on its way is not presented (db/job-admission.ts).
-      if (!this.endSession(tx.id, 'expired', 'payment timeout: the customer left the pay screen')) return;
-      this.show(errorFlow('payment_timeout', { transactionId: tx.id }));
+      if (!this.isCurrent(tx.id) || this.flow.screen !== 'confirming_payment') return;
+      // The session ends; the payment, once confirmed, becomes a credit in the cloud (never paid here).
+      if (!this.endSession(tx.id, 'expired', 'payment not confirmed in time: the customer left the confirming screen')) return;
+      this.show(errorFlow('payment_confirm_timeout', { transactionId: tx.id, coinsOwed: tx.coins }));
     }, timeoutMs);
+  }
+
+  /**
+   * The pay screen's limit: one last look at the payment (submitted just now → confirming), else the
+   * session ends here, reported to the cloud (transaction.status expired), which creates no job from then
+   * on; a job already on its way is not presented (db/job-admission.ts).
+   */
+  private async payScreenTimedOut(tx: TransactionRow, needsPayment: boolean): Promise<void> {
+    if (!this.isCurrent(tx.id) || this.flow.screen !== 'waiting_payment') return;
+    if (needsPayment) {
+      const payment = await this.paymentState(tx.id, this.session?.abort.signal);
+      if (!this.isCurrent(tx.id) || this.flow.screen !== 'waiting_payment') return;
+      if (payment === 'pending' || payment === 'confirmed') return this.confirming(tx);
+    }
+    if (!this.endSession(tx.id, 'expired', 'payment timeout: the customer left the pay screen')) return;
+    this.show(errorFlow('payment_timeout', { transactionId: tx.id }));
   }
 
   /** Error screen for the current transaction; the transaction gets its final status (+outbox). */
@@ -227,7 +350,7 @@ export class CashOutFlow {
    * Ends the live session with a final status (+outbox, so the cloud hears it) in one SQLite
    * transaction. False when a job was admitted first (transaction no longer created/verified).
    */
-  private endSession(txId: string, status: 'cancelled' | 'expired', reason: string): boolean {
+  private endSession(txId: string, status: 'cancelled' | 'expired' | 'failed', reason: string): boolean {
     const ended = this.deps.db.transaction(() => {
       const tx = getTransaction(this.deps.db, txId);
       if (!tx || (tx.status !== 'created' && tx.status !== 'verified')) return false;
@@ -257,7 +380,7 @@ export class CashOutFlow {
     const tx = getTransaction(this.deps.db, e.job.transaction_id);
     if (!tx) return;
     if (e.kind === 'start') {
-      const free = !this.session && ['idle', 'done', 'error'].includes(this.flow.screen);
+      const free = !this.session && RESTING_SCREENS.has(this.flow.screen);
       if (this.session?.txId !== tx.id && !free) return;
       this.session?.abort.abort();
       this.session = null;
@@ -269,7 +392,8 @@ export class CashOutFlow {
       return;
     }
     this.payoutOnScreen = null;
-    this.show(payoutEndScreen(tx, e));
+    this.show(payoutEndScreen(tx, e, this.claimLeftOwed.get(tx.id) ?? 0));
+    this.claimLeftOwed.delete(tx.id);
   }
 
   stop(): void {
@@ -280,12 +404,16 @@ export class CashOutFlow {
   }
 }
 
-const JOB_WAITING_SCREENS = new Set<FlowState['screen']>(['verifying', 'waiting_payment']);
+/** Screens whose transaction waits for its dispense job (presence rule). */
+const JOB_WAITING_SCREENS = new Set<FlowState['screen']>(['verifying', 'waiting_payment', 'confirming_payment', 'collecting']);
+
+/** Screens with no live customer session: a new cash-out or collect may start; an unrelated payout may show. */
+export const RESTING_SCREENS: ReadonlySet<FlowState['screen']> = new Set<FlowState['screen']>(['idle', 'done', 'error', 'nothing_owed']);
 
 function fields(tx: TransactionRow) {
   return {
     transaction_id: tx.id,
-    kind: 'cash_out' as const,
+    kind: tx.kind,
     amount_cents: tx.amount_cents,
     fee_cents: tx.fee_cents,
     total_cents: tx.total_cents,
@@ -293,14 +421,17 @@ function fields(tx: TransactionRow) {
   };
 }
 
-function payoutEndScreen(tx: TransactionRow, e: Exclude<PayoutEvent, { kind: 'start' | 'progress' }>): FlowState {
-  if (e.kind === 'in_doubt') {
-    return errorFlow('payout_in_doubt', { transactionId: tx.id, coinsPaid: e.job.coins_paid });
-  }
+/**
+ * The end screen of a payout (issue 15): what the customer is still owed — the coins this job did not pay
+ * plus, for a claim, what the kiosk could not hold (`leftOwed`) — with the receipt code; they can collect
+ * it at any RoluATM. In doubt: the coins proven paid so far (the rest is settled from the counters).
+ */
+function payoutEndScreen(tx: TransactionRow, e: Exclude<PayoutEvent, { kind: 'start' | 'progress' }>, leftOwed: number): FlowState {
   const paid = e.job.coins_paid;
+  if (e.kind === 'in_doubt') return errorFlow('payout_in_doubt', { transactionId: tx.id, coinsPaid: paid });
   if (e.job.status === 'completed') {
-    return { screen: 'done', ...fields(tx), coins_paid: paid, coins_owed: 0, receipt_code: receiptCode(tx.id) };
+    return { screen: 'done', ...fields(tx), coins_paid: paid, coins_owed: leftOwed, receipt_code: receiptCode(tx.id) };
   }
   const code = paid > 0 ? 'partial_payout' : 'payout_failed';
-  return errorFlow(code, { transactionId: tx.id, coinsOwed: e.job.coins - paid, coinsPaid: paid });
+  return errorFlow(code, { transactionId: tx.id, coinsOwed: e.job.coins - paid + leftOwed, coinsPaid: paid });
 }

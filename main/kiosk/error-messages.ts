@@ -19,7 +19,15 @@ const MESSAGES: Record<string, Message> = {
   busy: { message: 'The kiosk is busy with another cash-out.', next_step: 'Please wait a moment and try again.' },
   maintenance: { message: 'The kiosk is closed for maintenance.', next_step: 'Please come back soon. No money was taken.' },
   admin_open: { message: 'A technician is working on this kiosk.', next_step: 'Please come back in a few minutes. No money was taken.' },
-  payment_timeout: { message: 'The payment did not arrive in time.', next_step: 'No coins come out for this cash-out now. If your payment still goes through, the full amount is recorded as owed to you. Otherwise nothing was charged.' },
+  payment_timeout: { message: 'The payment did not arrive in time.', next_step: 'No coins come out for this cash-out now. If your payment still goes through, the full amount is owed to you: collect it at any RoluATM by scanning with World App ("Collect coins you are owed"). Otherwise nothing was charged.' },
+  // Issue 15: the payment was submitted but not confirmed within PAYMENT_CONFIRM_TIMEOUT_SEC; once confirmed it is a credit.
+  payment_confirm_timeout: {
+    message: 'Your payment was not confirmed in time.',
+    next_step: 'No coins come out for it here. Once World App confirms it, the full amount is owed to you: collect it at any RoluATM by scanning with World App ("Collect coins you are owed").',
+  },
+  // Issue 15, collect: the claim's job did not arrive while the customer waited; nothing was paid, the coins stay owed.
+  collect_timeout: { message: 'Your coins did not come out in time.', next_step: 'Nothing was paid here and the coins stay owed to you: collect them at any RoluATM by scanning with World App ("Collect coins you are owed").' },
+  nothing_owed: { message: 'No coins are owed to this World ID.', next_step: 'Nothing was paid and nothing was charged.' },
   payment_failed: { message: 'The payment in World App did not go through.', next_step: 'Please start again. No coins were paid and nothing was charged.' },
   payment_invalid: { message: 'The payment did not match this cash-out.', next_step: 'Please ask staff for help. Nothing will be paid out for it.' },
   amount_out_of_range: { message: 'That amount is outside what this kiosk pays.', next_step: 'Please pick an amount within the limits shown.' },
@@ -46,10 +54,13 @@ const MESSAGES: Record<string, Message> = {
   max_verifications_reached: { message: 'You have reached your cash-out limit for now.', next_step: 'Please come back later.' },
   connection_failed: { message: 'The kiosk cannot reach World ID right now.', next_step: 'Please try again in a few minutes. No money was taken.' },
   request_failed: { message: 'The kiosk could not start the World ID check.', next_step: 'Please try again or ask staff for help.' },
-  partial_payout: { message: 'The kiosk could not pay all your coins.', next_step: 'Please ask staff: the coins still owed to you are shown here and recorded.' },
-  payout_failed: { message: 'The kiosk could not pay your coins.', next_step: 'Please ask staff: your payment is recorded and will be refunded.' },
-  payout_in_doubt: { message: 'The kiosk lost contact with the coin dispenser during your payout.', next_step: 'Please ask staff: what was paid is being checked from the dispenser.' },
+  partial_payout: { message: 'The kiosk could not pay all your coins.', next_step: 'The coins still owed to you are recorded: collect them at any RoluATM by scanning with World App ("Collect coins you are owed").' },
+  payout_failed: { message: 'The kiosk could not pay your coins.', next_step: 'Your coins are recorded as owed to you: collect them at any RoluATM by scanning with World App ("Collect coins you are owed").' },
+  payout_in_doubt: { message: 'The kiosk lost contact with the coin dispenser during your payout.', next_step: 'What was paid is being checked from the dispenser. Any coins not paid are owed to you: collect them at any RoluATM by scanning with World App ("Collect coins you are owed").' },
 };
+
+/** Every code with its own sentences (the screen's Spanish table covers the same codes). */
+export const MESSAGE_CODES: readonly string[] = Object.keys(MESSAGES);
 
 const FALLBACK: Message = { message: 'Something went wrong.', next_step: 'Please start again or ask staff for help.' };
 

@@ -6,7 +6,7 @@ import { CloudError } from '../sync/cloud-error';
 import type { KioskDb } from '../db/open-db';
 
 /**
- * POST /v1/transactions for a local transaction. Idempotent on the kiosk-generated id, so a
+ * POST /v1/transactions for a local transaction (a cash-out or a claim). Idempotent on the kiosk-generated id, so a
  * network error is retried a few times with the same body; then the kiosk says it is offline.
  */
 export async function registerWithRetry(
@@ -20,7 +20,9 @@ export async function registerWithRetry(
   const attempts = deps.registerAttempts ?? 3;
   for (let i = 1; ; i++) {
     try {
-      return { ok: true, value: await deps.client.createTransaction({ id: txId, amount_cents: tx.amount_cents }) };
+      // A claim (issue 15) carries no amount: the cloud sets it when the World ID proof finds what is owed.
+      const body = tx.kind === 'claim' ? { id: txId, kind: 'claim' as const } : { id: txId, amount_cents: tx.amount_cents };
+      return { ok: true, value: await deps.client.createTransaction(body) };
     } catch (e) {
       if (!(e instanceof CloudError)) throw e;
       if (!e.transient || i >= attempts || abort?.aborted) return { ok: false, code: e.transient ? 'offline' : e.code };

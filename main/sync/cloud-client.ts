@@ -7,16 +7,18 @@ import {
   JobAckResponseSchema,
   JobResponseSchema,
   SyncResponseSchema,
+  TransactionStatusResponseSchema,
   WorldIdResponseSchema,
   type CreateTransactionRequest,
   type CreateTransactionResponse,
   type EnrollResponse,
   type SyncResponse,
+  type TransactionStatusResponse,
+  type WorldIdResponse,
 } from '../../contract/http';
 import type { AmountPolicy } from '../../contract/amount-rules';
 import type { JobPublicKey, SignedJob } from '../../contract/job';
 import type { SyncEvent } from '../../contract/sync-events';
-import type { TransactionView } from '../../contract/http';
 import { CloudError } from './cloud-error';
 import { enrolmentJobKeys } from './job-keys';
 import type { CloudTime } from './cloud-time';
@@ -28,7 +30,10 @@ import type { CloudTime } from './cloud-time';
 export interface CloudClient {
   enroll(body: { code: string; name: string }): Promise<EnrollResponse>;
   createTransaction(body: CreateTransactionRequest): Promise<CreateTransactionResponse>;
-  submitWorldId(transactionId: string, result: Record<string, unknown>): Promise<{ transaction: TransactionView }>;
+  /** For a claim (issue 15) the answer also carries `claim`: the coins it pays out here and what stays owed. */
+  submitWorldId(transactionId: string, result: Record<string, unknown>): Promise<WorldIdResponse>;
+  /** Issue 15: GET /v1/transactions/{id}/status — is a payment pending, confirmed, has the session ended. */
+  transactionStatus(transactionId: string, abort?: AbortSignal): Promise<TransactionStatusResponse>;
   /** Long-poll: the next signed job, or null after `waitSec` with none. */
   nextJob(waitSec: number, abort?: AbortSignal): Promise<SignedJob | null>;
   ackJob(jobId: string): Promise<void>;
@@ -104,7 +109,12 @@ export function createCloudClient(opts: CloudClientOptions): CloudClient {
     async submitWorldId(id, result) {
       const path = `/v1/transactions/${encodeURIComponent(id)}/world-id`;
       const r = await call({ method: 'POST', path, body: { result }, schema: WorldIdResponseSchema, timeoutMs: timeoutMs * 2 });
-      return r.value as { transaction: TransactionView };
+      return r.value as WorldIdResponse;
+    },
+    async transactionStatus(id, abort) {
+      const path = `/v1/transactions/${encodeURIComponent(id)}/status`;
+      const r = await call({ method: 'GET', path, schema: TransactionStatusResponseSchema, timeoutMs, ...(abort ? { abort } : {}) });
+      return r.value as TransactionStatusResponse;
     },
     async nextJob(waitSec, abort) {
       const wait = Math.max(0, Math.floor(waitSec));

@@ -54,6 +54,6 @@ export const sampleFlows: { [S in FlowState['screen']]: Extract<FlowState, { scr
     transaction_id: tx.transaction_id,
     coins_owed: 23,
     coins_paid: 17,
-    receipt_code: '00000001',
+    receipt_code: 'K7Q-4XZ',
   },
 };

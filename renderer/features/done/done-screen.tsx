@@ -3,6 +3,7 @@ import type { FlowState } from '../../../contract/kiosk-api';
 import { formatCents, QUARTER_CENTS } from '../../../contract/money';
 import { useKioskApi } from '../../api/kiosk-context';
 import { useI18n } from '../../i18n/i18n-context';
+import { OwedNote } from '../../ui/owed-note';
 
 export function DoneScreen({ flow }: { flow: Extract<FlowState, { screen: 'done' }> }) {
   const { t } = useI18n();
@@ -20,6 +21,7 @@ export function DoneScreen({ flow }: { flow: Extract<FlowState, { screen: 'done'
         <span data-testid="coins-paid">{flow.coins_paid}</span> <span className="of">{t('done.coins_unit')}</span>
       </p>
       <p className="sentence">{t('done.body', { coins: flow.coins_paid, value: formatCents(flow.coins_paid * QUARTER_CENTS) })}</p>
+      <OwedNote coinsOwed={flow.coins_owed} />
       <p className="receipt">
         {t('done.receipt')}: <strong data-testid="receipt-code">{flow.receipt_code}</strong>
       </p>

@@ -3,9 +3,13 @@ import type { FlowState } from '../../../contract/kiosk-api';
 import { formatCents, QUARTER_CENTS } from '../../../contract/money';
 import { useKioskApi } from '../../api/kiosk-context';
 import { useI18n } from '../../i18n/i18n-context';
+import { OwedNote } from '../../ui/owed-note';
 import { errorText } from './error-text-es';
 
-/** The core's message and next step (in Spanish by code, error-text-es.ts); coins owed are stated plainly when non-null. */
+/**
+ * The core's message and next step (in Spanish by code, error-text-es.ts); issue 15: the coins paid so far
+ * (payout errors, in doubt), the coins still owed and where to collect them, and the receipt code.
+ */
 export function ErrorScreen({ flow }: { flow: Extract<FlowState, { screen: 'error' }> }) {
   const { t, lang } = useI18n();
   const api = useKioskApi();
@@ -21,9 +25,15 @@ export function ErrorScreen({ flow }: { flow: Extract<FlowState, { screen: 'erro
       <h1>{t('error.title')}</h1>
       <p className="sentence" role="alert">{text.message}</p>
       <p className="sentence next-step">{text.next_step}</p>
-      {flow.coins_owed !== null && flow.coins_owed > 0 && (
-        <p className="owed" data-testid="coins-owed">
-          {t('error.coins_owed', { coins: flow.coins_owed, value: formatCents(flow.coins_owed * QUARTER_CENTS) })}
+      {flow.coins_paid !== null && (
+        <p className="sentence" data-testid="coins-paid-so-far">
+          {t('error.coins_paid', { coins: flow.coins_paid, value: formatCents(flow.coins_paid * QUARTER_CENTS) })}
+        </p>
+      )}
+      <OwedNote coinsOwed={flow.coins_owed} />
+      {flow.receipt_code !== null && (
+        <p className="receipt">
+          {t('done.receipt')}: <strong data-testid="receipt-code">{flow.receipt_code}</strong>
         </p>
       )}
       <p className="fine-print">

@@ -15,7 +15,13 @@ export const ERRORS_ES: Readonly<Record<string, ErrorText>> = {
   busy: { message: 'El cajero está ocupado con otro retiro.', next_step: 'Espere un momento e intente de nuevo.' },
   maintenance: { message: 'El cajero está cerrado por mantenimiento.', next_step: 'Vuelva pronto. No se cobró nada.' },
   admin_open: { message: 'Un técnico está trabajando en este cajero.', next_step: 'Vuelva en unos minutos. No se cobró nada.' },
-  payment_timeout: { message: 'El pago no llegó a tiempo.', next_step: 'Esta operación ya no entrega monedas. Si su pago aún se confirma, el importe completo queda registrado a su favor. Si no, no se cobró nada.' },
+  payment_timeout: { message: 'El pago no llegó a tiempo.', next_step: 'Esta operación ya no entrega monedas. Si su pago aún se confirma, el importe completo queda a su favor: retírelo en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»). Si no, no se cobró nada.' },
+  payment_confirm_timeout: {
+    message: 'Su pago no se confirmó a tiempo.',
+    next_step: 'Aquí no salen monedas por él. Cuando World App lo confirme, el importe completo queda a su favor: retírelo en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»).',
+  },
+  collect_timeout: { message: 'Sus monedas no salieron a tiempo.', next_step: 'Aquí no se pagó nada y las monedas siguen a su favor: retírelas en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»).' },
+  nothing_owed: { message: 'Este World ID no tiene monedas a su favor.', next_step: 'No se pagó ni se cobró nada.' },
   payment_failed: { message: 'El pago en World App no se completó.', next_step: 'Empiece de nuevo. No se pagaron monedas ni se cobró nada.' },
   payment_invalid: { message: 'El pago no corresponde a este retiro.', next_step: 'Pida ayuda al personal. No se pagará nada por él.' },
   amount_out_of_range: { message: 'Ese monto está fuera de lo que paga este cajero.', next_step: 'Elija un monto dentro de los límites indicados.' },
@@ -40,9 +46,9 @@ export const ERRORS_ES: Readonly<Record<string, ErrorText>> = {
   max_verifications_reached: { message: 'Llegó a su límite de retiros por ahora.', next_step: 'Vuelva más tarde.' },
   connection_failed: { message: 'El cajero no puede comunicarse con World ID en este momento.', next_step: 'Intente de nuevo en unos minutos. No se cobró nada.' },
   request_failed: { message: 'El cajero no pudo iniciar la verificación de World ID.', next_step: 'Intente de nuevo o pida ayuda al personal.' },
-  partial_payout: { message: 'El cajero no pudo pagar todas sus monedas.', next_step: 'Pida ayuda al personal: las monedas que se le deben se muestran aquí y quedan registradas.' },
-  payout_failed: { message: 'El cajero no pudo pagar sus monedas.', next_step: 'Pida ayuda al personal: su pago está registrado y se le devolverá.' },
-  payout_in_doubt: { message: 'El cajero perdió contacto con el dispensador durante su pago.', next_step: 'Pida ayuda al personal: lo pagado se está verificando con el dispensador.' },
+  partial_payout: { message: 'El cajero no pudo pagar todas sus monedas.', next_step: 'Las monedas que se le deben quedan registradas: retírelas en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»).' },
+  payout_failed: { message: 'El cajero no pudo pagar sus monedas.', next_step: 'Sus monedas quedan registradas a su favor: retírelas en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»).' },
+  payout_in_doubt: { message: 'El cajero perdió contacto con el dispensador durante su pago.', next_step: 'Lo pagado se está verificando con el dispensador. Las monedas no pagadas quedan a su favor: retírelas en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»).' },
 };
 
 /** The error's sentences in `lang`: English as the core sent them; Spanish from ERRORS_ES when the code is known. */

@@ -30,11 +30,11 @@ export function ScanScreen({ flow, demoPhoneUrl }: { flow: ScanFlow; demoPhoneUr
       </div>
       <div className="scan-side">
         <h1 id="scan-title">{t('scan.title')}</h1>
-        <p>{scanBody}</p>
+        <p>{flow.kind === 'claim' ? t('scan.body_collect') : scanBody}</p>
         <p className="countdown" data-testid="countdown" role="timer" aria-live="polite" aria-atomic="true">
           {left === 0 ? t('scan.expired') : left === null ? '' : t('scan.time_left', { time: formatCountdown(left) })}
         </p>
-        <TxSummary tx={flow} />
+        {flow.kind === 'cash_out' && <TxSummary tx={flow} />}
         {demoPhoneUrl !== null && (
           <label className="hint demo-link">
             {t('scan.demo_hint')}

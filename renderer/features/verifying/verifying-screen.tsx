@@ -9,7 +9,7 @@ export function VerifyingScreen({ flow }: { flow: Extract<FlowState, { screen: '
     <section className="screen message-screen" data-testid="screen-verifying">
       <Spinner />
       <h1 role="status">{t('verifying.body')}</h1>
-      <TxSummary tx={flow} />
+      {flow.kind === 'cash_out' && <TxSummary tx={flow} />}
     </section>
   );
 }
