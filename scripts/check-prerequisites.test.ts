@@ -30,7 +30,7 @@ function runChecker(path: string) {
 afterAll(() => rmSync(bin, { recursive: true, force: true }));
 
 describe('scripts/check-prerequisites.ts', () => {
-  const base = { nodeVersion: '20.18.1', rootDir: ROOT, sqliteLoads: () => true };
+  const base = { nodeVersion: '24.0.0', rootDir: ROOT, sqliteLoads: () => true };
 
   it('finds nothing missing when every tool is there', () => {
     const env = { PATH: pathWith(['socat', 'shellcheck', 'udevadm']), CHROMIUM_PATH: fakeChromium };

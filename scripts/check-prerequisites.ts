@@ -51,7 +51,7 @@ export function onPath(command: string, path: string | undefined): boolean {
   return false;
 }
 
-/** The minimum version in package.json's `engines.node` (">=20.18.1" → [20, 18, 1]). */
+/** The minimum version in package.json's `engines.node` (">=22.12.0" → [22, 12, 0]). */
 export function minimumNode(rootDir: string): number[] {
   const pkg = JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { engines?: { node?: string } };
   const m = /(\d+)\.(\d+)\.(\d+)/.exec(pkg.engines?.node ?? '');
@@ -72,7 +72,7 @@ export function missingPrerequisites(ctx: PrerequisiteContext): MissingPrerequis
   const missing: MissingPrerequisite[] = [];
   const minimum = minimumNode(ctx.rootDir);
   if (!atLeast(ctx.nodeVersion, minimum)) {
-    missing.push({ name: `Node ${minimum.join('.')} or newer (this is ${ctx.nodeVersion})`, why: 'package.json engines', aptPackage: null, howToFix: 'install a current Node LTS (https://nodejs.org)' });
+    missing.push({ name: `Node ${minimum.join('.')} or newer (this is ${ctx.nodeVersion})`, why: 'package.json engines', aptPackage: null, howToFix: 'install Node 24 LTS, or run `. scripts/node-lts.sh` in this shell (it takes Node 24 from the npm registry)' });
   }
   for (const tool of TOOLS) {
     if (!onPath(tool.command, ctx.env.PATH)) {
