@@ -1,8 +1,8 @@
 import { FleetKioskListResponseSchema, type KioskRow } from '../api/schemas';
 import { ago } from '../ui/format';
-import { Badge, Empty, LoadState, Page } from '../ui/parts';
-import { useSession } from '../ui/session';
-import { useLoad } from '../ui/use-load';
+import { Badge, Empty, Page } from '../ui/parts';
+import { MoreButton } from './more-button';
+import { usePagedList } from './paged-list';
 
 const HEALTH_TONE: Record<KioskRow['health'], 'ok' | 'warn' | 'bad' | 'neutral'> = {
   ok: 'ok',
@@ -63,13 +63,13 @@ export function FleetTable({ kiosks, now }: { kiosks: KioskRow[]; now: number })
   );
 }
 
-/** Fleet (issue 17): every kiosk with health, coins and low state, version, last seen, out-of-service reason. */
+/** Fleet (issue 17): every kiosk with health, coins and low state, version, last seen, out-of-service reason; paged by cursor. */
 export function FleetPage() {
-  const { api } = useSession();
-  const state = useLoad(() => api.get('/v1/fleet/kiosks', FleetKioskListResponseSchema, { limit: 500 }), 'fleet');
+  const list = usePagedList('/v1/fleet/kiosks', FleetKioskListResponseSchema, { limit: 200 });
   return (
     <Page title="Fleet" testId="page-fleet">
-      <LoadState state={state}>{(d) => <FleetTable kiosks={d.items} now={Date.now()} />}</LoadState>
+      {list.ready && !list.error ? <FleetTable kiosks={list.items} now={Date.now()} /> : null}
+      <MoreButton list={list} />
     </Page>
   );
 }
