@@ -79,15 +79,6 @@ export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arra
 
 // ---------- Fleet (kiosks) ----------
 
-/**
- * GET /v1/fleet/kiosks today (issue 18: every list is paginated): a page of kiosk health, oldest enrolled
- * first. FleetKioskListResponseSchema below is its console form, with each item's health and config.
- */
-export const FleetKiosksPageResponseSchema = pageOf(KioskHealthSchema).extend({
-  payment_mode: PaymentModeSchema,
-  world_id_staging: z.boolean(),
-});
-
 export const KioskHealthStateSchema = z.enum(['ok', 'low_coins', 'hopper_fault', 'silent', 'out_of_service', 'revoked']);
 
 /** Per-kiosk overrides of the cloud's limits and fee (delivered with sync; applied by the kiosk when idle). */
@@ -157,7 +148,8 @@ export const TransactionSearchFilterShape = {
 };
 export const TransactionSearchQuerySchema = z.strictObject({ ...TransactionSearchFilterShape, cursor: CursorSchema.optional(), limit: PageLimitSchema });
 export const TransactionCsvQuerySchema = z.strictObject(TransactionSearchFilterShape);
-export const TransactionSearchItemSchema = FleetTransactionSchema.omit({ events: true }).extend({ receipt_code: z.string() });
+/** A search hit: the transaction with payment status, job, its cloud-side trail (`events`) and the receipt code. */
+export const TransactionSearchItemSchema = FleetTransactionSchema.extend({ receipt_code: z.string() });
 export const TransactionSearchResponseSchema = pageOf(TransactionSearchItemSchema);
 /** CSV columns of GET /v1/fleet/transactions.csv, in order. */
 export const TRANSACTION_CSV_COLUMNS = [

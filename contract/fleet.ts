@@ -1,17 +1,8 @@
 import { z } from 'zod';
 import { TransactionViewSchema } from './http';
 import { IsoTimeSchema, UuidSchema } from './ids';
-import { TransactionStatusSchema } from './transaction';
 
 /** Operator (fleet) routes, ARCHITECTURE.md "Cloud HTTP API". Queries are strict: unknown parameters → 400. */
-
-export const FleetTransactionsQuerySchema = z.strictObject({
-  kiosk_id: UuidSchema.optional(),
-  status: TransactionStatusSchema.optional(),
-  /** Only transactions created at or after this time. */
-  since: IsoTimeSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
 
 export const FleetAttentionQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
@@ -53,7 +44,6 @@ export const FleetTransactionSchema = TransactionViewSchema.extend({
     .nullable(),
   events: z.array(z.object({ type: z.string(), data: z.record(z.string(), z.unknown()), created_at: IsoTimeSchema })),
 });
-export const FleetTransactionsResponseSchema = z.object({ transactions: z.array(FleetTransactionSchema) });
 
 export const AttentionKindSchema = z.enum([
   'job_stuck', 'payout_incomplete', 'refund_owed', 'kiosk_silent', 'event_flagged', 'payment_unresolved',

@@ -85,10 +85,10 @@ describe('startCloud over HTTP', () => {
     expect(await (await call('POST', '/v1/sync', { token: kiosk.token, body: { events: [settle] } })).json()).toMatchObject({ high_seq: 1 });
 
     const fleet = (await (await call('GET', `/v1/fleet/transactions?kiosk_id=${kiosk.kiosk_id}`, { token: OPERATOR_TOKEN })).json()) as {
-      transactions: { id: string; status: string; coins_paid: number; events: { type: string }[] }[];
+      items: { id: string; status: string; coins_paid: number; events: { type: string }[] }[];
     };
-    expect(fleet.transactions[0]).toMatchObject({ id, status: 'completed', coins_paid: 8 });
-    expect(fleet.transactions[0]?.events.map((e) => e.type)).toEqual([
+    expect(fleet.items[0]).toMatchObject({ id, status: 'completed', coins_paid: 8 });
+    expect(fleet.items[0]?.events.map((e) => e.type)).toEqual([
       'transaction.created',
       'transaction.verified',
       'transaction.paid',

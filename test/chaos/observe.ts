@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { FleetAttentionResponseSchema, FleetTransactionsResponseSchema } from '../../contract/fleet';
+import { TransactionSearchResponseSchema } from '../../contract/console-api';
+import { FleetAttentionResponseSchema } from '../../contract/fleet';
 import type { KioskJobRecord, RunRecord } from './invariants';
 
 /**
@@ -27,9 +28,9 @@ export interface CloudView {
 
 export async function readCloud(cloudUrl: string, operatorToken: string, txId: string, since: string): Promise<CloudView> {
   const headers = { authorization: `Bearer ${operatorToken}` };
-  const txRes = await fetch(`${cloudUrl}/v1/fleet/transactions?limit=500&since=${encodeURIComponent(since)}`, { headers });
+  const txRes = await fetch(`${cloudUrl}/v1/fleet/transactions?limit=500&from=${encodeURIComponent(since)}`, { headers });
   if (txRes.status !== 200) throw new Error(`fleet transactions: HTTP ${txRes.status}`);
-  const t = FleetTransactionsResponseSchema.parse(await txRes.json()).transactions.find((x) => x.id === txId);
+  const t = TransactionSearchResponseSchema.parse(await txRes.json()).items.find((x) => x.id === txId);
   const attRes = await fetch(`${cloudUrl}/v1/fleet/attention?limit=1000`, { headers });
   if (attRes.status !== 200) throw new Error(`fleet attention: HTTP ${attRes.status}`);
   const owed = FleetAttentionResponseSchema.parse(await attRes.json())

@@ -56,8 +56,8 @@ test('a $5 cash-out pays exactly 20 quarters and the cloud records the same coin
   await expect
     .poll(async () => {
       const res = await fetch(`${system.cloudUrl}/v1/fleet/transactions`, { headers: { authorization: `Bearer ${system.operatorToken}` } });
-      const body = (await res.json()) as { transactions: { id: string; status: string; coins_paid: number | null }[] };
-      return body.transactions.map((t) => ({ id: t.id, status: t.status, coins_paid: t.coins_paid }));
+      const body = (await res.json()) as { items: { id: string; status: string; coins_paid: number | null }[] };
+      return body.items.map((t) => ({ id: t.id, status: t.status, coins_paid: t.coins_paid }));
     }, { timeout: 30_000 })
     .toEqual([{ id: local[0]!.id, status: 'completed', coins_paid: 20 }]);
 });

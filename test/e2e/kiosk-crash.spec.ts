@@ -87,8 +87,8 @@ async function expectSettled(o: { coinsOutBefore: number; dispenses: number[]; s
   await expect
     .poll(async () => {
       const res = await fetch(`${system.cloudUrl}/v1/fleet/transactions`, { headers: { authorization: `Bearer ${system.operatorToken}` } });
-      const body = (await res.json()) as { transactions: { id: string; status: string; coins_paid: number | null }[] };
-      const t = body.transactions.find((x) => x.id === id);
+      const body = (await res.json()) as { items: { id: string; status: string; coins_paid: number | null }[] };
+      const t = body.items.find((x) => x.id === id);
       return t && { status: t.status, coins_paid: t.coins_paid };
     }, { timeout: 30_000 })
     .toEqual(want);

@@ -27,7 +27,7 @@ test.afterAll(async () => {
 
 const fleetTransactions = async () => {
   const res = await fetch(`${system.cloudUrl}/v1/fleet/transactions`, { headers: { authorization: `Bearer ${system.operatorToken}` } });
-  return ((await res.json()) as { transactions: { id: string; status: string; coins_paid: number | null }[] }).transactions;
+  return ((await res.json()) as { items: { id: string; status: string; coins_paid: number | null }[] }).items;
 };
 
 test('a payment after the pay screen timed out pays nothing while the next customer is on the QR', async ({ page, context }) => {

@@ -48,8 +48,8 @@ test('a verified customer gets coins only after paying in World App', async ({ p
   await expect
     .poll(async () => {
       const res = await fetch(`${system.cloudUrl}/v1/fleet/transactions`, { headers: { authorization: `Bearer ${system.operatorToken}` } });
-      const body = (await res.json()) as { transactions: { status: string; coins_paid: number | null }[] };
-      return body.transactions.map((t) => ({ status: t.status, coins_paid: t.coins_paid }));
+      const body = (await res.json()) as { items: { status: string; coins_paid: number | null }[] };
+      return body.items.map((t) => ({ status: t.status, coins_paid: t.coins_paid }));
     }, { timeout: 30_000 })
     .toEqual([{ status: 'completed', coins_paid: 20 }]);
 });

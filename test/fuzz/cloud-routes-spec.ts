@@ -58,6 +58,20 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'GET /v1/fleet/kiosks': { auth: 'operator', effect: readOnly },
   'GET /v1/fleet/transactions': { auth: 'operator', query: 'limit=5', effect: readOnly },
   'GET /v1/fleet/attention': { auth: 'operator', query: 'limit=5', effect: readOnly },
+  // Issue 17 console routes. Reads change nothing; the fixture has no console account, so every login is refused
+  // unchanged and the session routes answer 401; account writes by the operator token would add accounts: drawn again.
+  'GET /v1/fleet/kiosks/:id': { auth: 'operator', id: (f) => f.kiosks.A, ids: txIds, effect: readOnly },
+  'GET /v1/fleet/transactions.csv': { auth: 'operator', query: 'status=completed', effect: readOnly },
+  'GET /v1/fleet/transactions/:id': { auth: 'operator', id: (f) => f.tx.fresh, ids: txIds, effect: readOnly },
+  'GET /v1/fleet/audit': { auth: 'operator', query: 'limit=5', effect: readOnly },
+  'GET /v1/fleet/operators': { auth: 'operator', effect: readOnly },
+  'POST /v1/fleet/operators': { auth: 'operator', body: () => ({ email: 'fuzz@example.com', role: 'viewer' }), effect: (s) => (s.auth === 'operator' ? 'skip' : 'none') },
+  'POST /v1/fleet/operators/:email/disable': { auth: 'operator', effect: readOnly },
+  'POST /v1/fleet/operators/:email/reset': { auth: 'operator', effect: readOnly },
+  'POST /v1/auth/login': { auth: 'none', body: () => ({ email: 'nobody@example.com', password: 'not-a-password' }), effect: readOnly },
+  'GET /v1/auth/me': { auth: 'none', effect: readOnly },
+  'POST /v1/auth/logout': { auth: 'none', effect: readOnly },
+  'POST /v1/auth/password': { auth: 'none', body: () => ({ current: 'x', next: 'a-long-enough-password' }), effect: readOnly },
   'GET /v1/transactions/:id/payment-request': { auth: 'none', id: (f) => f.tx.verified, ids: txIds, effect: readOnly },
   'POST /v1/fleet/enrollment-codes': {
     auth: 'operator',

@@ -1,6 +1,6 @@
 import { newId } from '../../../contract/clock';
 import { iso, type Queryable } from './db';
-import { decodeCursor, pageFrom } from './keyset';
+import { decodeCursor, pageFrom } from './keyset-cursor';
 
 /** Operator audit events (issue 17): every operator action with its actor (an account's email or `service:<name>`). */
 export interface AuditInput {

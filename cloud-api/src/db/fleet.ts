@@ -1,60 +1,8 @@
 import type { z } from 'zod';
 import type { AttentionKindSchema } from '../../../contract/fleet';
 import { iso, type Queryable } from './db';
-import type { Key } from './keyset-cursor';
 
-/** Operator queries over the migration-002 views (kiosk_health, transaction_summary, attention_items). */
-export interface KioskHealthView {
-  id: string;
-  name: string;
-  created_at: string;
-  last_seen_at: string | null;
-  revoked_at: string | null;
-  heartbeat_at: string | null;
-  coins_available: number | null;
-  hopper_ok: boolean | null;
-  outbox_depth: number | null;
-  version: string | null;
-  open_jobs: number;
-  silent: boolean;
-}
-
-type HealthRow = Omit<KioskHealthView, 'silent' | 'created_at' | 'last_seen_at' | 'revoked_at' | 'heartbeat_at'> & {
-  created_at: Date; last_seen_at: Date | null; revoked_at: Date | null; heartbeat_at: Date | null;
-};
-
-const isoOrNull = (v: Date | string | null) => (v === null ? null : iso(v));
-
-/**
- * One page of kiosk health in enrolment order (created_at, id), after the cursor's key when given
- * (keyset: index kiosks_created_id, migration 009). `next` is the last row's key when more may follow.
- */
-export async function listKioskHealth(
-  q: Queryable,
-  o: { now: Date; silentSec: number; limit: number; after?: Key },
-): Promise<{ items: KioskHealthView[]; next: { t: Date; id: string } | null }> {
-  const { rows } = o.after
-    ? await q.query<HealthRow>('SELECT * FROM kiosk_health WHERE (created_at, id) > ($1::timestamptz, $2::uuid) ORDER BY created_at, id LIMIT $3', [
-      o.after.t, o.after.id, o.limit + 1,
-    ])
-    : await q.query<HealthRow>('SELECT * FROM kiosk_health ORDER BY created_at, id LIMIT $1', [o.limit + 1]);
-  const more = rows.length > o.limit;
-  const page = rows.slice(0, o.limit);
-  const last = page[page.length - 1];
-  return { items: page.map((r) => healthView(r, o)), next: more && last ? { t: new Date(last.created_at), id: last.id } : null };
-}
-
-function healthView(r: HealthRow, o: { now: Date; silentSec: number }): KioskHealthView {
-  const contact = r.last_seen_at ?? r.created_at;
-  return {
-    ...r,
-    created_at: iso(r.created_at),
-    last_seen_at: isoOrNull(r.last_seen_at),
-    revoked_at: isoOrNull(r.revoked_at),
-    heartbeat_at: isoOrNull(r.heartbeat_at),
-    silent: r.revoked_at === null && o.now.getTime() - new Date(contact).getTime() > o.silentSec * 1000,
-  };
-}
+/** Operator queries over the migration-002 views (transaction_summary, attention_items), kiosk revocation and the /metrics gauges. */
 
 /** Revokes a kiosk's token (idempotent: the first revocation time is kept). False when unknown. */
 export async function revokeKiosk(q: Queryable, id: string, now: Date): Promise<{ revoked_at: string } | undefined> {

@@ -24,3 +24,10 @@ export function decodeCursor(cursor: string): Key {
     throw new HttpError(400, ErrorCodes.malformed, 'cursor: not a cursor from next_cursor; start again without one');
   }
 }
+
+/** A page of `limit` rows from a query that read limit + 1; the cursor points after the last row kept (no empty last page). */
+export function pageFrom<R, T>(rows: R[], limit: number, key: (r: R) => { t: Date | string; id: string }, map: (r: R) => T): { items: T[]; next_cursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { items: page.map(map), next_cursor: rows.length > limit && last ? encodeCursor(key(last)) : null };
+}

@@ -52,20 +52,6 @@ export async function setTransactionStatus(
   return r.rowCount === 1;
 }
 
-export async function listTransactions(
-  q: Queryable,
-  f: { kioskId?: string; status?: TransactionStatus; since?: Date; limit: number },
-): Promise<TransactionRow[]> {
-  const { rows } = await q.query<TransactionRow>(
-    `SELECT ${COLUMNS} FROM transactions
-      WHERE ($1::uuid IS NULL OR kiosk_id = $1) AND ($2::text IS NULL OR status = $2)
-        AND ($4::timestamptz IS NULL OR created_at >= $4)
-      ORDER BY created_at DESC, id DESC LIMIT $3`,
-    [f.kioskId ?? null, f.status ?? null, f.limit, f.since ?? null],
-  );
-  return rows;
-}
-
 export function toTransactionView(t: TransactionRow): TransactionView {
   return {
     id: t.id,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../contract/clock';
-import { FleetKiosksPageResponseSchema } from '../../../contract/console-api';
-import { FleetAttentionResponseSchema, FleetTransactionsResponseSchema } from '../../../contract/fleet';
+import { FleetKioskListResponseSchema, TransactionSearchResponseSchema } from '../../../contract/console-api';
+import { FleetAttentionResponseSchema } from '../../../contract/fleet';
 import { FLEET_COUNTS_SQL, fleetCounts } from '../db/fleet';
 import { startFakePortal, type FakePortal } from '../../../sim/worldid/portal';
 import { recordRefundOwed } from '../db/refunds';
@@ -33,7 +33,7 @@ describe.each(BACKENDS)('fleet, metrics, openapi and rate limits (%s)', (backend
     });
     // The batch arrives out of order and a replay of seq 1 comes later: the latest status is seq 2's.
     expect((await h.req('POST', '/v1/sync', { token: k.token, body: { events: [beat(2, 280), beat(1, 300)] } })).status).toBe(200);
-    const body = FleetKiosksPageResponseSchema.parse(await (await op('GET', '/v1/fleet/kiosks?limit=500')).json());
+    const body = FleetKioskListResponseSchema.parse(await (await op('GET', '/v1/fleet/kiosks?limit=500')).json());
     expect(body.payment_mode).toBe('none');
     expect(body.world_id_staging).toBe(true);
     expect(body.items.find((x) => x.id === k.kioskId)).toMatchObject({
@@ -56,7 +56,7 @@ describe.each(BACKENDS)('fleet, metrics, openapi and rate limits (%s)', (backend
     let pages = 0;
     do {
       const res = await op('GET', `/v1/fleet/kiosks?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-      const page = FleetKiosksPageResponseSchema.parse(await res.json());
+      const page = FleetKioskListResponseSchema.parse(await res.json());
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((k) => k.id));
       cursor = page.next_cursor;
@@ -85,13 +85,13 @@ describe.each(BACKENDS)('fleet, metrics, openapi and rate limits (%s)', (backend
     h.clock.advance(1000);
     const since = h.clock.now().toISOString();
     const later = await createTransaction(h, k.token);
-    const all = FleetTransactionsResponseSchema.parse(await (await op('GET', `/v1/fleet/transactions?kiosk_id=${k.kioskId}`)).json());
-    expect(all.transactions.map((t) => t.id)).toEqual([later.transaction.id, paid.transaction.id]);
-    expect(all.transactions[1]).toMatchObject({ status: 'paid', job: { status: 'pending', coins: 20 } });
-    expect(all.transactions[1]?.events.map((e) => e.type)).toContain('job.created');
-    const recent = FleetTransactionsResponseSchema.parse(await (await op('GET', `/v1/fleet/transactions?kiosk_id=${k.kioskId}&since=${encodeURIComponent(since)}`)).json());
-    expect(recent.transactions.map((t) => t.id)).toEqual([later.transaction.id]);
-    expect((await op('GET', '/v1/fleet/transactions?since=yesterday')).status).toBe(400);
+    const all = TransactionSearchResponseSchema.parse(await (await op('GET', `/v1/fleet/transactions?kiosk_id=${k.kioskId}`)).json());
+    expect(all.items.map((t) => t.id)).toEqual([later.transaction.id, paid.transaction.id]);
+    expect(all.items[1]).toMatchObject({ status: 'paid', job: { status: 'pending', coins: 20 } });
+    expect(all.items[1]?.events.map((e) => e.type)).toContain('job.created');
+    const recent = TransactionSearchResponseSchema.parse(await (await op('GET', `/v1/fleet/transactions?kiosk_id=${k.kioskId}&from=${encodeURIComponent(since)}`)).json());
+    expect(recent.items.map((t) => t.id)).toEqual([later.transaction.id]);
+    expect((await op('GET', '/v1/fleet/transactions?from=yesterday')).status).toBe(400);
   });
 
   it('lists stuck jobs, refunds owed, flagged events and silent kiosks once past their thresholds', async () => {

@@ -1,48 +1,79 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
-  FleetAttentionQuerySchema,
-  FleetAttentionResponseSchema,
-  FleetTransactionsQuerySchema,
-  FleetTransactionsResponseSchema,
-  RevokeKioskResponseSchema,
-  type FleetTransactionSchema,
-} from '../../../contract/fleet';
-import { FleetKioskListQuerySchema, FleetKiosksPageResponseSchema } from '../../../contract/console-api';
-import { listTransactionEvents } from '../db/events';
+  ConsoleAttentionResponseSchema,
+  FleetKioskListQuerySchema,
+  FleetKioskListResponseSchema,
+  KioskDetailResponseSchema,
+  TRANSACTION_CSV_COLUMNS,
+  TransactionCsvQuerySchema,
+  TransactionDetailResponseSchema,
+  TransactionSearchQuerySchema,
+  TransactionSearchResponseSchema,
+} from '../../../contract/console-api';
+import { FleetAttentionQuerySchema, RevokeKioskResponseSchema } from '../../../contract/fleet';
+import { csvStream } from '../csv';
+import { iso } from '../db/db';
 import { dailyCapsReached } from '../db/cash-caps';
-import { decodeCursor, encodeCursor } from '../db/keyset-cursor';
-import { listAttention, listKioskHealth, revokeKiosk, summariesFor, type AttentionItem } from '../db/fleet';
-import { listTransactions, toTransactionView } from '../db/transactions';
+import { listAttention, revokeKiosk, type AttentionItem } from '../db/fleet';
+import { getKioskItem, listKiosksPage, recentKioskEvents } from '../db/kiosk-list';
+import { getRemoteConfig, toRemoteConfig } from '../db/remote-config';
+import { transactionDetail } from '../db/transaction-detail';
+import { decorate, searchTransactionRows, searchTransactions } from '../db/transaction-search';
+import type { Deps } from '../deps';
 import { notFound } from '../http-error';
-import { ADMIN, apiRoute, ERROR_RESPONSES, jsonResponse, VIEWER } from './api-route';
+import { attentionAction } from '../operators/attention-actions';
 import { audit } from '../operators/audit';
+import { ADMIN, apiRoute, ERROR_RESPONSES, jsonResponse, VIEWER } from './api-route';
 import { pathIdParams } from './path-id';
 import { dayWindow } from '../worldid/human-limits';
 
+/** Rows per database page while streaming a CSV export. */
+const CSV_PAGE = 1000;
+
+const listOptions = (deps: Deps) => ({ now: deps.clock.now(), silentSec: deps.config.KIOSK_SILENT_SEC, lowCoins: deps.config.LOW_COINS_THRESHOLD });
+
 /**
- * Operator routes (ARCHITECTURE.md "Cloud HTTP API"): fleet health with the payment mode, transactions
- * with their audit trail (three queries for any page size), what needs a person, and kiosk revocation.
+ * Operator routes (ARCHITECTURE.md "Cloud HTTP API", issue 17): the fleet (paged) and a kiosk's page, transaction
+ * search (keyset-paged, any depth), its CSV export (streamed) and a transaction's whole trail, what needs a person
+ * with the action that resolves it, and kiosk revocation (admin).
  */
 export const fleetRoutes = [
   apiRoute(
     createRoute({
       method: 'get',
       path: '/v1/fleet/kiosks',
-      summary: 'fleet health and the payment mode, a page at a time (next_cursor)',
+      summary: 'the fleet, oldest kiosk first (keyset cursor), with health, coins, remote config versions and the payment mode',
       security: VIEWER,
       request: { query: FleetKioskListQuerySchema },
-      responses: { 200: jsonResponse('a page of kiosks, oldest enrolled first', FleetKiosksPageResponseSchema), ...ERROR_RESPONSES },
+      responses: { 200: jsonResponse('a page of kiosks', FleetKioskListResponseSchema), ...ERROR_RESPONSES },
     }),
     (deps) => async (c) => {
-      const { cursor, limit } = c.req.valid('query');
-      const page = await listKioskHealth(deps.db, {
-        now: deps.clock.now(), silentSec: deps.config.KIOSK_SILENT_SEC, limit, ...(cursor ? { after: decodeCursor(cursor) } : {}),
-      });
-      return c.json({
-        payment_mode: deps.config.PAYMENT_MODE, world_id_staging: deps.config.WORLD_ID_ALLOW_STAGING,
-        items: page.items, next_cursor: page.next ? encodeCursor(page.next) : null,
-      }, 200);
+      const page = await listKiosksPage(deps.db, { ...listOptions(deps), ...c.req.valid('query') });
+      return c.json({ ...page, payment_mode: deps.config.PAYMENT_MODE, world_id_staging: deps.config.WORLD_ID_ALLOW_STAGING }, 200);
+    },
+  ),
+
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/v1/fleet/kiosks/{id}',
+      summary: "a kiosk's page: health, desired vs applied config, recent transactions, events and hopper faults",
+      security: VIEWER,
+      request: { params: pathIdParams('kiosk') },
+      responses: { 200: jsonResponse('the kiosk', KioskDetailResponseSchema), ...ERROR_RESPONSES },
+    }),
+    (deps) => async (c) => {
+      const { id } = c.req.valid('param');
+      const kiosk = await getKioskItem(deps.db, id, listOptions(deps));
+      if (!kiosk) throw notFound('kiosk');
+      const [config, page, events, faults] = await Promise.all([
+        getRemoteConfig(deps.db, id),
+        searchTransactions(deps.db, { kiosk_id: id, limit: 20 }),
+        recentKioskEvents(deps.db, id, { limit: 50 }),
+        recentKioskEvents(deps.db, id, { limit: 20, faults: true }),
+      ]);
+      return c.json({ kiosk, config: toRemoteConfig(config), transactions: page.items, events, hopper_faults: faults }, 200);
     },
   ),
 
@@ -50,7 +81,7 @@ export const fleetRoutes = [
     createRoute({
       method: 'post',
       path: '/v1/fleet/kiosks/{id}/revoke',
-      summary: "revoke a kiosk's token",
+      summary: "revoke a kiosk's token (admin)",
       security: ADMIN,
       request: { params: pathIdParams('kiosk') },
       responses: { 200: jsonResponse('revoked', RevokeKioskResponseSchema), ...ERROR_RESPONSES },
@@ -58,8 +89,10 @@ export const fleetRoutes = [
     (deps) => async (c) => {
       const { id } = c.req.valid('param');
       const revoked = await deps.db.tx(async (q) => {
+        const before = await q.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM kiosks WHERE id = $1 FOR UPDATE', [id]);
         const r = await revokeKiosk(q, id, deps.clock.now());
-        if (r) await audit(c, deps, 'kiosk.revoke', { q, target: id });
+        // A repeated revocation changes nothing and is not a new action.
+        if (r && before.rows[0]?.revoked_at === null) await audit(c, deps, 'kiosk.revoke', { q, target: id });
         return r;
       });
       if (!revoked) throw notFound('kiosk');
@@ -72,23 +105,60 @@ export const fleetRoutes = [
     createRoute({
       method: 'get',
       path: '/v1/fleet/transactions',
-      summary: 'transactions with job, payment and audit trail',
+      summary: 'transaction search (receipt code, id, kiosk, status, date range), newest first, keyset cursor with no depth limit',
       security: VIEWER,
-      request: { query: FleetTransactionsQuerySchema },
-      responses: { 200: jsonResponse('newest first', FleetTransactionsResponseSchema), ...ERROR_RESPONSES },
+      request: { query: TransactionSearchQuerySchema },
+      responses: { 200: jsonResponse('a page', TransactionSearchResponseSchema), ...ERROR_RESPONSES },
+    }),
+    (deps) => async (c) => c.json(await searchTransactions(deps.db, c.req.valid('query')), 200),
+  ),
+
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/v1/fleet/transactions.csv',
+      summary: 'every transaction of a search as CSV (streamed; same filters)',
+      security: VIEWER,
+      request: { query: TransactionCsvQuerySchema },
+      responses: { 200: { description: `text/csv: ${TRANSACTION_CSV_COLUMNS.join(',')}`, content: { 'text/csv': { schema: z.string() } } }, ...ERROR_RESPONSES },
+    }),
+    (deps) => (c) => {
+      const filters = c.req.valid('query');
+      let after: { t: string; id: string } | undefined;
+      let done = false;
+      const stream = csvStream(
+        TRANSACTION_CSV_COLUMNS,
+        async () => {
+          if (done) return undefined;
+          const rows = await searchTransactionRows(deps.db, filters, { after, limit: CSV_PAGE });
+          const last = rows[rows.length - 1];
+          if (rows.length < CSV_PAGE || !last) done = true;
+          if (last) after = { t: iso(last.created_at), id: last.id };
+          return (await decorate(deps.db, rows)).map(({ events: _events, ...t }) => t);
+        },
+        (t) => TRANSACTION_CSV_COLUMNS.map((col) => t[col]),
+      );
+      return c.body(stream, 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': 'attachment; filename="transactions.csv"',
+        'cache-control': 'no-store',
+      }) as never;
+    },
+  ),
+
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/v1/fleet/transactions/{id}',
+      summary: "a transaction's whole trail: cloud events, kiosk events, job, payments and credits",
+      security: VIEWER,
+      request: { params: pathIdParams('transaction') },
+      responses: { 200: jsonResponse('the transaction', TransactionDetailResponseSchema), ...ERROR_RESPONSES },
     }),
     (deps) => async (c) => {
-      const f = c.req.valid('query');
-      const rows = await listTransactions(deps.db, { kioskId: f.kiosk_id, status: f.status, since: f.since ? new Date(f.since) : undefined, limit: f.limit });
-      const ids = rows.map((r) => r.id);
-      const [events, summaries] = await Promise.all([listTransactionEvents(deps.db, ids), summariesFor(deps.db, ids)]);
-      const transactions: Array<z.infer<typeof FleetTransactionSchema>> = rows.map((r) => ({
-        ...toTransactionView(r),
-        payment_status: summaries.get(r.id)?.payment_status ?? null,
-        job: summaries.get(r.id)?.job ?? null,
-        events: events.get(r.id) ?? [],
-      }));
-      return c.json({ transactions }, 200);
+      const detail = await transactionDetail(deps.db, c.req.valid('param').id);
+      if (!detail) throw notFound('transaction');
+      return c.json(detail, 200);
     },
   ),
 
@@ -96,10 +166,10 @@ export const fleetRoutes = [
     createRoute({
       method: 'get',
       path: '/v1/fleet/attention',
-      summary: 'what needs a person',
+      summary: 'what needs a person, each with the action that resolves it',
       security: VIEWER,
       request: { query: FleetAttentionQuerySchema },
-      responses: { 200: jsonResponse('oldest first', FleetAttentionResponseSchema), ...ERROR_RESPONSES },
+      responses: { 200: jsonResponse('oldest first', ConsoleAttentionResponseSchema), ...ERROR_RESPONSES },
     }),
     (deps) => async (c) => {
       const f = c.req.valid('query');
@@ -116,7 +186,7 @@ export const fleetRoutes = [
         since: day.start.toISOString(), detail: { used_cents: r.used_cents, cap_cents: r.cap_cents },
       }));
       const items = [...listed, ...capItems].sort((a, b) => a.since.localeCompare(b.since)).slice(0, f.limit);
-      return c.json({ items }, 200);
+      return c.json({ items: items.map((i) => ({ ...i, action: attentionAction(i) })) }, 200);
     },
   ),
 ];

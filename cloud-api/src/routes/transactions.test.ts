@@ -74,7 +74,7 @@ describe.each(BACKENDS)('POST /v1/transactions (%s)', (backend) => {
     expect((await h.req('GET', '/v1/fleet/transactions', { token: kiosk.token })).status).toBe(401);
     const res = await h.req('GET', `/v1/fleet/transactions?kiosk_id=${kiosk.kioskId}&status=created&limit=500`, { token: OPERATOR_TOKEN });
     expect(res.status).toBe(200);
-    const { transactions } = (await res.json()) as { transactions: { id: string; status: string; events: { type: string }[]; job: unknown }[] };
+    const { items: transactions } = (await res.json()) as { items: { id: string; status: string; events: { type: string }[]; job: unknown }[] };
     const mine = transactions.find((t) => t.id === id);
     expect(mine?.events.map((e) => e.type)).toEqual(['transaction.created']);
     expect(mine?.job).toBeNull();
