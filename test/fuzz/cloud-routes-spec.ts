@@ -60,6 +60,10 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'GET /v1/fleet/attention': { auth: 'operator', query: 'limit=5', effect: readOnly },
   // Issue 17 console routes. Reads change nothing; the fixture has no console account, so every login is refused
   // unchanged and the session routes answer 401; account writes by the operator token would add accounts: drawn again.
+  // The console's static bundle (routes/console-static.ts): files only, nothing to change.
+  'GET /console': { auth: 'none', effect: readOnly },
+  'GET /console/': { auth: 'none', effect: readOnly },
+  'GET /console/assets/:name': { auth: 'none', effect: readOnly },
   'GET /v1/fleet/kiosks/:id': { auth: 'operator', id: (f) => f.kiosks.A, ids: txIds, effect: readOnly },
   'GET /v1/fleet/transactions.csv': { auth: 'operator', query: 'status=completed', effect: readOnly },
   'GET /v1/fleet/transactions/:id': { auth: 'operator', id: (f) => f.tx.fresh, ids: txIds, effect: readOnly },
