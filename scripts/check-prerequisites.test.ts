@@ -33,12 +33,12 @@ describe('scripts/check-prerequisites.ts', () => {
   const base = { nodeVersion: '24.0.0', rootDir: ROOT, sqliteLoads: () => true };
 
   it('finds nothing missing when every tool is there', () => {
-    const env = { PATH: pathWith(['socat', 'shellcheck', 'udevadm']), CHROMIUM_PATH: fakeChromium };
+    const env = { PATH: pathWith(['socat', 'shellcheck', 'udevadm', 'haproxy']), CHROMIUM_PATH: fakeChromium };
     expect(missingPrerequisites({ ...base, env })).toEqual([]);
   });
 
   it('names shellcheck and its apt package when PATH lacks it', () => {
-    const env = { PATH: pathWith(['socat', 'udevadm']), CHROMIUM_PATH: fakeChromium };
+    const env = { PATH: pathWith(['socat', 'udevadm', 'haproxy']), CHROMIUM_PATH: fakeChromium };
     const missing = missingPrerequisites({ ...base, env });
     expect(missing.map((m) => m.name)).toEqual(['shellcheck']);
     expect(describeMissing(missing)).toMatch(/shellcheck: the build tests lint .*apt-get install shellcheck/);
@@ -47,12 +47,12 @@ describe('scripts/check-prerequisites.ts', () => {
   it('names every missing tool at once, with one apt-get line', () => {
     const env = { PATH: pathWith([]), CHROMIUM_PATH: join(bin, 'no-chromium') };
     const missing = missingPrerequisites({ ...base, sqliteLoads: () => false, env });
-    expect(missing.map((m) => m.name.split(' ')[0])).toEqual(['socat', 'shellcheck', 'udevadm', 'chromium', 'better-sqlite3']);
-    expect(describeMissing(missing)).toContain('apt-get install -y socat shellcheck udev chromium build-essential python3');
+    expect(missing.map((m) => m.name.split(' ')[0])).toEqual(['socat', 'shellcheck', 'udevadm', 'haproxy', 'chromium', 'better-sqlite3']);
+    expect(describeMissing(missing)).toContain('apt-get install -y socat shellcheck udev haproxy chromium build-essential python3');
   });
 
   it('refuses a Node older than package.json engines', () => {
-    const env = { PATH: pathWith(['socat', 'shellcheck', 'udevadm']), CHROMIUM_PATH: fakeChromium };
+    const env = { PATH: pathWith(['socat', 'shellcheck', 'udevadm', 'haproxy']), CHROMIUM_PATH: fakeChromium };
     const [min] = minimumNode(ROOT);
     const missing = missingPrerequisites({ ...base, nodeVersion: `${(min ?? 1) - 1}.99.0`, env });
     expect(missing).toHaveLength(1);
@@ -66,16 +66,16 @@ describe('scripts/check-prerequisites.ts', () => {
   });
 
   it('as a command: exits 1 and names shellcheck when PATH has no shellcheck', () => {
-    const dir = pathWith(['socat', 'udevadm']);
+    const dir = pathWith(['socat', 'udevadm', 'haproxy']);
     const r = runChecker(dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('shellcheck');
     expect(r.stderr).toContain('apt-get install shellcheck');
-    expect(r.stderr).not.toMatch(/socat|udevadm|chromium/);
+    expect(r.stderr).not.toMatch(/socat|udevadm|haproxy|chromium/);
   });
 
   it('as a command: exits 0 silently when every tool is on PATH', () => {
-    const dir = pathWith(['socat', 'shellcheck', 'udevadm']);
+    const dir = pathWith(['socat', 'shellcheck', 'udevadm', 'haproxy']);
     const r = runChecker(dir);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -35,6 +35,7 @@ const TOOLS: Tool[] = [
   { command: 'socat', aptPackage: 'socat', why: 'the hopper simulator runs on a socat pseudo-terminal' },
   { command: 'shellcheck', aptPackage: 'shellcheck', why: 'the build tests lint the Pi install and launch scripts' },
   { command: 'udevadm', aptPackage: 'udev', why: 'SerialPort.list reads serial devices through udev' },
+  { command: 'haproxy', aptPackage: 'haproxy', why: 'the multi-instance cloud test (test/scale) runs three instances behind it' },
 ];
 
 /** True when `command` is an executable file in one of PATH's directories. */
