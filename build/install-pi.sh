@@ -57,6 +57,11 @@ done
 [ -n "$APPIMAGE" ] || die "--appimage PATH is required"
 [ -f "$APPIMAGE" ] || die "no AppImage at $APPIMAGE"
 [[ "$USB_ID" =~ ^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$ ]] || die "--usb-id must look like 0403:6001"
+# With release keys set (now or by an earlier run) the launcher installs only signed releases.
+if { [ ! -s "$APPIMAGE.release" ] || [ ! -s "$APPIMAGE.sig" ]; } &&
+  { [ -n "${ENV_SET[ROLUATM_RELEASE_KEYS]:-}" ] || grep -Eq '^ROLUATM_RELEASE_KEYS=.+' "${ROOT%/}/etc/roluatm/kiosk.env" 2>/dev/null; }; then
+  die "$APPIMAGE has no .release and .sig beside it (scripts/sign-release.ts sign writes them); with ROLUATM_RELEASE_KEYS set the kiosk installs only signed releases"
+fi
 [[ "$KIOSK_USER" =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] || die "--user must be a plain user name"
 [ -z "$HOPPER_SERIAL" ] || [[ "$HOPPER_SERIAL" =~ ^[A-Za-z0-9._-]{1,64}$ ]] || die "--hopper-serial must be letters, digits, . _ -"
 if [ -n "${ENV_SET[HOPPER_ADDRESS]:-}" ] && ! [[ "${ENV_SET[HOPPER_ADDRESS]}" =~ ^[0-9]{1,3}$ ]]; then
@@ -133,6 +138,14 @@ install_app() {
   else
     version="$(basename "$APPIMAGE" | sed -nE 's/^[^-]+-([0-9]+\.[0-9]+\.[0-9]+[^-]*)-[^-]+\.AppImage$/\1/p')"
     [ -n "$version" ] || version="manual-${sum:0:12}"
+    # The signed release statement made by scripts/sign-release.ts beside the AppImage: the launcher
+    # refuses an unsigned AppImage when ROLUATM_RELEASE_KEYS is set (build/roluatm-launch.sh rule 1).
+    if [ -s "$APPIMAGE.release" ] && [ -s "$APPIMAGE.sig" ]; then
+      put /var/lib/roluatm/releases/pending.release 0644 < "$APPIMAGE.release"
+      put /var/lib/roluatm/releases/pending.sig 0644 < "$APPIMAGE.sig"
+    else
+      rm -f "$rel/pending.release" "$rel/pending.sig"
+    fi
     printf '%s\n' "$sum" | put /var/lib/roluatm/releases/pending.sha512 0644
     printf '%s\n' "$version" | put /var/lib/roluatm/releases/pending.version 0644
     rm -rf "$rel/pending"

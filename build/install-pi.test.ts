@@ -154,6 +154,27 @@ describe('Pi install scripts', () => {
     expect(bad.stderr).toContain('--dispense-form must be serial or cipher8');
   });
 
+  it('stages the signed release statement beside the AppImage, and refuses an unsigned one once release keys are set', () => {
+    const root = tempRoot();
+    const image = join(root, 'RoluATM-0.1.0-arm64.AppImage');
+    const keys = ['--release-keys', 'A'.repeat(43)];
+    const unsigned = spawnSync('bash', [INSTALL, '--root', root, '--appimage', image, ...keys], { encoding: 'utf8' });
+    expect(unsigned.status).not.toBe(0);
+    expect(unsigned.stderr).toContain('has no .release and .sig beside it');
+    expect(existsSync(join(root, 'opt'))).toBe(false);
+    writeFileSync(`${image}.release`, 'roluatm-release-v1\nversion=0.1.0\n');
+    writeFileSync(`${image}.sig`, 'c2ln\n');
+    run(INSTALL, ['--root', root, '--appimage', image, ...keys]);
+    expect(read(root, 'var/lib/roluatm/releases/pending.release')).toBe('roluatm-release-v1\nversion=0.1.0\n');
+    expect(read(root, 'var/lib/roluatm/releases/pending.sig')).toBe('c2ln\n');
+    // Keys kept in kiosk.env by the first run: a later unsigned AppImage is refused without --release-keys too.
+    const next = join(root, 'RoluATM-0.2.0-arm64.AppImage');
+    writeFileSync(next, '#!/bin/sh\necho 0.2.0\n');
+    const later = spawnSync('bash', [INSTALL, '--root', root, '--appimage', next], { encoding: 'utf8' });
+    expect(later.status).not.toBe(0);
+    expect(later.stderr).toContain('with ROLUATM_RELEASE_KEYS set the kiosk installs only signed releases');
+  });
+
   it('refuses bad options with a message and no changes', () => {
     const root = tempRoot();
     const r = spawnSync('bash', [INSTALL, '--root', root, '--appimage', join(root, 'RoluATM-0.1.0-arm64.AppImage'), '--usb-id', 'nope'], { encoding: 'utf8' });

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rawPublicKey, signRelease, type SignedRelease } from '../electron/release-signature';
 import { confirmTrial, readBadVersions, stagePending } from '../electron/update-slots';
 import { fakeAppImage } from '../test/support/fake-appimage';
 
@@ -234,5 +235,77 @@ describe('roluatm-launch.sh', () => {
     const r = launch(releases());
     expect(r.status).toBe(1);
     expect(r.err).toContain('run build/install-pi.sh --appimage FILE');
+  });
+});
+
+describe('roluatm-launch.sh with release keys (it checks the signature itself)', () => {
+  const operator = generateKeyPairSync('ed25519');
+  const stranger = generateKeyPairSync('ed25519');
+  const keys = { ROLUATM_RELEASE_KEYS: `${rawPublicKey(stranger.publicKey)}, ${rawPublicKey(operator.publicKey)}` };
+
+  /** Stages as the app does after verifying the manifest: bytes, sha512, and the signed statement. */
+  async function stageSigned(dir: string, version: string, signer = operator): Promise<Buffer> {
+    const body = Buffer.from(fakeAppImage(version));
+    const downloaded = join(dir, `download-${version}.AppImage`);
+    writeFileSync(downloaded, body);
+    const release: SignedRelease = { version, file: `RoluATM-${version}-arm64.AppImage`, sha512: createHash('sha512').update(body).digest('base64'), size: body.length };
+    const { signature } = signRelease(signer.privateKey, signer.publicKey, release);
+    await stagePending(dir, { file: downloaded, version, sha512Base64: release.sha512, size: release.size, signed: { release, signature } });
+    return body;
+  }
+
+  async function installed(version: string): Promise<string> {
+    const dir = releases();
+    await stageSigned(dir, version);
+    expect(launch(dir, keys).out).toContain(`ran ${version} `);
+    confirmTrial(dir, version);
+    return dir;
+  }
+
+  it('promotes an update signed by one of the keys and clears its signature files', async () => {
+    const dir = await installed('0.1.0');
+    await stageSigned(dir, '0.2.0');
+    expect(launch(dir, keys).out).toContain('ran 0.2.0 ');
+    expect(existsSync(join(dir, 'pending.release'))).toBe(false);
+    expect(existsSync(join(dir, 'pending.sig'))).toBe(false);
+  });
+
+  it('refuses an unsigned AppImage in the pending slot and keeps the running version', async () => {
+    const dir = await installed('0.1.0');
+    stage(dir, '0.2.0');
+    const r = launch(dir, keys);
+    expect(r.out).toContain('ran 0.1.0 ');
+    expect(r.err).toContain('pending 0.2.0 carries no release signature');
+    expect(existsSync(join(dir, 'pending.AppImage'))).toBe(false);
+    expect(readBadVersions(dir)).toEqual([]);
+  });
+
+  it('refuses an AppImage signed by a key the kiosk does not trust', async () => {
+    const dir = await installed('0.1.0');
+    const other = generateKeyPairSync('ed25519');
+    await stageSigned(dir, '0.2.0', other);
+    const r = launch(dir, keys);
+    expect(r.out).toContain('ran 0.1.0 ');
+    expect(r.err).toContain('pending 0.2.0 is not signed by a trusted release key');
+  });
+
+  it('refuses an AppImage changed after signing even when pending.sha512 was made to match it', async () => {
+    const dir = await installed('0.1.0');
+    const body = await stageSigned(dir, '0.2.0');
+    const tampered = Buffer.concat([body, Buffer.from('\n# tampered\n')]);
+    writeFileSync(join(dir, 'pending.AppImage'), tampered);
+    writeFileSync(join(dir, 'pending.sha512'), `${createHash('sha512').update(tampered).digest('hex')}\n`);
+    const r = launch(dir, keys);
+    expect(r.out).toContain('ran 0.1.0 ');
+    expect(r.err).toContain('does not match the release statement that was signed');
+  });
+
+  it('refuses a signed statement moved onto another version', async () => {
+    const dir = await installed('0.1.0');
+    await stageSigned(dir, '0.2.0');
+    writeFileSync(join(dir, 'pending.version'), '0.9.0\n');
+    const r = launch(dir, keys);
+    expect(r.out).toContain('ran 0.1.0 ');
+    expect(r.err).toContain('pending 0.9.0 does not match the release statement');
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateReleaseKey, signManifestFile } from '../scripts/sign-release';
-import { keyIdOf, parseReleaseKeys, rawPublicKey, SIGNATURE_FIELD, signRelease, verifyManifest, type SignedRelease } from './release-signature';
+import { keyIdOf, parseReleaseKeys, rawPublicKey, releaseStatement, SIGNATURE_FIELD, signRelease, verifyManifest, type SignedRelease } from './release-signature';
 import { parseShellUpdateConfig } from './update-config';
 
 const dirs: string[] = [];
@@ -31,7 +31,7 @@ describe('verifyManifest', () => {
     const keys = [old.publicKey, next.publicKey];
     for (const k of [old, next]) {
       const r = verifyManifest(manifest(REL, signRelease(k.privateKey, k.publicKey, REL)), keys);
-      expect(r).toEqual({ ok: true, release: REL, keyId: keyIdOf(k.publicKey) });
+      expect(r).toEqual({ ok: true, release: REL, keyId: keyIdOf(k.publicKey), signature: expect.stringMatching(/^[A-Za-z0-9+/]{86}==$/) });
     }
   });
 
@@ -84,6 +84,10 @@ describe('scripts/sign-release.ts', () => {
     expect(signed).toMatchObject({ version: '0.2.0', file: 'RoluATM-0.2.0-arm64.AppImage', size: 9 });
     const m: unknown = parse(readFileSync(path, 'utf8'));
     expect(verifyManifest(m, parseReleaseKeys(pub))).toMatchObject({ ok: true, keyId: signed.keyId });
+    // Beside the AppImage, for a manual install and the launcher's own check (build/roluatm-launch.sh).
+    const image = join(dir, 'RoluATM-0.2.0-arm64.AppImage');
+    expect(readFileSync(`${image}.release`, 'utf8')).toBe(releaseStatement(signed).toString('utf8'));
+    expect(readFileSync(`${image}.sig`, 'utf8').trim()).toBe((m as Record<string, { signature: string }>)[SIGNATURE_FIELD]?.signature);
   });
 
   it('refuses to sign a manifest that does not describe the AppImage beside it', () => {

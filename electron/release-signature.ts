@@ -30,7 +30,7 @@ export interface SignedRelease {
 }
 
 export type ReleaseRefusal = 'unsigned' | 'unknown_key' | 'signature_invalid' | 'metadata_invalid';
-export type ReleaseCheck = { ok: true; release: SignedRelease; keyId: string } | { ok: false; reason: ReleaseRefusal; detail: string };
+export type ReleaseCheck = { ok: true; release: SignedRelease; keyId: string; signature: string } | { ok: false; reason: ReleaseRefusal; detail: string };
 
 /** Public keys as base64url of the raw 32 bytes (the JWK `x`), comma or space separated. */
 const RawKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'an Ed25519 public key: base64url of 32 bytes (43 characters)');
@@ -92,5 +92,5 @@ export function verifyManifest(offered: unknown, keys: readonly KeyObject[]): Re
     good = false;
   }
   if (!good) return { ok: false, reason: 'signature_invalid', detail: `the signature of ${m.version} does not match its manifest (key ${sig.keyId})` };
-  return { ok: true, release, keyId: sig.keyId };
+  return { ok: true, release, keyId: sig.keyId, signature: sig.signature };
 }

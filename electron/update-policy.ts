@@ -96,7 +96,7 @@ export const UpdateInfoSchema = z.object({
 export type CheckedUpdateInfo = z.infer<typeof UpdateInfoSchema>;
 
 export type DownloadDecision =
-  | { download: true; info: CheckedUpdateInfo; release: SignedRelease; keyId: string }
+  | { download: true; info: CheckedUpdateInfo; release: SignedRelease; keyId: string; signature: string }
   | { download: false; reason: 'not_newer' | 'known_bad' | ReleaseRefusal; detail: string };
 
 /**
@@ -111,7 +111,7 @@ export function downloadDecision(offered: unknown, running: string, badVersions:
   const info = parsed.data;
   if (badVersions.includes(info.version)) return { download: false, reason: 'known_bad', detail: `${info.version} failed its start-up health check here before` };
   if (compareVersions(info.version, running) <= 0) return { download: false, reason: 'not_newer', detail: `${info.version} is not newer than ${running}` };
-  return { download: true, info, release: signed.release, keyId: signed.keyId };
+  return { download: true, info, release: signed.release, keyId: signed.keyId, signature: signed.signature };
 }
 
 /** The updater settings electron/updater.ts applies; `updaterSettingsProblems` says what is unsafe. */

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { releaseStatement, type SignedRelease } from './release-signature';
 
 /**
  * The release slots the launcher (build/roluatm-launch.sh) and the app share, in
@@ -10,6 +11,8 @@ import { promisify } from 'node:util';
  *   current.AppImage + current/      the running version (extracted, no FUSE needed)
  *   previous.AppImage + previous/    the one before, kept for rollback
  *   pending.AppImage, pending.sha512 (hex), pending.version   staged by the app, promoted by the launcher
+ *   pending.release + pending.sig    the signed release statement (electron/release-signature.ts) and its
+ *                                    base64 Ed25519 signature: the launcher checks them again itself
  *   pending/                         the staged AppImage unpacked, so no start has to unpack it
  *   trial                            "<version> <failed> <interrupted> <boot id>" while the current version is unconfirmed
  *   bad-versions                     versions that failed their start-up health check (one a line)
@@ -48,7 +51,16 @@ export function sha512File(path: string): Promise<Buffer> {
  * kiosk runs, so the launcher only renames folders at the next start; pending.AppImage is written
  * last, so a power cut while staging leaves nothing the launcher would promote.
  */
-export async function stagePending(dir: string, update: { file: string; version: string; sha512Base64: string; size?: number }): Promise<string> {
+export interface StagedUpdate {
+  file: string;
+  version: string;
+  sha512Base64: string;
+  size?: number;
+  /** The release statement the operator's key signed and its signature, for the launcher's own check. */
+  signed?: { release: SignedRelease; signature: string };
+}
+
+export async function stagePending(dir: string, update: StagedUpdate): Promise<string> {
   const target = join(dir, 'pending.AppImage');
   const tmp = `${target}.tmp`;
   try {
@@ -62,6 +74,13 @@ export async function stagePending(dir: string, update: { file: string; version:
     throw new UpdateSlotError('stage_sha512_mismatch', `the staged copy of ${update.version} does not match its signed sha512 and size; it was discarded and will be downloaded again`);
   }
   await unpack(tmp, dir, update.version);
+  if (update.signed) {
+    writeFileSync(join(dir, 'pending.release'), releaseStatement(update.signed.release));
+    writeFileSync(join(dir, 'pending.sig'), `${update.signed.signature}\n`);
+  } else {
+    rmSync(join(dir, 'pending.release'), { force: true });
+    rmSync(join(dir, 'pending.sig'), { force: true });
+  }
   writeFileSync(join(dir, 'pending.sha512'), `${digest.toString('hex')}\n`);
   writeFileSync(join(dir, 'pending.version'), `${update.version}\n`);
   renameSync(tmp, target);

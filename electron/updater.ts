@@ -96,7 +96,7 @@ export function startUpdater(deps: UpdaterDeps): { stop(): void } {
       const file = files.find((f) => f.endsWith('.AppImage'));
       if (file === undefined) throw Object.assign(new Error('electron-updater returned no AppImage'), { code: 'update_no_file' });
       // The bytes staged must match the sha512 the release key signed (not only the feed's).
-      await stagePending(deps.releasesDir, { file, version, sha512Base64: decision.release.sha512, size: decision.release.size });
+      await stagePending(deps.releasesDir, { file, version, sha512Base64: decision.release.sha512, size: decision.release.size, signed: { release: decision.release, signature: decision.signature } });
       deps.log.info({ version, keyId: decision.keyId }, 'update downloaded, signature verified and staged; it installs when the kiosk is idle');
       phase = { kind: 'downloaded', version };
     } catch (err) {

@@ -2,7 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } fr
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { rawPublicKey, SIGNATURE_FIELD, signRelease, type SignedRelease } from '../electron/release-signature';
+import { rawPublicKey, releaseStatement, SIGNATURE_FIELD, signRelease, type SignedRelease } from '../electron/release-signature';
 
 /**
  * Signs a release with the operator's Ed25519 release key (electron/release-signature.ts), on the
@@ -12,7 +12,9 @@ import { rawPublicKey, SIGNATURE_FIELD, signRelease, type SignedRelease } from '
  *       writes a new private key (mode 0600) and prints its public key for ROLUATM_RELEASE_KEYS
  *   tsx scripts/sign-release.ts sign --key release-key.pem --manifest release/latest-linux-arm64.yml
  *       hashes the AppImage the manifest names (beside it) itself, refuses a manifest whose sha512
- *       or size does not match the file, and writes `roluatmSignature` into the manifest
+ *       or size does not match the file, and writes `roluatmSignature` into the manifest, and beside
+ *       the AppImage `<AppImage>.release` (the signed statement) and `<AppImage>.sig` (the signature)
+ *       for a manual install (build/install-pi.sh stages them for the launcher's own check)
  */
 export function generateReleaseKey(out: string): string {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -36,6 +38,9 @@ export function signManifestFile(keyFile: string, manifestPath: string): SignedR
   const signature = signRelease(privateKey, publicKey, release);
   doc.set(SIGNATURE_FIELD, signature);
   writeFileSync(manifestPath, doc.toString());
+  const imagePath = join(manifestPath, '..', file);
+  writeFileSync(`${imagePath}.release`, releaseStatement(release));
+  writeFileSync(`${imagePath}.sig`, `${signature.signature}\n`);
   return { ...release, keyId: signature.keyId };
 }
 
