@@ -68,6 +68,17 @@ export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;
  * A cash-out carries its amount; a claim (issue 15) carries none: its amount and coins are set when the
  * World ID proof finds the person's open credits (0 until then).
  */
+/**
+ * POST /v1/kiosks/token: the kiosk rotates its own token (docs/SECURITY.md "Kiosk token rotation"). It makes
+ * the new token itself (32 random bytes, base64url) and stores it before it asks, so nothing is lost on a crash.
+ */
+export const RotateTokenRequestSchema = z.strictObject({ new_token: z.string().regex(/^[A-Za-z0-9_-]{43,128}$/, '43 to 128 URL-safe characters') });
+export const RotateTokenResponseSchema = z.object({
+  /** Until when the token used before still works (KIOSK_TOKEN_GRACE_SEC after the rotation). */
+  previous_token_valid_until: IsoTimeSchema.nullable(),
+});
+export type RotateTokenResponse = z.infer<typeof RotateTokenResponseSchema>;
+
 export const CreateTransactionRequestSchema = z.union([
   z.strictObject({ id: UuidSchema, kind: z.literal('cash_out').optional(), amount_cents: AmountCentsSchema }),
   z.strictObject({ id: UuidSchema, kind: z.literal('claim') }),

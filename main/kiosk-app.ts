@@ -121,6 +121,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   const scheduler = startKioskScheduler({
     db, clock, log, onWrite,
     config: config.schedule,
+    rotateToken: () => link.rotateToken(),
     heartbeat: () => ({ coins_available: Math.max(0, inventoryCoins(db)), hopper_ok: hopper.current.ok, version: KIOSK_VERSION }),
   });
   link.start(flow);

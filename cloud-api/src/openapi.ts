@@ -6,6 +6,7 @@ import { enrollRoutes } from './routes/enroll';
 import { fleetRoutes } from './routes/fleet';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { kioskTokenRoutes } from './routes/kiosk-token';
 import { metricsRoutes } from './routes/metrics';
 import { operatorAuthRoutes } from './routes/operator-auth';
 import { operatorRoutes } from './routes/operators';
@@ -40,6 +41,7 @@ const documentRoute = (app: OpenAPIHono<AppEnv>) => {
 export const API_ROUTES: ApiRoute[] = [
   ...healthRoutes,
   ...enrollRoutes,
+  ...kioskTokenRoutes,
   ...operatorAuthRoutes,
   ...operatorRoutes,
   ...fleetRoutes,

@@ -63,3 +63,31 @@ export function getJobKeys(db: KioskDb): JobPublicKey[] | null {
 export function saveJobKeys(db: KioskDb, keys: readonly JobPublicKey[]): void {
   setStateValue(db, JOB_KEYS_KEY, z.array(JobPublicKeySchema).min(1).parse(keys));
 }
+
+const PENDING_TOKEN_KEY = 'pending_token';
+
+/**
+ * A kiosk token made for a rotation and stored BEFORE the cloud is asked (sync/token-rotation.ts), so a
+ * crash at any point leaves the kiosk holding every token the cloud may accept.
+ */
+export function getPendingToken(db: KioskDb): string | null {
+  const parsed = z.string().min(32).safeParse(getStateValue(db, PENDING_TOKEN_KEY));
+  return parsed.success ? parsed.data : null;
+}
+
+export function savePendingToken(db: KioskDb, token: string): void {
+  setStateValue(db, PENDING_TOKEN_KEY, z.string().min(32).parse(token));
+}
+
+/** The cloud took the pending token: it becomes the enrolment's token, in ONE SQLite transaction. */
+export function promotePendingToken(db: KioskDb): Enrollment | null {
+  return db.transaction((): Enrollment | null => {
+    const pending = getPendingToken(db);
+    const enrollment = getEnrollment(db);
+    if (!pending || !enrollment) return enrollment;
+    const next = { ...enrollment, token: pending };
+    saveEnrollment(db, next);
+    db.prepare('DELETE FROM kiosk_state WHERE key = ?').run(PENDING_TOKEN_KEY);
+    return next;
+  })();
+}

@@ -6,12 +6,14 @@ import {
   ErrorBodySchema,
   JobAckResponseSchema,
   JobResponseSchema,
+  RotateTokenResponseSchema,
   SyncResponseSchema,
   TransactionStatusResponseSchema,
   WorldIdResponseSchema,
   type CreateTransactionRequest,
   type CreateTransactionResponse,
   type EnrollResponse,
+  type RotateTokenResponse,
   type SyncResponse,
   type TransactionStatusResponse,
   type WorldIdResponse,
@@ -38,6 +40,8 @@ export interface CloudClient {
   nextJob(waitSec: number, abort?: AbortSignal): Promise<SignedJob | null>;
   ackJob(jobId: string): Promise<void>;
   sync(events: SyncEvent[]): Promise<SyncResponse>;
+  /** POST /v1/kiosks/token, authenticated with `bearer` (the stored token, or the new one on a resumed rotation). */
+  rotateToken(newToken: string, bearer: string): Promise<RotateTokenResponse>;
 }
 
 export interface CloudClientOptions {
@@ -61,6 +65,8 @@ interface Call<T extends z.ZodTypeAny> {
   timeoutMs: number;
   abort?: AbortSignal;
   auth?: boolean;
+  /** This token instead of the stored one. */
+  bearer?: string;
 }
 
 export function createCloudClient(opts: CloudClientOptions): CloudClient {
@@ -71,7 +77,7 @@ export function createCloudClient(opts: CloudClientOptions): CloudClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (c.body !== undefined) headers['content-type'] = 'application/json';
     if (c.auth !== false) {
-      const token = opts.token();
+      const token = c.bearer ?? opts.token();
       if (!token) throw new CloudError('not_enrolled', 0, 'this kiosk is not enrolled yet: set ENROLLMENT_CODE and restart');
       headers.authorization = `Bearer ${token}`;
     }
@@ -132,6 +138,10 @@ export function createCloudClient(opts: CloudClientOptions): CloudClient {
       if (value.amount_policy) opts.onAmountPolicy?.(value.amount_policy);
       if (value.job_public_keys) opts.onJobKeys?.(value.job_public_keys);
       return value;
+    },
+    async rotateToken(newToken, bearer) {
+      const r = await call({ method: 'POST', path: '/v1/kiosks/token', body: { new_token: newToken }, schema: RotateTokenResponseSchema, timeoutMs, bearer });
+      return r.value as RotateTokenResponse;
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { AmountPolicy } from '../../contract/amount-rules';
 import type { Clock } from '../../contract/clock';
 import type { KioskConfig } from '../config';
-import { getEnrollment, type Enrollment } from '../db/kiosk-state';
+import { getEnrollment, getPendingToken, type Enrollment } from '../db/kiosk-state';
 import type { KioskDb } from '../db/open-db';
 import type { Timers } from './backoff';
 import { createCloudClient, type CloudClient } from './cloud-client';
@@ -11,6 +11,7 @@ import { ensureEnrolled } from './enrollment';
 import { createJobKeyRing } from './job-keys';
 import { startJobReceiver, type JobReceiver, type JobSink } from './job-receiver';
 import { createOutboxPusher, type OutboxPusher } from './outbox-pusher';
+import { rotateKioskToken, type RotationOutcome } from './token-rotation';
 
 /**
  * The kiosk's link to the cloud (ARCHITECTURE.md "Sync"): one client, the outbox pusher, enrolment
@@ -41,6 +42,8 @@ export interface CloudLink {
   start(sink: JobSink): void;
   /** An enrolment saved by the admin screen: receive jobs with it. */
   enrolled(e: Enrollment): void;
+  /** Rotates the kiosk token (token-rotation.ts); one at a time. Started by the scheduler, and at start when one was left unfinished. */
+  rotateToken(): Promise<RotationOutcome>;
   /** Stops enrolling and receiving jobs (a job being stored finishes first). */
   stopJobs(): Promise<void>;
   /** Stops the outbox pusher (after the last payout wrote its rows). */
@@ -74,6 +77,19 @@ export function createCloudLink(deps: CloudLinkDeps): CloudLink {
     deps.onChange();
   }
 
+  let rotating: Promise<RotationOutcome> | null = null;
+  function rotateToken(): Promise<RotationOutcome> {
+    rotating ??= rotateKioskToken({ db, log, client })
+      .then((r) => {
+        if (r.kind === 'rotated') enrollment = r.enrollment;
+        return r;
+      })
+      .finally(() => {
+        rotating = null;
+      });
+    return rotating;
+  }
+
   function receive(e: Enrollment): void {
     enrollment = e;
     deps.onChange();
@@ -101,9 +117,12 @@ export function createCloudLink(deps: CloudLinkDeps): CloudLink {
       enrolling = ensureEnrolled({ db, log, client, code, name, abort: abort.signal, timers }).then((e) => {
         if (e) receive(e);
         else deps.onChange();
+        // A rotation a crash left unfinished is finished first (its new token is stored as pending).
+        if (e && getPendingToken(db)) void rotateToken().catch((err: unknown) => log.warn({ err }, 'kiosk token rotation failed'));
       });
     },
     enrolled: receive,
+    rotateToken,
     async stopJobs() {
       abort.abort();
       await enrolling;

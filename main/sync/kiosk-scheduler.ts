@@ -7,7 +7,8 @@ import { expireStaleTransactions, pruneSynced, writeHeartbeat, type HeartbeatInp
 
 /**
  * The kiosk's node-cron schedule (issue 4). Config from env (zod, defaults below):
- * SYNC_HEARTBEAT_CRON, SYNC_RETENTION_CRON, SYNC_EXPIRY_CRON, OUTBOX_RETENTION_DAYS, LOCAL_TX_TTL_SEC.
+ * SYNC_HEARTBEAT_CRON, SYNC_RETENTION_CRON, SYNC_EXPIRY_CRON, OUTBOX_RETENTION_DAYS, LOCAL_TX_TTL_SEC,
+ * TOKEN_ROTATION_CRON (the kiosk rotates its cloud token, sync/token-rotation.ts; weekly by default).
  * The local TTL is longer than the cloud's (TRANSACTION_TTL_SEC, 600 s) so the cloud decides first.
  */
 export const KioskScheduleEnvSchema = z.object({
@@ -16,6 +17,7 @@ export const KioskScheduleEnvSchema = z.object({
   SYNC_EXPIRY_CRON: z.string().min(1).default('*/2 * * * *'),
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   LOCAL_TX_TTL_SEC: z.coerce.number().int().min(60).default(1800),
+  TOKEN_ROTATION_CRON: z.string().min(1).default('41 4 * * 0'),
 });
 export type KioskScheduleConfig = z.infer<typeof KioskScheduleEnvSchema>;
 
@@ -31,6 +33,8 @@ export interface KioskSchedulerDeps {
   heartbeat: () => HeartbeatInput;
   /** Called after a task wrote outbox rows (push them). */
   onWrite: () => void;
+  /** Rotates the kiosk's cloud token (cloud-link.ts rotateToken). */
+  rotateToken?: () => Promise<unknown>;
 }
 
 export function startKioskScheduler(deps: KioskSchedulerDeps): CronRunner {
@@ -63,6 +67,11 @@ export function startKioskScheduler(deps: KioskSchedulerDeps): CronRunner {
             deps.onWrite();
           }
         },
+      },
+      {
+        name: 'token_rotation',
+        cron: config.TOKEN_ROTATION_CRON,
+        run: () => deps.rotateToken?.(),
       },
     ],
     log,

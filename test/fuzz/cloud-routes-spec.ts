@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CreateTransactionRequestSchema, SyncRequestSchema } from '../../contract/http';
+import { CreateTransactionRequestSchema, RotateTokenRequestSchema, SyncRequestSchema } from '../../contract/http';
 import type { CloudFixture } from './cloud-fixture';
 
 /**
@@ -84,6 +84,12 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
     effect: (s) => (s.auth === 'operator' && (s.rawEmpty || (s.contentTypeJson && s.json.ok && deepEqual(s.json.value, {}))) ? 'valid' : 'none'),
   },
   'POST /v1/kiosks/enroll': { auth: 'none', body: () => ({ code: 'ZZZZ-ZZZZ-ZZZZ', name: 'fuzz kiosk' }), effect: readOnly },
+  // The base token is too short (400); a valid rotation would replace a fixture kiosk's token: drawn again.
+  'POST /v1/kiosks/token': {
+    auth: 'B',
+    body: () => ({ new_token: 'too-short' }),
+    effect: (s) => (isKiosk(s.auth) && s.contentTypeJson && s.json.ok && RotateTokenRequestSchema.safeParse(s.json.value).success ? 'skip' : 'none'),
+  },
   'POST /v1/fleet/kiosks/:id/revoke': {
     auth: 'operator',
     id: (f) => f.kiosks.R,

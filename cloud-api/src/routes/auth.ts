@@ -9,7 +9,8 @@ import { rateLimited } from '../request-guards';
 import { secretEquals, sha256Hex } from '../secrets';
 import type { AppEnv, Deps, OperatorActor } from '../deps';
 
-function bearer(header: string | undefined): string | undefined {
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearer(header: string | undefined): string | undefined {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return m?.[1];
 }

@@ -6,7 +6,7 @@ import type { Db } from '../db/db';
  * records, the one allowed trace of a refused World ID result.
  */
 export const CHECKSUM_TABLES: Record<string, string> = {
-  kiosks: 'SELECT id, name, token_hash, revoked_at FROM kiosks',
+  kiosks: 'SELECT id, name, token_hash, previous_token_hash, previous_token_expires_at, revoked_at FROM kiosks',
   enrollment_codes: 'SELECT * FROM enrollment_codes',
   transactions: 'SELECT * FROM transactions',
   transaction_events: "SELECT * FROM transaction_events WHERE type <> 'world_id.refused'",
