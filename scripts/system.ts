@@ -50,6 +50,24 @@ export interface RunningSystem {
   restartKiosk(signal?: NodeJS.Signals): Promise<string>;
   /** Stops the kiosk process for good (no restart): npm start's Electron path runs the core itself. */
   stopKiosk(): Promise<void>;
+  /**
+   * Another kiosk on the same cloud (issue 15: collect owed coins at a second RoluATM): its own enrolment,
+   * hopper simulator, data folder and UI port. Stopped by stop() too.
+   */
+  addKiosk(o: ExtraKioskOptions): Promise<ExtraKiosk>;
+  stop(): Promise<void>;
+}
+
+export interface ExtraKioskOptions {
+  name: string;
+  coinsLoaded?: number;
+  hopper?: Partial<HopperSimulatorOptions>;
+  kioskEnv?: Record<string, string>;
+}
+
+export interface ExtraKiosk {
+  kioskUrl: string;
+  hopper: Awaited<ReturnType<typeof startHopperOnPty>>;
   stop(): Promise<void>;
 }
 
@@ -136,6 +154,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   };
   await launch();
 
+  const extraKiosks: ExtraKiosk[] = [];
   const system: RunningSystem = {
     cloudUrl: cloud.url,
     get kioskUrl() {
@@ -158,8 +177,34 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       supervising = false;
       await stopChild(kiosk, 'SIGTERM');
     },
+    async addKiosk(o) {
+      const extraCoins = o.coinsLoaded ?? 400;
+      const extraHopper = await startHopperOnPty({ coins: extraCoins, ...o.hopper });
+      const env: Record<string, string> = {
+        ...kioskEnv,
+        KIOSK_DATA_DIR: join(opts.dataDir, `kiosk-${o.name}`),
+        ENROLLMENT_CODE: await enrollmentCode(cloud.url, secrets.operator_token),
+        KIOSK_NAME: o.name,
+        HOPPER_PORT: extraHopper.devicePath,
+        INVENTORY_SEED_COINS: String(extraCoins),
+        UI_PORT: String(await freePort()),
+        ...o.kioskEnv,
+      };
+      const child = spawnKiosk(env);
+      const extra: ExtraKiosk = {
+        kioskUrl: await waitForKioskUrl(child, say),
+        hopper: extraHopper,
+        async stop() {
+          await stopChild(child, 'SIGTERM');
+          await extraHopper.stop();
+        },
+      };
+      extraKiosks.push(extra);
+      return extra;
+    },
     async stop() {
       supervising = false;
+      for (const extra of extraKiosks.splice(0)) await extra.stop();
       await stopChild(kiosk, 'SIGTERM');
       await hopper.stop();
       await cloud.close();

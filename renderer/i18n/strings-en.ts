@@ -54,6 +54,7 @@ export const en = {
   'confirming.title': 'Confirming your payment',
   'confirming.body': 'Your payment of {total} was sent. World App is confirming it, which can take a few minutes. Your coins come out as soon as it is confirmed.',
   'confirming.time_left': 'Time left to confirm: {time}',
+  'collect.button': 'Collect coins you are owed',
   'collect.found': 'We owe you {coins} quarters ({value}). They come out now.',
   'collect.left_owed': 'This kiosk cannot pay all of it: {coins} quarters ({value}) stay owed to you. Collect them at any RoluATM by scanning with World App.',
   'collect.nothing_owed.title': 'Nothing to collect',

@@ -55,6 +55,7 @@ export const es: Record<StringKey, string> = {
   'confirming.title': 'Confirmando su pago',
   'confirming.body': 'Su pago de {total} fue enviado. World App lo está confirmando; puede tardar unos minutos. Sus monedas salen en cuanto se confirme.',
   'confirming.time_left': 'Tiempo para confirmar: {time}',
+  'collect.button': 'Retirar monedas que se le deben',
   'collect.found': 'Le debemos {coins} monedas ({value}). Salen ahora.',
   'collect.left_owed': 'Este cajero no puede pagarlo todo: {coins} monedas ({value}) le quedan a su favor. Retírelas en cualquier RoluATM escaneando con World App.',
   'collect.nothing_owed.title': 'Nada que retirar',

@@ -18,7 +18,11 @@ test.afterAll(async () => {
   await core?.close();
 });
 
-const transient: FlowState[] = [sampleFlows.registering, sampleFlows.verifying, sampleFlows.waiting_payment, sampleFlows.error];
+const transient: FlowState[] = [
+  sampleFlows.registering, sampleFlows.verifying, sampleFlows.waiting_payment, sampleFlows.error,
+  // Issue 15: confirming a submitted payment, the coins found for a claim, nothing owed.
+  sampleFlows.confirming_payment, sampleFlows.collecting, sampleFlows.nothing_owed,
+];
 
 for (const flow of transient) {
   test(`the ${flow.screen} screen is readable and accessible in English and Spanish`, { tag: '@smoke' }, async ({ page }) => {

@@ -4,6 +4,7 @@ import type { KioskState } from '../../../contract/kiosk-api';
 import { formatCents } from '../../../contract/money';
 import { useKioskApi } from '../../api/kiosk-context';
 import { useI18n } from '../../i18n/i18n-context';
+import { CollectButton } from '../collect/collect-button';
 import { digitsToCents, policyOf, pressKey, type KeypadKey } from './amount-logic';
 import { Keypad } from './keypad';
 import { QuoteSummary, refusalSentence } from './quote-summary';
@@ -85,6 +86,7 @@ export function AmountScreen({ state }: { state: KioskState }) {
             {t('amount.cash_out')}
           </button>
           {callError && <p className="refusal" role="alert" data-testid="call-error">{callError}</p>}
+          <CollectButton />
         </div>
         <Keypad onKey={onKey} />
       </div>
