@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { amountPolicyProblems, type AmountPolicy } from '../contract/amount-rules';
 import { jobKeyId, type JobPublicKey } from '../contract/job';
 import { QUARTER_CENTS } from '../contract/money';
+import { CHECKSUM_MODES, type ChecksumMode } from './hardware/cctalk/frame';
 import { MAX_COINS_PER_DISPENSE } from './hardware/cctalk/hopper';
 import { KioskScheduleEnvSchema, type KioskScheduleConfig } from './sync/kiosk-scheduler';
 
@@ -37,7 +38,7 @@ const EnvSchema = z.object({
   // A two-wire ccTalk bus hears its own bytes back (cctalk-hopper.md "Line"); off for a four-wire adapter.
   HOPPER_ECHO: z.enum(['on', 'off']).default('on'),
   // ccTalk frames with the 8-bit checksum or CRC-16 (cctalk-hopper.md "Frame"; HOPPERS.md says which byte order).
-  HOPPER_CHECKSUM: z.enum(['simple', 'crc16']).default('simple'),
+  HOPPER_CHECKSUM: z.enum(CHECKSUM_MODES).default('simple'),
   // 8-byte form only: send 161 (pump RNG) before 160 (HOPPERS.md: whether SCH builds need it is unknown).
   HOPPER_PUMP_RNG: z.enum(['on', 'off']).default('off'),
   ROLUATM_BUILD: z.string().min(1).max(100).default('dev'),
@@ -88,7 +89,7 @@ export interface KioskConfig {
   kioskName: string;
   hopper: {
     path: string; address: number; baudRate: number; echo: boolean; dispenseForm: 'serial' | 'cipher8'; replyForm: 'event_counter' | 'ack';
-    checksum: 'simple' | 'crc16'; pumpRng: boolean;
+    checksum: ChecksumMode; pumpRng: boolean;
   };
   /** Build id stamped at packaging (dist-electron/build-info.json → ROLUATM_BUILD); 'dev' from a checkout. */
   build: string;

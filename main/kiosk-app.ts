@@ -67,14 +67,24 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
     },
   });
   const onWrite = () => void link.pusher.kick();
+  let stopping = false;
+  /** Queues jobs left unfinished again (the runner decides what may be paid); nothing once stopping. */
+  const resumeJobs = () => {
+    if (!stopping) resumeUnfinishedJobs(db, runner, onWrite);
+  };
   const freeCoins = () => coinsFree(inventoryCoins(db), reservedCoins(db));
   const journal = new PayoutJournal(db, clock);
-  const runner = createPayoutRunner({ db, clock, log, dispenser, journal, onWrite, cloudClock: link.cloudTime });
+  const runner = createPayoutRunner({
+    db, clock, log, dispenser, journal, onWrite, cloudClock: link.cloudTime,
+    cloudTimeKnown: () => link.cloudTime.known,
+    // issue 13: a retry pays only while the job's customer can still be at the screen
+    customerPresent: (job) => flow.customerPresent(job.transaction_id),
+  });
   // Subscribed to the runner before the flow: a short payout's fault is on the hopper before the end screen shows.
   const hopper = createHopperWatch({
     dispenser, runner, log, coinsCounted: () => inventoryCoins(db), onChange: emit,
     // Jobs left unfinished while the hopper was away are queued again (startup-recovery.ts).
-    onReconnected: () => resumeUnfinishedJobs(db, runner, onWrite),
+    onReconnected: resumeJobs,
   });
   const flow = new CashOutFlow({
     db, clock, log, client: link.client, runner, timers, onWrite, freeCoins, config, onChange: emit,
@@ -89,7 +99,8 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
     network: link.network,
     enrollment: link.enrollment,
     onEnrolled: link.enrolled,
-    onHopperChanged: () => void hopper.refresh(),
+    // after a reset or a settle by hand, jobs waiting for the hopper are queued again (the runner decides)
+    onHopperChanged: () => void hopper.refresh().then(resumeJobs),
     onChange: emit,
     requestRestart: deps.requestRestart ?? (() => void app.stop().finally(() => process.exit(ADMIN_RESTART_EXIT_CODE))),
     recentLog: () => recentLog.recent(),
@@ -117,6 +128,8 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   await hopper.open();
   await recoverAtStartup({ db, clock, log, dispenser, runner, onWrite });
   hopper.follow();
+  // issue 13: jobs that waited for the cloud's time (a stale clock at boot) are queued once it is known
+  link.cloudTime.onKnown(resumeJobs);
   // issue 4: heartbeat (health, inventory, version, outbox depth), outbox retention, local expiry.
   const scheduler = startKioskScheduler({
     db, clock, log, onWrite,
@@ -144,11 +157,13 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   const app = {
     api,
     async stop() {
+      stopping = true;
       admin.stop();
       hopper.stop();
       await scheduler.stop();
       await link.stopJobs();
       flow.stop();
+      runner.stop();
       await runner.idle();
       link.stopPush();
       await dispenser.close().catch((e: unknown) => log.warn({ err: e }, 'dispenser close failed'));

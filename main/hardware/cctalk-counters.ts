@@ -4,7 +4,7 @@
  */
 import { CcTalkError } from './cctalk/errors';
 import { type HighLowStatus, type HopperFlag, type HopperStatus, nextEventCounter } from './cctalk/hopper';
-import { type DispenserFault, DispenserError, type DispenserHealth, type OpenPayoutIntent } from './dispenser';
+import { type DispenserFault, DispenserError, type DispenserHealth, type OpenPayoutIntent, type PayoutProof } from './dispenser';
 
 export interface CounterDecision {
   coinsPaid: number;
@@ -38,8 +38,10 @@ export function decideFromCounters(intent: OpenPayoutIntent, status: HopperStatu
   if (ev === 0 && intent.eventCounter === 0 && rawDelta === 0) {
     return { countDelta: rawDelta, coinsPaid: 0, evidence: 'event counter still 0 and dispense count unchanged: not taken', stillPaying: false, kind: 'not_taken' };
   }
-  if (ev === 0 && rawDelta < 0) {
-    return { countDelta: rawDelta, coinsPaid: 0, evidence: `event counter 0 and dispense count went backwards (${intent.dispenseCount} → ${dispenseCount})`, stillPaying: false, kind: 'conflict' };
+  if (ev === 0 && (rawDelta < 0 || rawDelta > intent.coins)) {
+    // issue 13: a 168 that went backwards (or moved more than this payout asked) proves nothing, never "0 paid"
+    const how = rawDelta < 0 ? 'went backwards' : `moved more than the ${intent.coins} coins asked`;
+    return { countDelta: rawDelta, coinsPaid: 0, evidence: `event counter 0 and dispense count ${how} (${intent.dispenseCount} → ${dispenseCount})`, stillPaying: false, kind: 'conflict' };
   }
   if (ev === 0) {
     return { countDelta: rawDelta, coinsPaid: delta, evidence: `event counter 0 (power-cycle or reset); dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false, kind: 'power_up' };
@@ -55,6 +57,12 @@ export function decideFromCounters(intent: OpenPayoutIntent, status: HopperStatu
     return { countDelta: rawDelta, coinsPaid: clamp(status.paid, intent.coins), evidence: `event counter ${intent.eventCounter} → ${ev}: last payout paid ${status.paid}, unpaid ${status.unpaid}`, stillPaying: false, kind: 'last_payout' };
   }
   return { countDelta: rawDelta, coinsPaid: delta, evidence: `event counter ${intent.eventCounter} → ${ev} (more than one dispense); dispense count ${intent.dispenseCount} → ${dispenseCount}`, stillPaying: false, kind: 'several' };
+}
+
+/** How a decision proved the outcome, as the journal records it (dispenser.ts PayoutProof). */
+export function proofOf(kind: CounterDecision['kind']): PayoutProof {
+  if (kind === 'not_taken') return 'not_taken';
+  return kind === 'power_up' ? 'power_cut' : 'counted';
 }
 
 function clamp(n: number, max: number): number {

@@ -7,7 +7,8 @@ import type { ChecksumMode } from './cctalk/frame';
 import { type CcTalkHopper, type DispenseForm, type DispenseReplyForm, type HopperStatus, MAX_COINS_PER_DISPENSE } from './cctalk/hopper';
 import type { SerialBinding } from './cctalk/open-port';
 import { CcTalkConnection, type ConnectionEvent, type ReconnectOptions } from './cctalk-connection';
-import { faultOf, faultsFromFlags, levelFrom, toDispenserError } from './cctalk-counters';
+import { faultOf, faultsFromFlags, latchedFaults, levelFrom, proofOf, shortPayoutFault, toDispenserError } from './cctalk-counters';
+import { awaitSettledAfterPowerCut } from './cctalk-power-settle';
 import { readBaseline, readSerialTwice } from './cctalk-baseline';
 import { DEFAULT_PAYOUT_LIMITS, type PayoutLimits } from './cctalk-limits';
 import { type DispenseReply, proveFromCounters } from './cctalk-proof';
@@ -47,6 +48,11 @@ export interface CcTalkDispenserOptions {
   reconnect?: ReconnectOptions;
   /** A payout's time limits (cctalk-limits.ts); past them the driver sends emergency stop (172). */
   limits?: Partial<PayoutLimits>;
+  /**
+   * How long a hopper must have been back after a power cut, showing only the power-up flags, before
+   * the rest of a cut payout is paid (cctalk-power-settle.ts; default 3 s).
+   */
+  powerSettlingMs?: number;
 }
 
 export type CcTalkDispenser = Dispenser & {
@@ -245,6 +251,14 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
     }
     if (before.remaining > 0) throw new DispenserError('busy', 'the hopper is still paying an earlier payout; wait and settle it');
     if (this.latched) throw new DispenserError(this.latched, `the hopper ${LATCHED_TEXT[this.latched] ?? 'has a fault'}: a technician must check it and reset it`);
+    // issue 13: a latched fault (163) found before the 167: the payout is not started, nothing is journaled
+    const flagged = await h.test().then((t) => latchedFaults(t.flags), (e: unknown) => Promise.reject(toDispenserError(e, 'reading the hopper flags before a payout (nothing was journaled or paid)')));
+    if (flagged.length > 0) {
+      throw new DispenserError(shortPayoutFault(faultsFromFlags(flagged)), `the hopper reports ${flagged.join(', ')}: not started, nothing journaled or paid; a technician must clear it and reset the hopper`);
+    }
+    if (request.afterPowerCut) {
+      await awaitSettledAfterPowerCut(h, { settlingMs: this.o.powerSettlingMs ?? 3000, pollMs: this.o.statusPollMs ?? 100, dispenseCount });
+    }
     const intent = { jobId: request.jobId, hopperSerial: serial, eventCounter: before.eventCounter, dispenseCount, coins: coins.data };
     const intentId = this.o.journal.recordIntent(intent); // durable before 167 (dispenser.ts rule 1)
     const result = await payoutRun({
@@ -279,9 +293,10 @@ class CcTalkDispenserImpl implements CcTalkDispenser {
       });
       this.sent.delete(intent.id);
       if (stopped && d.coinsPaid < intent.coins) this.latched = 'stall';
-      this.o.journal.recordOutcome(intent.id, { coinsPaid: d.coinsPaid, eventCounterAfter: status.eventCounter, settledBy: 'startup' });
+      const proof = proofOf(d.kind);
+      this.o.journal.recordOutcome(intent.id, { coinsPaid: d.coinsPaid, eventCounterAfter: status.eventCounter, settledBy: 'startup', proof });
       this.o.log.info({ intentId: intent.id, jobId: intent.jobId, coinsPaid: d.coinsPaid, evidence: d.evidence }, 'in-doubt payout settled from counters');
-      return { intentId: intent.id, jobId: intent.jobId, coinsRequested: intent.coins, coinsPaid: d.coinsPaid, evidence: d.evidence };
+      return { intentId: intent.id, jobId: intent.jobId, coinsRequested: intent.coins, coinsPaid: d.coinsPaid, evidence: d.evidence, proof };
     } catch (e) {
       if (e instanceof DispenserError && e.code === 'swapped') {
         this.o.log.error({ intentId: intent.id, err: e }, 'open payout intent belongs to another hopper (swapped): a technician must settle it by hand');

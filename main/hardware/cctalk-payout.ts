@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { CcTalkError, isCcTalkError } from './cctalk/errors';
 import { type CcTalkHopper, type DispenseForm, type DispenseReplyForm, nextEventCounter } from './cctalk/hopper';
-import { type CounterDecision, faultOf, faultsFromFlags, latchedFaults, shortPayoutFault, toDispenserError } from './cctalk-counters';
+import { type CounterDecision, faultOf, faultsFromFlags, latchedFaults, proofOf, shortPayoutFault, toDispenserError } from './cctalk-counters';
 import type { PayoutLimits } from './cctalk-limits';
 import { type DispenseReply, proveFromCounters } from './cctalk-proof';
 import { type DispenserFault, type OpenPayoutIntent, type PayoutJournalPort, type PayoutResult } from './dispenser';
@@ -113,7 +113,8 @@ async function readFaults(h: CcTalkHopper): Promise<DispenserFault[]> {
 
 function finish(x: PayoutRunInput, d: CounterDecision, eventCounterAfter: number, settledBy: 'reply' | 'status', fault: DispenserFault | null): PayoutResult {
   const { intent } = x;
-  x.journal.recordOutcome(intent.id, { coinsPaid: d.coinsPaid, eventCounterAfter, settledBy });
+  const proof = proofOf(d.kind);
+  x.journal.recordOutcome(intent.id, { coinsPaid: d.coinsPaid, eventCounterAfter, settledBy, proof });
   x.onProgress?.(d.coinsPaid);
   void x.hopper.enable(false).catch(() => undefined); // best effort: a disabled hopper cannot pay a stray 167
   const outcome = d.coinsPaid === intent.coins ? 'completed' : d.coinsPaid === 0 ? 'failed' : 'partial';
@@ -126,5 +127,6 @@ function finish(x: PayoutRunInput, d: CounterDecision, eventCounterAfter: number
     coinsUnpaid: intent.coins - d.coinsPaid,
     outcome,
     fault: outcome === 'completed' ? null : (fault ?? 'unknown'),
+    proof,
   };
 }

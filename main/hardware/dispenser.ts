@@ -52,6 +52,12 @@ export interface PayoutRequest {
   /** The dispense job (or a technician test id) this payout belongs to. */
   jobId: string;
   coins: number;
+  /**
+   * This payout is the rest of one cut by a hopper power cut (issue 13): the device pays it only once it
+   * has been back for its settling time showing no fault but the power-up flag, with its counter still
+   * at 0 (no pay command since the power-up); otherwise it rejects with code 'power_up' before journaling.
+   */
+  afterPowerCut?: boolean;
   onProgress?: (coinsPaid: number) => void;
 }
 
@@ -63,7 +69,17 @@ export interface PayoutResult {
   coinsUnpaid: number;
   outcome: 'completed' | 'partial' | 'failed';
   fault: DispenserFault | null;
+  /** How the counters proved it (PayoutProof). */
+  proof: PayoutProof;
 }
+
+/**
+ * How a payout's outcome was proven (journal column payout_intents.proof, migration 004). Only
+ * 'not_taken' (nothing left the hopper, the pay command never left or was proven not taken) and
+ * 'power_cut' (counter back at 0, paid = the dispense-count delta) may be followed by ONE retry of the
+ * rest (kiosk/payout-runner.ts "Retry rule"); 'counted' never is (a short payout: empty, jam, stall).
+ */
+export type PayoutProof = 'not_taken' | 'power_cut' | 'counted';
 
 export interface SettledIntent {
   intentId: string;
@@ -72,6 +88,7 @@ export interface SettledIntent {
   coinsPaid: number;
   /** How the counters proved it: the event counter moved or not, a power-cycle with the dispense-count delta. */
   evidence: string;
+  proof: PayoutProof;
 }
 
 export interface Dispenser {
@@ -121,6 +138,8 @@ export interface PayoutOutcomeInput {
   coinsPaid: number;
   eventCounterAfter: number | null;
   settledBy: 'reply' | 'status' | 'startup' | 'technician';
+  /** How it was proven; absent: 'counted'. */
+  proof?: PayoutProof;
 }
 
 export interface OpenPayoutIntent extends PayoutIntentInput {

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { type Clock, newId } from '../../contract/clock';
 import type { KioskDb } from '../db/open-db';
-import type { OpenPayoutIntent, PayoutIntentInput, PayoutJournalPort, PayoutOutcomeInput } from './dispenser';
+import type { OpenPayoutIntent, PayoutIntentInput, PayoutJournalPort, PayoutOutcomeInput, PayoutProof } from './dispenser';
+
+/** PayoutJournal.paidForJob. */
+export interface JobPayouts {
+  coinsPaid: number;
+  openIntents: number;
+  settledByHand: number;
+  intents: number;
+  lastProof: PayoutProof | null;
+}
 
 const IntentSchema = z.object({
   jobId: z.string().min(1),
@@ -14,6 +23,7 @@ const OutcomeSchema = z.object({
   coinsPaid: z.number().int().min(0),
   eventCounterAfter: z.number().int().min(0).max(255).nullable(),
   settledBy: z.enum(['reply', 'status', 'startup', 'technician']),
+  proof: z.enum(['not_taken', 'power_cut', 'counted']).optional(),
 });
 
 /**
@@ -80,10 +90,10 @@ export class PayoutJournal implements PayoutJournalPort {
       const label = o.coinsPaid === row.coins ? 'paid' : o.coinsPaid === 0 ? 'unpaid' : 'partial';
       const r = this.db
         .prepare(
-          `UPDATE payout_intents SET outcome = ?, coins_paid = ?, event_counter_after = ?, settled_by = ?, settled_at = ?
+          `UPDATE payout_intents SET outcome = ?, coins_paid = ?, event_counter_after = ?, settled_by = ?, settled_at = ?, proof = ?
            WHERE id = ? AND outcome IS NULL`,
         )
-        .run(label, o.coinsPaid, o.eventCounterAfter, o.settledBy, this.clock.now().toISOString(), intentId);
+        .run(label, o.coinsPaid, o.eventCounterAfter, o.settledBy, this.clock.now().toISOString(), o.proof ?? 'counted', intentId);
       if (r.changes !== 1) throw new Error(`payout outcome update changed ${r.changes} rows`);
       this.decrementInventory(o.coinsPaid);
     })();
@@ -109,19 +119,25 @@ export class PayoutJournal implements PayoutJournalPort {
   }
 
   /**
-   * What the journal proves was paid for one job: the sum over its settled intents, and how many of
-   * its intents are still open (in doubt).
+   * What the journal proves was paid for one job: the sum over its settled intents, how many of its
+   * intents are still open (in doubt), how many it has in all, and how the latest one was proven
+   * (null while open or for an intent settled before migration 004).
    */
-  paidForJob(jobId: string): { coinsPaid: number; openIntents: number; settledByHand: number } {
+  paidForJob(jobId: string): JobPayouts {
     const row = this.db
       .prepare(
         `SELECT COALESCE(SUM(CASE WHEN outcome IS NOT NULL THEN coins_paid ELSE 0 END), 0) AS paid,
                 COALESCE(SUM(CASE WHEN outcome IS NULL THEN 1 ELSE 0 END), 0) AS open,
-                COALESCE(SUM(CASE WHEN settled_by = 'technician' THEN 1 ELSE 0 END), 0) AS by_hand
+                COALESCE(SUM(CASE WHEN settled_by = 'technician' THEN 1 ELSE 0 END), 0) AS by_hand,
+                COUNT(*) AS intents
          FROM payout_intents WHERE job_id = ?`,
       )
-      .get(jobId) as { paid: number; open: number; by_hand: number };
-    return { coinsPaid: row.paid, openIntents: row.open, settledByHand: row.by_hand };
+      .get(jobId) as { paid: number; open: number; by_hand: number; intents: number };
+    const last = this.db
+      .prepare('SELECT proof FROM payout_intents WHERE job_id = ? ORDER BY created_at DESC, id DESC LIMIT 1')
+      .pluck()
+      .get(jobId) as PayoutProof | null | undefined;
+    return { coinsPaid: row.paid, openIntents: row.open, settledByHand: row.by_hand, intents: row.intents, lastProof: last ?? null };
   }
 
   /** Total coins the journal says were paid (sum over settled intents). */

@@ -67,6 +67,8 @@ export class CashOutFlow {
   private payoutOnScreen: string | null = null;
   /** Issue 15: coins a claim leaves owed (this kiosk could not hold them all), for its end screen. */
   private claimLeftOwed = new Map<string, number>();
+  /** The last transaction that held the screen, and whether its screen was dismissed since (presence). */
+  private screenTx: { id: string; left: boolean } | null = null;
   private readonly timers: Timers;
 
   private readonly unsubscribe: () => void;
@@ -84,6 +86,18 @@ export class CashOutFlow {
    */
   awaitsJob(transactionId: string): boolean {
     return this.isCurrent(transactionId) && JOB_WAITING_SCREENS.has(this.flow.screen);
+  }
+
+  /**
+   * Presence for a payout (issue 13, PRODUCT.md "Presence"): the customer of this transaction can still
+   * be at the screen — no other customer's session is live, no other transaction held the screen since,
+   * and this one's screen was not dismissed (by the customer or its idle timeout). After a restart the
+   * screen is idle and has served no one: the customer whose payout the restart cut is taken to be there
+   * (the job's expiry, on the cloud's time, bounds how long).
+   */
+  customerPresent(transactionId: string): boolean {
+    if (this.session && this.session.txId !== transactionId) return false;
+    return this.screenTx === null || (this.screenTx.id === transactionId && !this.screenTx.left);
   }
 
   /** A dispense job admitted for the session on screen: paid by the runner (at most once). */
@@ -104,6 +118,8 @@ export class CashOutFlow {
     if (this.idleTimer !== null) this.timers.clearTimeout(this.idleTimer);
     this.idleTimer = null;
     this.flow = next;
+    const tx = 'transaction_id' in next ? next.transaction_id : null;
+    if (tx !== null && tx !== this.screenTx?.id) this.screenTx = { id: tx, left: false };
     if (next.screen !== 'idle' && RESTING_SCREENS.has(next.screen)) {
       this.idleTimer = this.timers.setTimeout(() => this.dismiss(), this.deps.config.idleTimeoutSec * 1000);
     }
@@ -148,6 +164,7 @@ export class CashOutFlow {
   private begin(txId: string, kind: TransactionKind, amountCents: number): Result<{ transaction_id: string }> {
     this.deps.onWrite();
     this.session = { txId, abort: new AbortController() };
+    this.screenTx = { id: txId, left: false };
     this.show({ screen: 'registering', kind, amount_cents: amountCents });
     void this.run(txId).catch((e: unknown) => {
       const code = (e as { code?: unknown } | null)?.code;
@@ -174,6 +191,7 @@ export class CashOutFlow {
 
   dismiss(): Result<Record<string, never>> {
     if (!RESTING_SCREENS.has(this.flow.screen)) return err('busy', 'finish or cancel the cash-out first');
+    if (this.screenTx) this.screenTx.left = true; // the customer has gone (or the idle timeout says so)
     this.session = null;
     this.show({ screen: 'idle' });
     return ok({});
@@ -381,7 +399,7 @@ export class CashOutFlow {
     if (!tx) return;
     if (e.kind === 'start') {
       const free = !this.session && RESTING_SCREENS.has(this.flow.screen);
-      if (this.session?.txId !== tx.id && !free) return;
+      if (this.payoutOnScreen !== e.job.id && this.session?.txId !== tx.id && !free) return;
       this.session?.abort.abort();
       this.session = null;
       this.payoutOnScreen = e.job.id;
@@ -427,6 +445,9 @@ function fields(tx: TransactionRow) {
  * it at any RoluATM. In doubt: the coins proven paid so far (the rest is settled from the counters).
  */
 function payoutEndScreen(tx: TransactionRow, e: Exclude<PayoutEvent, { kind: 'start' | 'progress' }>, leftOwed: number): FlowState {
+  if (e.kind === 'waiting') {
+    return errorFlow('payout_waiting', { transactionId: tx.id, coinsPaid: e.job.coins_paid });
+  }
   const paid = e.job.coins_paid;
   if (e.kind === 'in_doubt') return errorFlow('payout_in_doubt', { transactionId: tx.id, coinsPaid: paid });
   if (e.job.status === 'completed') {

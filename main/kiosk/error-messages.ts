@@ -56,6 +56,7 @@ const MESSAGES: Record<string, Message> = {
   request_failed: { message: 'The kiosk could not start the World ID check.', next_step: 'Please try again or ask staff for help.' },
   partial_payout: { message: 'The kiosk could not pay all your coins.', next_step: 'The coins still owed to you are recorded: collect them at any RoluATM by scanning with World App ("Collect coins you are owed").' },
   payout_failed: { message: 'The kiosk could not pay your coins.', next_step: 'Your coins are recorded as owed to you: collect them at any RoluATM by scanning with World App ("Collect coins you are owed").' },
+  payout_waiting: { message: 'The coin dispenser needs a technician before it can pay you.', next_step: 'Your payment is recorded. Please wait here: staff has been called. If you leave, the coins are owed to you: collect them at any RoluATM by scanning with World App ("Collect coins you are owed").' },
   payout_in_doubt: { message: 'The kiosk lost contact with the coin dispenser during your payout.', next_step: 'What was paid is being checked from the dispenser. Any coins not paid are owed to you: collect them at any RoluATM by scanning with World App ("Collect coins you are owed").' },
 };
 

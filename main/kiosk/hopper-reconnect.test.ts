@@ -68,7 +68,7 @@ describe('hopper unplugged and plugged back', () => {
     });
     await dispenser.open();
     cleanups.push(() => dispenser.close());
-    const runner = createPayoutRunner({ db, clock, log, dispenser, journal, onWrite: () => undefined });
+    const runner = createPayoutRunner({ db, clock, log, dispenser, journal, onWrite: () => undefined, customerPresent: () => true });
     const tx = insertTransaction(db, clock, newId(), quote(500, { flat_cents: 0, bps: 0 }));
     const jobId = newId();
     receiveJob(db, clock, { id: jobId, transaction_id: tx.id, kiosk_id: newId(), coins: 20, expires_at: new Date(clock.now().getTime() + 900_000).toISOString(), signature: 'test' });
@@ -76,7 +76,9 @@ describe('hopper unplugged and plugged back', () => {
     await hopper.unplug();
     await until(async () => !(await dispenser.health()).connected);
     await runner.enqueue(jobId);
-    expect(getJob(db, jobId)?.status).toBe('in_doubt');
+    // issue 13: refused before anything was journaled (the hopper away): not in doubt, the job waits
+    expect(getJob(db, jobId)?.status).toBe('dispensing');
+    expect(journal.paidForJob(jobId)).toMatchObject({ intents: 0, openIntents: 0 });
     expect(hopper.sim.dispenseCommands).toBe(0);
 
     await hopper.replug();

@@ -20,7 +20,10 @@ export interface HopperWatchDeps {
   /** Coins the kiosk counted in the hopper (inventory). */
   coinsCounted: () => number;
   onChange: () => void;
-  /** The hopper came back after it was away (jobs left unfinished meanwhile can be paid again). */
+  /**
+   * The hopper came back after it was away, or back in service after a fault (a technician's reset,
+   * a power cycle): jobs left unfinished meanwhile can be paid again (the runner decides).
+   */
   onReconnected: () => void;
   pollMs?: number;
 }
@@ -41,9 +44,12 @@ export function createHopperWatch(deps: HopperWatchDeps): HopperWatch {
   let stopped = false;
   let timer: ReturnType<typeof setInterval> | null = null;
   let unwatch: (() => void) | undefined;
+  let following = false;
   const show = (next: HopperHealth) => {
+    const backInService = following && next.ok && !hopper.ok && hopper.connected;
     hopper = next;
     deps.onChange();
+    if (backInService) deps.onReconnected();
   };
 
   async function refresh(): Promise<void> {
@@ -69,6 +75,7 @@ export function createHopperWatch(deps: HopperWatchDeps): HopperWatch {
     },
     follow() {
       if (stopped || timer) return;
+      following = true;
       timer = setInterval(() => void refresh(), deps.pollMs ?? HEALTH_POLL_MS);
       timer.unref();
       unwatch = deps.dispenser.watchHealth?.((h) => {

@@ -37,9 +37,9 @@ async function rig(simOpts: HopperSimOptions = {}) {
       clock, log, statusPollMs: 5, replyTimeoutMs: 100, maxStatusFailures: 1,
     });
     const events: PayoutEvent[] = [];
-    const runner = createPayoutRunner({ db, clock, log, dispenser, journal, onWrite: () => undefined });
+    const runner = createPayoutRunner({ db, clock, log, dispenser, journal, onWrite: () => undefined, customerPresent: () => true });
     runner.onEvent((e) => events.push(e));
-    cleanups.push(() => dispenser.close());
+    cleanups.push(() => dispenser.close(), () => runner.stop());
     return { dispenser, runner, events };
   };
   return { db, clock, sim, kiosk, job: (coins: number) => addJob(db, clock, coins) };
@@ -80,6 +80,7 @@ describe('payout runner remainder rule (real dispenser, simulated hopper)', () =
     const jobId = r.job(20);
     await first.runner.enqueue(jobId);
     expect(getJob(r.db, jobId)?.status).toBe('in_doubt');
+    first.runner.stop(); // the first kiosk stops: its retry of the in-doubt job with it
     await first.dispenser.close();
     await until(() => r.sim.powered);
 
@@ -98,6 +99,7 @@ describe('payout runner remainder rule (real dispenser, simulated hopper)', () =
     await first.dispenser.open();
     const jobId = r.job(20);
     await first.runner.enqueue(jobId);
+    first.runner.stop();
     await first.dispenser.close();
     await until(() => r.sim.powered);
     r.clock.advance(16 * 60_000); // the kiosk came back after the job's 15 minutes

@@ -52,6 +52,25 @@ describe('startup recovery', () => {
     expect(getJob(h.db, jobId)?.coins_paid).toBe(20);
   });
 
+  it('a settle that throws leaves the job in doubt; the runner settles it later and the job has exactly one payout.result (issue 13)', async () => {
+    const cloud = await startRealCloud('pglite');
+    const first = await startHarness({ cloud });
+    first.dispenser.crash = true;
+    const txId = await toJobReceived(first);
+    await first.waitFor((s) => s.flow.screen === 'error', 'the in-doubt screen');
+    await first.stop(false);
+
+    // the counters cannot be read twice (start-up settle and the runner's first try), then prove 12 coins left
+    h = await startHarness({ cloud, path: first.path, dispenser: (d) => Object.assign(d, { settleAs: 12, settleFailures: 2 }) });
+    await h.waitFor(() => getTransaction(h!.db, txId)?.status === 'completed', 'the job to be finished');
+    expect(h.dispenser.settleCalls).toBeGreaterThanOrEqual(3);
+    expect(h.dispenser.payouts.map((p) => p.coins)).toEqual([8]);
+    expect(h.db.prepare("SELECT COUNT(*) FROM outbox WHERE type = 'payout.result'").pluck().get()).toBe(1);
+    const cloudTx = async () => (await cloud.cloud.db.query<{ status: string; coins_paid: number }>('SELECT status, coins_paid FROM transactions WHERE id = $1', [txId])).rows[0];
+    for (let i = 0; i < 500 && (await cloudTx())?.status !== 'completed'; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await cloudTx()).toMatchObject({ status: 'completed', coins_paid: 20 });
+  });
+
   it('cancels a transaction left waiting for World ID when the kiosk restarts', async () => {
     const cloud = await startRealCloud('pglite');
     const first = await startHarness({ cloud });

@@ -35,7 +35,7 @@ export interface CloudLinkDeps {
 export interface CloudLink {
   readonly client: CloudClient;
   readonly pusher: OutboxPusher;
-  readonly cloudTime: Clock;
+  readonly cloudTime: CloudTime;
   enrollment(): Enrollment | null;
   network(): { online: boolean; lastContactAt: string | null };
   /** Enrols if no enrolment is stored, then receives jobs for the sink (the cash-out flow). */

@@ -96,7 +96,7 @@ describe('job receiver', () => {
     const tx = await paidTransaction(rc, k);
     const journal = new PayoutJournal(k.db, clock);
     const dispenser = new FakeDispenser(journal);
-    const runner = createPayoutRunner({ db: k.db, clock, log, dispenser, journal, onWrite: () => {} });
+    const runner = createPayoutRunner({ db: k.db, clock, log, dispenser, journal, onWrite: () => {}, customerPresent: () => true });
     const job = await cloudJob(tx);
     expect(await receiver.handle(job)).toBe('accepted');
     await runner.enqueue(job.id);

@@ -1,6 +1,6 @@
 /**
  * `npm run sim -- hopper [--coins N] [--coins-per-second N] [--address N] [--serial N]
- * [--dispense-form serial|cipher8] [--reply-form event_counter|ack] [--checksum simple|crc16]`
+ * [--dispense-form serial|cipher8] [--reply-form event_counter|ack] [--checksum simple|crc16|crc16_msb_first]`
  * (or `npx tsx sim/hopper/main.ts …`): a simulated ccTalk hopper on a pty. Prints one JSON line
  * `{"device":"/tmp/.../A"}` on stdout and runs until SIGINT/SIGTERM. Defaults: a SUZOHAPP Flow-like
  * hopper (serial-number form, event-counter reply, 8-bit checksum) at address 3.
@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { createLogger } from '../../main/log';
 import { exitOnSignal } from '../exit-on-signal';
 import { type HopperOnPty, startHopperOnPty } from './pty';
+import { CHECKSUM_MODES } from '../../main/hardware/cctalk/frame';
 
 const log = createLogger('hopper-sim');
 const { values } = parseArgs({
@@ -30,7 +31,7 @@ const Args = z.object({
   serial: z.coerce.number().int().min(0).max(0xffffff).optional(),
   'dispense-form': z.enum(['serial', 'cipher8']).optional(),
   'reply-form': z.enum(['event_counter', 'ack']).optional(),
-  checksum: z.enum(['simple', 'crc16']).optional(),
+  checksum: z.enum(CHECKSUM_MODES).optional(),
 });
 const args = Args.parse(values);
 

@@ -5,6 +5,9 @@
  * - 'simple' (8-bit) checksum: every byte of the frame, checksum included, sums to 0 mod 256.
  * - 'crc16' variant: CRC-CCITT (poly 0x1021, init 0) over destination, N, header and data; its low
  *   byte sits in the source slot and its high byte is last, so a CRC frame carries no source address.
+ *   'crc16_msb_first': the same CRC with its high byte in the source slot and its low byte last — the
+ *   order of the example frames in cc-talk-rs's tests; public sources disagree (HOPPERS.md "CRC-16"),
+ *   so both are selectable until a real CRC-mode device settles it.
  * - N ≤ 252 (a frame is at most 257 bytes, part 1 §7).
  */
 import { z } from 'zod';
@@ -14,7 +17,8 @@ export const MAX_DATA = 252;
 /** A receiver drops a partial frame after this much silence between bytes (part 1 §11.1). */
 export const INTER_BYTE_RESET_MS = 50;
 
-export type ChecksumMode = 'simple' | 'crc16';
+export type ChecksumMode = 'simple' | 'crc16' | 'crc16_msb_first';
+export const CHECKSUM_MODES = ['simple', 'crc16', 'crc16_msb_first'] as const;
 
 export interface Frame {
   dest: number;
@@ -67,9 +71,9 @@ export function encodeFrame(frame: Frame, mode: ChecksumMode = 'simple'): Buffer
     out[2] = f.src;
     out[out.length - 1] = checksum8(out.subarray(0, out.length - 1));
   } else {
-    const crc = crc16([f.dest, f.data.length, f.header, ...f.data]);
-    out[2] = crc & 0xff;
-    out[out.length - 1] = crc >> 8;
+    const [slot, last] = crcBytes(crc16([f.dest, f.data.length, f.header, ...f.data]), mode);
+    out[2] = slot;
+    out[out.length - 1] = last;
   }
   return out;
 }
@@ -78,8 +82,13 @@ export function encodeFrame(frame: Frame, mode: ChecksumMode = 'simple'): Buffer
 export function frameIsValid(bytes: Uint8Array, mode: ChecksumMode = 'simple'): boolean {
   if (bytes.length < 5 || bytes.length !== (bytes[1] ?? 0) + 5) return false;
   if (mode === 'simple') return checksum8(bytes) === 0;
-  const crc = crc16([bytes[0] ?? 0, bytes[1] ?? 0, ...bytes.subarray(3, bytes.length - 1)]);
-  return (crc & 0xff) === bytes[2] && crc >> 8 === bytes[bytes.length - 1];
+  const [slot, last] = crcBytes(crc16([bytes[0] ?? 0, bytes[1] ?? 0, ...bytes.subarray(3, bytes.length - 1)]), mode);
+  return slot === bytes[2] && last === bytes[bytes.length - 1];
+}
+
+/** Where a CRC's two bytes go: [source slot, last byte] (module comment). */
+function crcBytes(crc: number, mode: Exclude<ChecksumMode, 'simple'>): [number, number] {
+  return mode === 'crc16' ? [crc & 0xff, crc >> 8] : [crc >> 8, crc & 0xff];
 }
 
 /** Decodes exactly one frame; throws FrameError on a wrong length or checksum. */

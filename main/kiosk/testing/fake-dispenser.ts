@@ -13,6 +13,10 @@ export class FakeDispenser implements Dispenser {
   payable = Number.POSITIVE_INFINITY;
   crash = false;
   settleAs: number | null = null;
+  /** How a settle proves its count when some coins left (0 coins: 'not_taken'); a crash mid-payout is a power cut of kiosk and hopper. */
+  settleProof: 'power_cut' | 'counted' = 'power_cut';
+  /** Settling throws this many times first (the counters unreadable). */
+  settleFailures = 0;
   healthValue: DispenserHealth = { connected: true, identity: null, faults: [], level: 'ok' };
   private holdGate: Promise<void> | null = null;
   private releaseGate: (() => void) | null = null;
@@ -46,15 +50,20 @@ export class FakeDispenser implements Dispenser {
     this.counter += 1;
     this.journal.recordOutcome(intentId, { coinsPaid: paid, eventCounterAfter: this.counter % 256, settledBy: 'reply' });
     const outcome = paid === req.coins ? 'completed' : paid > 0 ? 'partial' : 'failed';
-    return { jobId: req.jobId, intentId, coinsRequested: req.coins, coinsPaid: paid, coinsUnpaid: req.coins - paid, outcome, fault: paid < req.coins ? 'empty' : null };
+    return { jobId: req.jobId, intentId, coinsRequested: req.coins, coinsPaid: paid, coinsUnpaid: req.coins - paid, outcome, fault: paid < req.coins ? 'empty' : null, proof: 'counted' };
   }
 
   async settleInDoubt(): Promise<SettledIntent[]> {
     this.settleCalls += 1;
+    if (this.settleFailures > 0 && this.journal.openIntents().length > 0) {
+      this.settleFailures -= 1;
+      throw new DispenserError('no_reply', 'the hopper counters could not be read');
+    }
     return this.journal.openIntents().map((i) => {
       const paid = Math.min(this.settleAs ?? 0, i.coins);
-      this.journal.recordOutcome(i.id, { coinsPaid: paid, eventCounterAfter: null, settledBy: 'startup' });
-      return { intentId: i.id, jobId: i.jobId, coinsRequested: i.coins, coinsPaid: paid, evidence: 'test' };
+      const proof = paid === 0 ? 'not_taken' : this.settleProof;
+      this.journal.recordOutcome(i.id, { coinsPaid: paid, eventCounterAfter: null, settledBy: 'startup', proof });
+      return { intentId: i.id, jobId: i.jobId, coinsRequested: i.coins, coinsPaid: paid, evidence: 'test', proof };
     });
   }
 }
