@@ -48,7 +48,7 @@ export const ERRORS_ES: Readonly<Record<string, ErrorText>> = {
   request_failed: { message: 'El cajero no pudo iniciar la verificación de World ID.', next_step: 'Intente de nuevo o pida ayuda al personal.' },
   partial_payout: { message: 'El cajero no pudo pagar todas sus monedas.', next_step: 'Las monedas que se le deben quedan registradas: retírelas en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»).' },
   payout_failed: { message: 'El cajero no pudo pagar sus monedas.', next_step: 'Sus monedas quedan registradas a su favor: retírelas en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»).' },
-  payout_waiting: { message: 'El dispensador de monedas necesita un técnico antes de poder pagarle.', next_step: 'Su pago está registrado. Espere aquí: se avisó al personal. Si se va, las monedas quedan registradas como adeudadas.' },
+  payout_waiting: { message: 'El dispensador de monedas necesita un técnico antes de poder pagarle.', next_step: 'Su pago está registrado. Espere aquí: se avisó al personal. Si se va, las monedas quedan a su favor: retírelas en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»).' },
   payout_in_doubt: { message: 'El cajero perdió contacto con el dispensador durante su pago.', next_step: 'Lo pagado se está verificando con el dispensador. Las monedas no pagadas quedan a su favor: retírelas en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»).' },
 };
 
