@@ -46,7 +46,7 @@ export const FleetTransactionSchema = TransactionViewSchema.extend({
 });
 
 export const AttentionKindSchema = z.enum([
-  'job_stuck', 'payout_incomplete', 'refund_owed', 'kiosk_silent', 'event_flagged', 'payment_unresolved',
+  'job_stuck', 'payout_incomplete', 'credit_open', 'kiosk_silent', 'event_flagged', 'payment_unresolved',
   // Daily cash caps (issue 14): today's room is below the smallest amount; detail {used_cents, cap_cents}.
   'kiosk_daily_cap_reached', 'fleet_daily_cap_reached',
 ]);

@@ -1,8 +1,8 @@
 import type { SyncEvent, TransactionStatus } from '../../contract';
 import type { Queryable } from './db/db';
 import { addTransactionEvent } from './db/events';
-import { finishJob, getJob } from './db/jobs';
-import { recordRefundOwed } from './db/refunds';
+import { EXPIRED_JOB_REASON, finishJob, getJob, type JobRow } from './db/jobs';
+import { creditJobEnd } from './job-credits';
 import { flagKioskEvent, upsertKioskStatus } from './db/sync';
 import { getTransaction, setTransactionStatus } from './db/transactions';
 
@@ -14,54 +14,63 @@ const KIOSK_TRANSITIONS: Partial<Record<TransactionStatus, TransactionStatus[]>>
 
 type PayoutResult = Extract<SyncEvent, { type: 'payout.result' }>;
 
+/** Was this job ended by the cloud at its expiry (no result then), so a result now arrives late? */
+const endedByExpiry = (job: JobRow) => job.status === 'failed' && job.coins_paid === 0 && job.result_reason === EXPIRED_JOB_REASON;
+
 /**
  * A payout result settles the job and its transaction — only when it is the kiosk's own job and
  * coins paid ≤ coins ordered (PRODUCT.md "Money rules"). Anything else is kept but flagged for a person.
+ * The credits follow in the same DB transaction (job-credits.ts): a cash-out's unpaid coins become its
+ * credit (partial_payout / failed_payout), a claim's paid coins are collected. A result for a job the
+ * cloud had ended at its expiry replaces that assumption and adjusts the credit (issue 15).
  */
 async function applyPayoutResult(q: Queryable, kioskId: string, e: PayoutResult, now: Date): Promise<string | undefined> {
   const p = e.payload;
   const job = await getJob(q, p.job_id, { forUpdate: true });
   if (!job || job.kiosk_id !== kioskId || job.transaction_id !== p.transaction_id) return 'unknown_job';
   if (p.coins_ordered !== job.coins || p.coins_paid > job.coins || p.coins_paid + p.coins_unpaid !== job.coins) return 'coins_mismatch';
-  const finished = await finishJob(q, {
-    id: job.id,
-    status: p.outcome,
-    coinsPaid: p.coins_paid,
-    coinsUnpaid: p.coins_unpaid,
-    reason: p.reason,
-    now,
-  });
+  const late = endedByExpiry(job);
+  const finished = await finishJob(q, { id: job.id, status: p.outcome, coinsPaid: p.coins_paid, coinsUnpaid: p.coins_unpaid, reason: p.reason, now });
   if (!finished) return job.status === p.outcome && job.coins_paid === p.coins_paid ? undefined : 'job_already_final';
-  await setTransactionStatus(q, { id: job.transaction_id, from: ['paid', 'dispensing'], to: p.outcome, now, coinsPaid: p.coins_paid });
+  const from: TransactionStatus[] = late ? ['failed'] : ['paid', 'dispensing'];
+  await setTransactionStatus(q, { id: job.transaction_id, from, to: p.outcome, now, coinsPaid: p.coins_paid });
   await addTransactionEvent(q, {
     transactionId: job.transaction_id,
     type: `payout.${p.outcome}`,
-    data: { job_id: job.id, coins_paid: p.coins_paid, coins_unpaid: p.coins_unpaid, seq: e.seq, reason: p.reason ?? null },
+    data: { job_id: job.id, coins_paid: p.coins_paid, coins_unpaid: p.coins_unpaid, seq: e.seq, reason: p.reason ?? null, after_expiry: late },
     now,
   });
-  // PRODUCT.md step 7: the unpaid remainder of a partial or failed payout is owed back and flagged.
-  await recordRefundOwed(q, { transactionId: job.transaction_id, jobId: job.id, kioskId, coinsUnpaid: p.coins_unpaid, reason: p.reason ?? null, now });
-  return undefined;
+  const t = await getTransaction(q, job.transaction_id, { forUpdate: true });
+  if (!t) return 'unknown_transaction';
+  const reason = p.outcome === 'failed' ? 'failed_payout' : 'partial_payout';
+  const { overpaidCoins } = await creditJobEnd(q, {
+    job, transaction: t, coinsPaid: p.coins_paid, coinsUnpaid: p.coins_unpaid, reason, late, actor: `kiosk:${kioskId}`, now,
+  });
+  return overpaidCoins > 0 ? `overpaid: ${overpaidCoins} coins paid after the credit was settled elsewhere` : undefined;
 }
 
 type NotPresented = Extract<SyncEvent, { type: 'job.not_presented' }>;
 
 /**
  * Presence rule (issue 15): the kiosk acked the job but paid nothing, because its transaction was not
- * the live session on the screen. The job ends failed with every coin unpaid, and the full amount is
- * owed to the customer (reason `not_presented`), once, in this same DB transaction.
+ * the live session on the screen. The job ends failed with every coin unpaid, and the full amount
+ * becomes the customer's credit (reason `not_presented`) — or, for a claim, its coins return to open —
+ * once, in this same DB transaction.
  */
 async function applyNotPresented(q: Queryable, kioskId: string, e: NotPresented, now: Date): Promise<string | undefined> {
   const p = e.payload;
   const job = await getJob(q, p.job_id, { forUpdate: true });
   if (!job || job.kiosk_id !== kioskId || job.transaction_id !== p.transaction_id) return 'unknown_job';
   if (p.coins !== job.coins) return 'coins_mismatch';
+  if (endedByExpiry(job)) return undefined; // already ended unpaid, its credit already counts every coin
   const reason = `not_presented: ${p.reason}`.slice(0, 500);
   const finished = await finishJob(q, { id: job.id, status: 'failed', coinsPaid: 0, coinsUnpaid: job.coins, reason, now });
   if (!finished) return job.status === 'failed' && job.coins_paid === 0 ? undefined : 'job_already_final';
   await setTransactionStatus(q, { id: job.transaction_id, from: ['paid', 'dispensing'], to: 'failed', now, coinsPaid: 0 });
   await addTransactionEvent(q, { transactionId: job.transaction_id, type: 'job.not_presented', data: { job_id: job.id, seq: e.seq, reason: p.reason }, now });
-  await recordRefundOwed(q, { transactionId: job.transaction_id, jobId: job.id, kioskId, coinsUnpaid: job.coins, reason: 'not_presented', now });
+  const t = await getTransaction(q, job.transaction_id, { forUpdate: true });
+  if (!t) return 'unknown_transaction';
+  await creditJobEnd(q, { job, transaction: t, coinsPaid: 0, coinsUnpaid: job.coins, reason: 'not_presented', late: false, actor: `kiosk:${kioskId}`, now });
   return undefined;
 }
 

@@ -16,7 +16,7 @@ export function consoleHrefFor(apiPath: string): string | null {
 
 /** Where the console resolves an item when its action names no console page: the transaction, else the kiosk. */
 export function fallbackHref(i: AttentionItem): string {
-  if (i.kind === 'refund_owed') return '#/credits';
+  if (i.kind === 'credit_open') return '#/credits';
   if (i.transaction_id) return `#/transactions/${i.transaction_id}`;
   if (i.kiosk_id) return `#/kiosks/${i.kiosk_id}`;
   return '#/fleet';

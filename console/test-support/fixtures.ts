@@ -82,7 +82,7 @@ export const credit = (patch: Partial<Credit> = {}): Credit => ({
 });
 
 export const attention = (patch: Partial<AttentionItem> = {}): AttentionItem => ({
-  kind: 'refund_owed',
+  kind: 'credit_open',
   kiosk_id: KIOSK_ID,
   transaction_id: TX_ID,
   ref_id: 'r1',

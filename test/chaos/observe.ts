@@ -34,8 +34,8 @@ export async function readCloud(cloudUrl: string, operatorToken: string, txId: s
   const attRes = await fetch(`${cloudUrl}/v1/fleet/attention?limit=1000`, { headers });
   if (attRes.status !== 200) throw new Error(`fleet attention: HTTP ${attRes.status}`);
   const owed = FleetAttentionResponseSchema.parse(await attRes.json())
-    .items.filter((i) => i.kind === 'refund_owed' && i.transaction_id === txId)
-    .map((i) => Number(i.detail.coins_unpaid));
+    .items.filter((i) => i.kind === 'credit_open' && i.transaction_id === txId)
+    .map((i) => Number(i.detail.coins));
   return {
     cloud: t ? { status: t.status, coins_paid: t.coins_paid ?? null, job: t.job ? { id: t.job.id, status: t.job.status, coins_paid: t.job.coins_paid } : null } : null,
     refundsOwedCoins: owed,

@@ -64,9 +64,9 @@ test('a hopper that loses power mid-payout is settled from its counters: what it
     .poll(async () => {
       const res = await fetch(`${system.cloudUrl}/v1/fleet/attention`, { headers: { authorization: `Bearer ${system.operatorToken}` } });
       const body = (await res.json()) as { items: { kind: string; transaction_id: string | null; detail: Record<string, unknown> }[] };
-      return body.items.filter((i) => i.kind === 'refund_owed' && i.transaction_id === id).map((i) => i.detail);
+      return body.items.filter((i) => i.kind === 'credit_open' && i.transaction_id === id).map((i) => i.detail);
     }, { timeout: 30_000 })
-    .toEqual([expect.objectContaining({ coins_unpaid: 14, amount_cents: 350 })]);
+    .toEqual([expect.objectContaining({ coins: 14, amount_cents: 350, reason: 'partial_payout' })]);
 });
 
 function snapshot(): { coinsOut: number; dispenses: number } {

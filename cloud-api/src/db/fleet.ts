@@ -64,7 +64,7 @@ export async function listAttention(q: Queryable, o: { now: Date; silentSec: num
 /**
  * Gauges for /metrics (issue 18: a scrape never scans a whole table). Only open work is counted, each
  * from a partial index that holds just those rows (migrations 001, 002, 010): transactions and jobs not
- * yet final, pending and duplicate payments, refunds owed, flagged events; kiosks from the planner's row
+ * yet final, pending and duplicate payments, open credits (credits_state_created, migration 007), flagged events; kiosks from the planner's row
  * estimate. Totals of finished work are counters in the process (requests) or the operator's reports.
  */
 export const FLEET_COUNTS_SQL = `SELECT 'transactions_open' AS metric, status AS label, count(*)::int AS n FROM transactions
@@ -73,7 +73,7 @@ export const FLEET_COUNTS_SQL = `SELECT 'transactions_open' AS metric, status AS
      UNION ALL SELECT 'jobs_incomplete', status, count(*)::int FROM dispense_jobs WHERE status IN ('partial','failed') GROUP BY status
      UNION ALL SELECT 'payments_open', status, count(*)::int FROM payments WHERE status = 'pending' GROUP BY status
      UNION ALL SELECT 'payments_open', status, count(*)::int FROM payments WHERE status = 'duplicate' GROUP BY status
-     UNION ALL SELECT 'refunds_owed', status, count(*)::int FROM refunds_owed WHERE status = 'owed' GROUP BY status
+     UNION ALL SELECT 'credits_open', state, count(*)::int FROM credits WHERE state = 'open' GROUP BY state
      UNION ALL SELECT 'kiosk_events_flagged', 'flagged', count(*)::int FROM kiosk_events WHERE flagged IS NOT NULL
      UNION ALL SELECT 'kiosks_estimate', 'all', GREATEST(reltuples, 0)::int FROM pg_class WHERE oid = 'kiosks'::regclass`;
 

@@ -12,9 +12,10 @@ export interface JobRow {
   /** The job key that signed (NULL before key ids, migration 008). */
   kid: string | null;
   coins_paid: number | null;
+  result_reason: string | null;
 }
 
-const COLUMNS = 'id, transaction_id, kiosk_id, coins, status, expires_at, signature, kid, coins_paid';
+const COLUMNS = 'id, transaction_id, kiosk_id, coins, status, expires_at, signature, kid, coins_paid, result_reason';
 
 /**
  * Creates THE dispense job of a transaction. ON CONFLICT (transaction_id) DO NOTHING: a transaction
@@ -68,15 +69,22 @@ export async function ackJob(q: Queryable, id: string, now: Date): Promise<void>
   await q.query(`UPDATE dispense_jobs SET status = 'acked', acked_at = $2 WHERE id = $1 AND status IN ('pending','delivered')`, [id, now]);
 }
 
-/** Records what the hopper's counters proved; only from a non-final state. */
+/** result_reason of a job the cloud ended at its expiry without a result (cloud-tasks.ts expireJobs). */
+export const EXPIRED_JOB_REASON = 'expired without a payout result';
+
+/**
+ * Records what the hopper's counters proved; only from a non-final state — or over the cloud's own
+ * "expired without a result" (issue 15: a kiosk that got the job just before expiry reports later, and
+ * its proven result replaces the assumption that nothing was paid).
+ */
 export async function finishJob(
   q: Queryable,
   f: { id: string; status: 'completed' | 'partial' | 'failed'; coinsPaid: number; coinsUnpaid: number; reason?: string; now: Date },
 ): Promise<boolean> {
   const r = await q.query(
     `UPDATE dispense_jobs SET status = $2, coins_paid = $3, coins_unpaid = $4, result_reason = $5, finished_at = $6
-      WHERE id = $1 AND status IN ('pending','delivered','acked')`,
-    [f.id, f.status, f.coinsPaid, f.coinsUnpaid, f.reason ?? null, f.now],
+      WHERE id = $1 AND (status IN ('pending','delivered','acked') OR (status = 'failed' AND coins_paid = 0 AND result_reason = $7))`,
+    [f.id, f.status, f.coinsPaid, f.coinsUnpaid, f.reason ?? null, f.now, EXPIRED_JOB_REASON],
   );
   return r.rowCount === 1;
 }

@@ -7,10 +7,11 @@ export type NullifierUse = { ok: true } | { ok: false; code: 'nullifier_used' | 
 
 /**
  * Transactions that use up a person's day: verified and not yet ended, or given a job. One that ended
- * without a payout (expired, cancelled, its payment failed) gives its use back (issue 14).
+ * without a payout (expired, cancelled, its payment failed) gives its use back (issue 14). A claim
+ * (collecting owed coins, issue 15) never counts.
  */
-export const COUNTED = `(t.status IN ('verified','paid','dispensing','completed','partial')
-                   OR EXISTS (SELECT 1 FROM dispense_jobs j WHERE j.transaction_id = t.id))`;
+export const COUNTED = `(t.kind = 'cash_out' AND (t.status IN ('verified','paid','dispensing','completed','partial')
+                   OR EXISTS (SELECT 1 FROM dispense_jobs j WHERE j.transaction_id = t.id)))`;
 
 /**
  * Records one use of a nullifier (one human, one action) and enforces the per-human daily limits

@@ -25,6 +25,19 @@ export async function hasConfirmedPayment(q: Queryable, transactionId: string): 
   return rows.length > 0;
 }
 
+/**
+ * The payment as the kiosk's status poll sees it (issue 15): confirmed when one payment is confirmed
+ * (a duplicate counts as paid too), else pending while one is still being confirmed, else failed when
+ * one failed, else none.
+ */
+export async function paymentStateOf(q: Queryable, transactionId: string): Promise<'none' | 'pending' | 'confirmed' | 'failed'> {
+  const { rows } = await q.query<{ status: PaymentRowStatus }>('SELECT DISTINCT status FROM payments WHERE transaction_id = $1', [transactionId]);
+  const seen = new Set(rows.map((r) => r.status));
+  if (seen.has('confirmed') || seen.has('duplicate')) return 'confirmed';
+  if (seen.has('pending')) return 'pending';
+  return seen.has('failed') ? 'failed' : 'none';
+}
+
 export interface PaymentCheck {
   transactionId: string;
   worldAppTxId: string;

@@ -12,7 +12,7 @@ export function attentionAction(item: Pick<AttentionItem, 'kind' | 'kiosk_id' | 
     case 'job_stuck':
       return { label: 'The kiosk has not reported this payout: check the kiosk is online, then read the transaction trail', method: 'GET', path: tx };
     case 'payout_incomplete':
-    case 'refund_owed':
+    case 'credit_open':
       return { label: "Settle the customer's credit (refund with a reference, or waive with a reason) on the Credits page", method: 'GET', path: '/v1/fleet/credits' };
     case 'kiosk_silent':
       return { label: "Check the kiosk's power and network; take it out of service if it stays silent", method: 'POST', path: kiosk ? `${kiosk}/service` : null };

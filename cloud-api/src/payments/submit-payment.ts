@@ -8,7 +8,7 @@ import { getTransaction, setTransactionStatus, type TransactionRow } from '../db
 import type { Deps } from '../deps';
 import { HttpError, notFound } from '../http-error';
 import { isPastExpiry, markPaidWithJob } from '../paid-job';
-import { recordPaymentOwed } from '../db/refunds';
+import { openCredit } from '../db/credits';
 import { centsToTokenBaseUnits, judgePayment, pendingRecheckDelays, type ExpectedPayment } from './confirm-payment';
 import { fetchPortalTransaction, PaymentPortalUnavailableError } from './portal-transaction-client';
 
@@ -155,18 +155,18 @@ async function applyOutcome(
   }
   if (o.status === 'confirmed' && t.status === 'verified' && isPastExpiry(t, o.now)) {
     // Confirmed too late for a payout: the transaction ends, the payment stays on record and the
-    // attention view lists it (payment_unresolved) for a refund.
+    // full amount becomes the customer's credit (issue 15).
     if (await setTransactionStatus(q, { id: t.id, from: ['verified'], to: 'expired', now: o.now })) {
       await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.expired', data: { by: 'cloud', reason: 'payment_after_expiry' }, now: o.now });
     }
-    await recordPaymentOwed(q, { transactionId: t.id, kioskId: t.kiosk_id, coins: t.coins, reason: 'late_payment', now: o.now });
+    await openCredit(q, { transactionId: t.id, jobId: null, kioskId: t.kiosk_id, reason: 'late_payment', coins: t.coins, actor: 'cloud', now: o.now });
   } else if (o.status === 'confirmed' && t.status === 'verified') {
     await markPaidWithJob(deps, q, t, { now: o.now, data: { payment_mode: 'world_app', payment_id: o.paymentId } });
   } else if (o.status === 'confirmed' && (t.status === 'expired' || t.status === 'cancelled')) {
     // Issue 15: the kiosk session ended (timeout, restart → expired/cancelled) before the payment was
-    // confirmed: no job, ever; what was paid is owed, once.
+    // confirmed: no job, ever; what was paid is the customer's credit, once.
     const reason = t.status === 'cancelled' ? 'cancelled_after_payment' : 'late_payment';
-    await recordPaymentOwed(q, { transactionId: t.id, kioskId: t.kiosk_id, coins: t.coins, reason, now: o.now });
+    await openCredit(q, { transactionId: t.id, jobId: null, kioskId: t.kiosk_id, reason, coins: t.coins, actor: 'cloud', now: o.now });
   } else if (o.status === 'confirmed' && FINAL_TRANSACTION_STATUSES.includes(t.status)) {
     deps.log.warn({ transaction_id: t.id, status: t.status }, 'payment confirmed for a transaction that already ended; shown in /v1/fleet/attention');
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FleetCreditsResponseSchema } from '../../../contract/credits';
 import { startFakePortal, type FakePortal } from '../../../sim/worldid/portal';
 import { changedTables, checksum } from '../testing/db-checksum';
 import { createTransaction, jobsOf, postWorldId, resultFor } from '../testing/flows';
@@ -51,7 +52,7 @@ describe.each(BACKENDS)('expiry (%s)', (backend) => {
     expect(changedTables(before, await checksum(h.tdb.db))).toEqual([]);
   });
 
-  it('gives no job for a payment confirmed after the expiry: the transaction expires and the payment is listed for a refund', async () => {
+  it('gives no job for a payment confirmed after the expiry: the transaction expires and the full amount is an open credit (issue 15)', async () => {
     const tx = await createTransaction(h, kiosk.token);
     expect((await postWorldId(h, kiosk.token, tx.transaction.id, resultFor(tx, 'exp-cat'))).status).toBe(200);
     const paid = await payAsAsked(h, portal, tx.transaction.id);
@@ -62,7 +63,11 @@ describe.each(BACKENDS)('expiry (%s)', (backend) => {
     expect(await status(tx.transaction.id)).toBe('expired');
     const attention = await h.req('GET', '/v1/fleet/attention', { token: OPERATOR_TOKEN });
     const items = ((await attention.json()) as { items: Array<{ kind: string; transaction_id: string | null }> }).items;
-    expect(items).toContainEqual(expect.objectContaining({ kind: 'payment_unresolved', transaction_id: tx.transaction.id }));
+    expect(items.filter((i) => i.transaction_id === tx.transaction.id).map((i) => i.kind)).toEqual(['credit_open']);
+    const credits = FleetCreditsResponseSchema.parse(await (await h.req('GET', '/v1/fleet/credits?state=open&limit=500', { token: OPERATOR_TOKEN })).json());
+    expect(credits.items.filter((c) => c.transaction_id === tx.transaction.id)).toEqual([
+      expect.objectContaining({ reason: 'late_payment', coins: tx.transaction.coins, amount_cents: tx.transaction.amount_cents, coins_collected: 0, state: 'open' }),
+    ]);
   });
 
   it('a failed payment never fails a transaction that already has a confirmed payment', async () => {

@@ -4,7 +4,7 @@ import { FleetKioskListResponseSchema, TransactionSearchResponseSchema } from '.
 import { FleetAttentionResponseSchema } from '../../../contract/fleet';
 import { FLEET_COUNTS_SQL, fleetCounts } from '../db/fleet';
 import { startFakePortal, type FakePortal } from '../../../sim/worldid/portal';
-import { recordRefundOwed } from '../db/refunds';
+import { openCredit } from '../db/credits';
 import { ROUTES } from '../openapi';
 import { createPaidTransaction, createTransaction } from '../testing/flows';
 import { createHarness, OPERATOR_TOKEN, type Harness } from '../testing/harness';
@@ -94,21 +94,22 @@ describe.each(BACKENDS)('fleet, metrics, openapi and rate limits (%s)', (backend
     expect((await op('GET', '/v1/fleet/transactions?from=yesterday')).status).toBe(400);
   });
 
-  it('lists stuck jobs, refunds owed, flagged events and silent kiosks once past their thresholds', async () => {
+  it('lists stuck jobs, open credits, flagged events and silent kiosks once past their thresholds', async () => {
     const k = await h.enrollKiosk('attn');
     const tx = await createPaidTransaction(h, k.token);
     const { rows } = await h.tdb.db.query<{ id: string }>('SELECT id FROM dispense_jobs WHERE transaction_id = $1', [tx.transaction.id]);
     const jobId = rows[0]!.id;
-    const owed = await h.tdb.db.tx((q) => recordRefundOwed(q, { transactionId: tx.transaction.id, jobId, kioskId: k.kioskId, coinsUnpaid: 3, now: h.clock.now() }));
-    expect(owed).toBe(true);
-    expect(await h.tdb.db.tx((q) => recordRefundOwed(q, { transactionId: tx.transaction.id, jobId, kioskId: k.kioskId, coinsUnpaid: 3, now: h.clock.now() }))).toBe(false);
+    const open = () => h.tdb.db.tx((q) =>
+      openCredit(q, { transactionId: tx.transaction.id, jobId, kioskId: k.kioskId, reason: 'partial_payout', coins: 3, actor: 'cloud', now: h.clock.now() }));
+    expect(await open()).toBe(true);
+    expect(await open()).toBe(false);
     const kinds = async () => FleetAttentionResponseSchema.parse(await (await op('GET', '/v1/fleet/attention')).json()).items
       .filter((i) => i.kiosk_id === k.kioskId).map((i) => i.kind).sort();
-    expect(await kinds()).toEqual(['refund_owed']);
+    expect(await kinds()).toEqual(['credit_open']);
     h.clock.advance(3600_000);
-    expect(await kinds()).toEqual(['job_stuck', 'kiosk_silent', 'refund_owed']);
+    expect(await kinds()).toEqual(['credit_open', 'job_stuck', 'kiosk_silent']);
     const items = FleetAttentionResponseSchema.parse(await (await op('GET', '/v1/fleet/attention')).json()).items;
-    expect(items.find((i) => i.kind === 'refund_owed' && i.kiosk_id === k.kioskId)?.detail).toMatchObject({ amount_cents: 75, coins_unpaid: 3 });
+    expect(items.find((i) => i.kind === 'credit_open' && i.kiosk_id === k.kioskId)?.detail).toMatchObject({ amount_cents: 75, coins: 3, reason: 'partial_payout' });
   });
 
   it('serves Prometheus text to the operator only', async () => {
@@ -133,7 +134,7 @@ describe.each(BACKENDS)('fleet, metrics, openapi and rate limits (%s)', (backend
     // …and every index read is a partial one that holds only open work (a full index scan is a table scan too).
     const used = [...plan.matchAll(/(?:Index Only Scan|Index Scan|Bitmap Index Scan) (?:using|on) (\w+)/g)].map((m) => m[1]);
     const partial = ['transactions_open_status', 'dispense_jobs_open_created', 'dispense_jobs_kiosk_open', 'dispense_jobs_incomplete', 'payments_due',
-      'payments_duplicate', 'refunds_owed_open', 'kiosk_events_flagged', 'pg_class_oid_index'];
+      'payments_duplicate', 'credits_open', 'credits_open_person', 'kiosk_events_flagged', 'pg_class_oid_index'];
     expect(used.length).toBeGreaterThan(0);
     expect(used.filter((name) => !partial.includes(name!))).toEqual([]);
   });
@@ -150,6 +151,7 @@ describe.each(BACKENDS)('fleet, metrics, openapi and rate limits (%s)', (backend
     const branches = create.requestBody.content['application/json'].schema.anyOf;
     expect(branches.length).toBeGreaterThan(0);
     expect(branches.every((b) => b.additionalProperties === false)).toBe(true);
+    for (const path of ['/v1/transactions/{id}/status', '/v1/fleet/credits', '/v1/fleet/credits/{id}/settle']) expect(doc.paths[path]).toBeDefined();
   });
 
   it('answers 429 rate_limited per kiosk and per IP, with Retry-After', async () => {

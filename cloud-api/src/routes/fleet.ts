@@ -12,6 +12,10 @@ import {
   TransactionSearchResponseSchema,
 } from '../../../contract/console-api';
 import { FleetAttentionQuerySchema, RevokeKioskResponseSchema } from '../../../contract/fleet';
+import { FleetCreditsQuerySchema, FleetCreditsResponseSchema, SettleCreditRequestSchema, SettleCreditResponseSchema } from '../../../contract/credits';
+import { ErrorCodes } from '../../../contract/http';
+import { listCredits, settleCredit, toCreditView } from '../db/credits';
+import { decodeCursor, encodeCursor } from '../db/keyset-cursor';
 import { csvStream } from '../csv';
 import { iso } from '../db/db';
 import { dailyCapsReached } from '../db/cash-caps';
@@ -21,10 +25,10 @@ import { getRemoteConfig, toRemoteConfig } from '../db/remote-config';
 import { transactionDetail } from '../db/transaction-detail';
 import { decorate, searchTransactionRows, searchTransactions } from '../db/transaction-search';
 import type { Deps } from '../deps';
-import { notFound } from '../http-error';
+import { HttpError, notFound } from '../http-error';
 import { attentionAction } from '../operators/attention-actions';
 import { audit } from '../operators/audit';
-import { ADMIN, apiRoute, ERROR_RESPONSES, jsonResponse, VIEWER } from './api-route';
+import { ADMIN, apiRoute, ERROR_RESPONSES, jsonBody, jsonResponse, OPERATOR_ROLE, VIEWER } from './api-route';
 import { pathIdParams } from './path-id';
 import { dayWindow } from '../worldid/human-limits';
 
@@ -36,7 +40,8 @@ const listOptions = (deps: Deps) => ({ now: deps.clock.now(), silentSec: deps.co
 /**
  * Operator routes (ARCHITECTURE.md "Cloud HTTP API", issue 17): the fleet (paged) and a kiosk's page, transaction
  * search (keyset-paged, any depth), its CSV export (streamed) and a transaction's whole trail, what needs a person
- * with the action that resolves it, and kiosk revocation (admin).
+ * with the action that resolves it, kiosk revocation (admin), and the credits ledger with its settle action
+ * (issue 15: viewer lists, operator settles).
  */
 export const fleetRoutes = [
   apiRoute(
@@ -187,6 +192,51 @@ export const fleetRoutes = [
       }));
       const items = [...listed, ...capItems].sort((a, b) => a.since.localeCompare(b.since)).slice(0, f.limit);
       return c.json({ items: items.map((i) => ({ ...i, action: attentionAction(i) })) }, 200);
+    },
+  ),
+
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/v1/fleet/credits',
+      summary: 'what customers are owed (issue 15), oldest first, paged',
+      security: VIEWER,
+      request: { query: FleetCreditsQuerySchema },
+      responses: { 200: jsonResponse('a page of credits; next_cursor continues it', FleetCreditsResponseSchema), ...ERROR_RESPONSES },
+    }),
+    (deps) => async (c) => {
+      const f = c.req.valid('query');
+      const page = await listCredits(deps.db, { state: f.state, cursor: f.cursor === undefined ? undefined : decodeCursor(f.cursor), limit: f.limit });
+      return c.json({ items: page.items.map(toCreditView), next_cursor: page.next ? encodeCursor(page.next) : null }, 200);
+    },
+  ),
+
+  apiRoute(
+    createRoute({
+      method: 'post',
+      path: '/v1/fleet/credits/{id}/settle',
+      summary: 'settle an open credit as refunded (with a reference) or waived (with a reason)',
+      security: OPERATOR_ROLE,
+      request: { params: pathIdParams('credit'), body: jsonBody(SettleCreditRequestSchema) },
+      responses: { 200: jsonResponse('the settled credit', SettleCreditResponseSchema), ...ERROR_RESPONSES },
+    }),
+    (deps) => async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const settle = body.state === 'refunded' ? { to: body.state, reference: body.reference } : { to: body.state, reason: body.reason };
+      const actor = c.get('operator').actor;
+      const out = await deps.db.tx(async (q) => {
+        const r = await settleCredit(q, { id, ...settle, actor: `operator:${actor}`, now: deps.clock.now() });
+        if (r.ok) await audit(c, deps, 'credit.settle', { q, target: id, details: { ...body } });
+        return r;
+      });
+      if (!out.ok && out.why === 'not_found') throw notFound('credit');
+      if (!out.ok && out.why === 'held_by_claim') {
+        throw new HttpError(409, ErrorCodes.creditNotOpen, 'a claim is paying this credit out right now; settle it after its payout result');
+      }
+      if (!out.ok) throw new HttpError(409, ErrorCodes.creditNotOpen, `this credit is ${out.state ?? 'not open'}; only an open credit can be settled`);
+      deps.log.info({ credit_id: id, state: out.credit.state }, 'credit settled by the operator');
+      return c.json(toCreditView(out.credit), 200);
     },
   ),
 ];

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../contract/clock';
+import { TransactionStatusResponseSchema } from '../../../contract/http';
 import { payTransaction, transactionFromReturnTo } from '../../../sim/worldid/phone-pay';
 import { startFakePortal, type FakePortal } from '../../../sim/worldid/portal';
 import { claimDuePayments } from '../db/payments';
@@ -75,9 +76,40 @@ describe.each(BACKENDS)('World App payments (%s)', (backend) => {
     expect(await postPayment(h, id, paid)).toBeTruthy();
     expect(await status(id)).toBe(ended);
     expect(await jobsOf(h, id)).toEqual([]);
-    const owed = (await h.tdb.db.query<{ coins_unpaid: number; amount_cents: number; reason: string; job_id: string | null }>(
-      'SELECT coins_unpaid, amount_cents, reason, job_id FROM refunds_owed WHERE transaction_id = $1', [id])).rows;
-    expect(owed).toEqual([{ coins_unpaid: 20, amount_cents: 500, reason, job_id: null }]);
+    const owed = (await h.tdb.db.query<{ coins: number; amount_cents: number; reason: string; job_id: string | null; state: string; nullifier: string | null }>(
+      'SELECT coins, amount_cents, reason, job_id, state, nullifier::text AS nullifier FROM credits WHERE transaction_id = $1', [id])).rows;
+    expect(owed).toEqual([{ coins: 20, amount_cents: 500, reason, job_id: null, state: 'open', nullifier: expect.stringMatching(/^\d+$/) }]);
+  });
+
+  it('GET /v1/transactions/{id}/status (issue 15): payment none → pending → confirmed, session_ended after the kiosk\'s cancel, another kiosk\'s id 404', async () => {
+    const get = async (id: string, token = kiosk.token) => h.req('GET', `/v1/transactions/${id}/status`, { token });
+    const view = async (id: string) => TransactionStatusResponseSchema.parse(await (await get(id)).json());
+    const tx = await verified('p-status');
+    const id = tx.transaction.id;
+    expect(await view(id)).toEqual({ status: 'verified', payment: 'none', session_ended: false });
+    const paid = await payAsAsked(h, portal, id, { pendingChecks: 5 });
+    expect((await postPayment(h, id, paid)).status).toBe(202);
+    expect(await view(id)).toEqual({ status: 'verified', payment: 'pending', session_ended: false });
+    // Keep the re-checker tests below to their own payments.
+    await h.tdb.db.query('DELETE FROM payments WHERE world_app_transaction_id = $1', [paid]);
+    const stranger = await h.enrollKiosk('status-stranger');
+    const other = await get(id, stranger.token);
+    expect(other.status).toBe(404);
+    expect((await get(id, 'not-a-token')).status).toBe(401);
+    expect((await get(newId())).status).toBe(404);
+    const ended = await verified('p-status-cancel');
+    await h.req('POST', '/v1/sync', {
+      token: kiosk.token,
+      body: { events: [{ seq: await nextSeq(), id: newId(), occurred_at: h.clock.now().toISOString(), type: 'transaction.status', payload: { transaction_id: ended.transaction.id, status: 'cancelled', reason: 'customer cancelled' } }] },
+    });
+    expect(await view(ended.transaction.id)).toEqual({ status: 'cancelled', payment: 'none', session_ended: true });
+    const done = await verified('p-status-done');
+    const donePaid = await payAsAsked(h, portal, done.transaction.id);
+    expect((await postPayment(h, done.transaction.id, donePaid)).status).toBe(200);
+    expect(await view(done.transaction.id)).toEqual({ status: 'paid', payment: 'confirmed', session_ended: false });
+    const late = await verified('p-status-late');
+    h.clock.advance(600_000);
+    expect(await view(late.transaction.id)).toEqual({ status: 'verified', payment: 'none', session_ended: true });
   });
 
   it('answers 202 while pending and the re-checker confirms it later with backoff', async () => {

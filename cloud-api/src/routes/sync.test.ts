@@ -55,7 +55,7 @@ describe.each(BACKENDS)('POST /v1/sync (%s)', (backend) => {
   });
   const refunds = async (txId: string) =>
     (await h.tdb.db.query<{ coins_unpaid: number; amount_cents: number; reason: string | null }>(
-      'SELECT coins_unpaid, amount_cents, reason FROM refunds_owed WHERE transaction_id = $1', [txId])).rows;
+      'SELECT coins AS coins_unpaid, amount_cents, reason FROM credits WHERE transaction_id = $1', [txId])).rows;
 
   it('job.not_presented (issue 15): the job fails with every coin unpaid and the full amount is owed, once', async () => {
     const k = await h.enrollKiosk('not-presented');
@@ -140,13 +140,13 @@ describe.each(BACKENDS)('POST /v1/sync (%s)', (backend) => {
     const { tx, job } = await deliveredJob(k.token);
     await sync(k.token, [result(1, job, 7, 'partial')]);
     expect(await txRow(tx.transaction.id)).toEqual({ status: 'partial', coins_paid: 7 });
-    const owed = await h.tdb.db.query<{ coins_unpaid: number; amount_cents: number; status: string }>(
-      'SELECT coins_unpaid, amount_cents, status FROM refunds_owed WHERE job_id = $1',
+    const owed = await h.tdb.db.query<{ coins: number; amount_cents: number; state: string; reason: string }>(
+      'SELECT coins, amount_cents, state, reason FROM credits WHERE job_id = $1',
       [job.id],
     );
-    expect(owed.rows).toEqual([{ coins_unpaid: job.coins - 7, amount_cents: (job.coins - 7) * 25, status: 'owed' }]);
+    expect(owed.rows).toEqual([{ coins: job.coins - 7, amount_cents: (job.coins - 7) * 25, state: 'open', reason: 'partial_payout' }]);
     await sync(k.token, [result(1, job, 7, 'partial')]);
-    const again = await h.tdb.db.query('SELECT 1 FROM refunds_owed WHERE job_id = $1', [job.id]);
+    const again = await h.tdb.db.query('SELECT 1 FROM credits WHERE job_id = $1', [job.id]);
     expect(again.rowCount).toBe(1);
   });
 

@@ -3,16 +3,23 @@ import {
   CreateTransactionRequestSchema,
   CreateTransactionResponseSchema,
   ErrorCodes,
+  TransactionStatusResponseSchema,
   type CreateTransactionResponse,
 } from '../../../contract/http';
+import { NoQuerySchema } from '../../../contract/fleet';
+import { FINAL_TRANSACTION_STATUSES } from '../../../contract/transaction';
+import { paymentStateOf } from '../db/payments';
+import { isPastExpiry } from '../paid-job';
+import { pathIdParams } from './path-id';
 import { checkAmount } from '../../../contract/amount-rules';
 import { checkDailyCaps } from '../db/cash-caps';
+import type { Quote } from '../../../contract/money';
 import { addTransactionEvent } from '../db/events';
 import { insertIssuedNonce } from '../db/nonces';
 import { getTransaction, insertTransaction, toTransactionView, type TransactionRow } from '../db/transactions';
 import { amountPolicyOf } from '../config';
 import type { Deps } from '../deps';
-import { HttpError } from '../http-error';
+import { HttpError, notFound } from '../http-error';
 import { randomPaymentReference } from '../secrets';
 import { createRpContext } from '../worldid';
 import { dayWindow } from '../worldid/human-limits';
@@ -20,6 +27,18 @@ import { apiRoute, ERROR_RESPONSES, jsonBody, jsonResponse, KIOSK } from './api-
 
 const conflict = () =>
   new HttpError(409, ErrorCodes.conflict, 'a different transaction already uses this id; create a new id and try again');
+
+const NO_AMOUNT: Quote = { amount_cents: 0, fee_cents: 0, total_cents: 0, coins: 0 };
+
+/** The cloud's quote is the one charged: the kiosk's screen showed the same policy (amountPolicyOf). */
+function quoteFor(deps: Deps, amountCents: number): Quote {
+  const cfg = deps.config;
+  const check = checkAmount(amountCents, amountPolicyOf(cfg));
+  if (check.kind !== 'ok') {
+    throw new HttpError(422, ErrorCodes.amountOutOfRange, `choose an amount between ${cfg.MIN_AMOUNT_CENTS} and ${cfg.MAX_AMOUNT_CENTS} cents`);
+  }
+  return check.quote;
+}
 
 export function responseFor(deps: Deps, t: TransactionRow): CreateTransactionResponse {
   const cfg = deps.config;
@@ -43,7 +62,7 @@ export const transactionRoutes = [
     createRoute({
       method: 'post',
       path: '/v1/transactions',
-      summary: 'register a cash-out (idempotent on id)',
+      summary: 'register a cash-out or a claim of owed coins (idempotent on id)',
       security: KIOSK,
       request: { body: jsonBody(CreateTransactionRequestSchema) },
       responses: {
@@ -56,14 +75,9 @@ export const transactionRoutes = [
       const body = c.req.valid('json');
       const kiosk = c.get('kiosk');
       const cfg = deps.config;
-      // Issue 15 claims land with the credits ledger; until then a claim is refused, never half-made.
-      if (!('amount_cents' in body)) throw new HttpError(422, ErrorCodes.nothingOwed, 'collecting owed coins is not available yet');
-      // The cloud's quote is the one charged: the kiosk's screen showed the same policy (amountPolicyOf).
-      const check = checkAmount(body.amount_cents, amountPolicyOf(cfg));
-      if (check.kind !== 'ok') {
-        throw new HttpError(422, ErrorCodes.amountOutOfRange, `choose an amount between ${cfg.MIN_AMOUNT_CENTS} and ${cfg.MAX_AMOUNT_CENTS} cents`);
-      }
-      const q = check.quote;
+      // Issue 15: a claim has no amount until its World ID proof finds the person's open credits.
+      const kind = 'amount_cents' in body ? 'cash_out' : 'claim';
+      const q = 'amount_cents' in body ? quoteFor(deps, body.amount_cents) : NO_AMOUNT;
       const now = deps.clock.now();
       const rp = createRpContext(
         { rpId: cfg.WORLD_ID_RP_ID, signingKeyHex: cfg.WORLD_ID_SIGNING_KEY, action: cfg.WORLD_ID_ACTION },
@@ -72,6 +86,7 @@ export const transactionRoutes = [
       const row: TransactionRow = {
         id: body.id,
         kiosk_id: kiosk.id,
+        kind,
         ...q,
         status: 'created',
         coins_paid: null,
@@ -92,13 +107,37 @@ export const transactionRoutes = [
         if (capped) throw new HttpError(422, capped.code, capped.message);
         if (!(await insertTransaction(tx, row))) return false;
         await insertIssuedNonce(tx, { nonce: rp.nonce, transactionId: row.id, expiresAt: new Date(rp.expires_at * 1000) });
-        await addTransactionEvent(tx, { transactionId: row.id, type: 'transaction.created', data: { ...q, kiosk_id: kiosk.id }, now });
+        await addTransactionEvent(tx, { transactionId: row.id, type: 'transaction.created', data: { ...q, kind, kiosk_id: kiosk.id }, now });
         return true;
       });
       if (created) return c.json(responseFor(deps, row), 201);
       const existing = await getTransaction(deps.db, body.id);
-      if (!existing || existing.kiosk_id !== kiosk.id || existing.amount_cents !== body.amount_cents) throw conflict();
+      const same = existing && existing.kiosk_id === kiosk.id && existing.kind === kind && (kind === 'claim' || existing.amount_cents === q.amount_cents);
+      if (!existing || !same) throw conflict();
       return c.json(responseFor(deps, existing), 200);
+    },
+  ),
+
+  apiRoute(
+    createRoute({
+      method: 'get',
+      path: '/v1/transactions/{id}/status',
+      summary: "a transaction's status, its payment and whether its kiosk session ended (issue 15)",
+      security: KIOSK,
+      request: { params: pathIdParams('transaction'), query: NoQuerySchema },
+      responses: { 200: jsonResponse('the status the kiosk polls while it waits for payment', TransactionStatusResponseSchema), ...ERROR_RESPONSES },
+    }),
+    (deps) => async (c) => {
+      const { id } = c.req.valid('param');
+      const t = await getTransaction(deps.db, id);
+      // Another kiosk's transaction is answered as unknown, never revealed.
+      if (!t || t.kiosk_id !== c.get('kiosk').id) throw notFound('transaction');
+      const payment = await paymentStateOf(deps.db, t.id);
+      // The session ended: the transaction is final, or it waits for a proof or payment past its expiry —
+      // either way the cloud creates no job for it any more (paid-job.ts isPastExpiry).
+      const waiting = t.status === 'created' || t.status === 'verified';
+      const sessionEnded = FINAL_TRANSACTION_STATUSES.includes(t.status) || (waiting && isPastExpiry(t, deps.clock.now()));
+      return c.json({ status: t.status, payment, session_ended: sessionEnded }, 200);
     },
   ),
 ];

@@ -32,6 +32,8 @@ export const worldIdRoutes = [
       const repeat = repeatedSuccess(found, kiosk.id, { result: body.result, policy, action: cfg.WORLD_ID_ACTION });
       if (repeat) return c.json({ transaction: toTransactionView(repeat) }, 200);
       try {
+        // Issue 15 claims get their own World ID step (next slice); until then nothing is paid for one.
+        if (found?.kind === 'claim' && found.kiosk_id === kiosk.id) throw new Refusal(ErrorCodes.nothingOwed, 'collecting owed coins is not available yet');
         const t = checkVerifiable(found, kiosk.id, deps.clock.now());
         const local = checkResultAgainstTransaction(body.result, { transactionId: t.id, action: cfg.WORLD_ID_ACTION, nonce: t.rp_nonce, policy });
         if (!local.ok && local.code === 'malformed') throw new HttpError(400, ErrorCodes.malformed, local.message);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Clock } from '../../../contract/clock';
 import type { Db } from '../db/db';
-import { expireUnpaidTransactions, pruneKioskHeartbeats, pruneRunClaims, returnExpiredLeases } from './cloud-tasks';
+import { expireJobs, expireUnpaidTransactions, pruneKioskHeartbeats, pruneRunClaims, returnExpiredLeases } from './cloud-tasks';
 import { createRunClaims } from './run-claims';
 
 /**
@@ -45,6 +45,8 @@ export function startCloudScheduler(deps: { db: Db; clock: Clock; log: Logger; c
       run: async () => {
         const ids = await expireUnpaidTransactions(db, clock.now());
         if (ids.length) log.info({ count: ids.length }, 'unpaid transactions expired');
+        const jobs = await expireJobs(db, clock.now());
+        if (jobs.length) log.warn({ jobs }, 'jobs expired without a payout result; their coins are credits now');
       },
     },
     {

@@ -1,6 +1,9 @@
 import type { Queryable } from '../db/db';
 import { JOBS_CHANNEL, notifyTx, type Db } from '../db/db';
 import { addTransactionEvent } from '../db/events';
+import { EXPIRED_JOB_REASON, getJob } from '../db/jobs';
+import { getTransaction, setTransactionStatus } from '../db/transactions';
+import { creditJobEnd } from '../job-credits';
 
 /**
  * The cloud's scheduled work (issue 4 "in the cloud, expiring unpaid transactions, returning expired
@@ -18,6 +21,36 @@ export async function expireUnpaidTransactions(db: Db, now: Date): Promise<strin
       [now],
     );
     for (const r of rows) await addTransactionEvent(q, { transactionId: r.id, type: 'transaction.expired', data: { by: 'cloud' }, now });
+    return rows.map((r) => r.id);
+  });
+}
+
+/**
+ * Issue 15: a job past its expires_at with no payout result (never delivered, delivered, or acked and
+ * not reported) ends `failed` with every coin unpaid (result_reason EXPIRED_JOB_REASON), its
+ * transaction `failed`, and — in the same DB transaction — a cash-out's coins become its `expired_job`
+ * credit, a claim's allocations return to open. No kiosk is handed an expired job (claimNextJob), and
+ * the kiosk checks expiry before it admits one. The rule for a kiosk that received the job just before
+ * expiry and reports later: its proven payout.result still applies (jobs.ts finishJob) and ADJUSTS the
+ * credit to the proven shortfall (db/credits.ts adjustCredit), never a second credit. Returns the ids.
+ */
+export async function expireJobs(db: Db, now: Date): Promise<string[]> {
+  return db.tx(async (q) => {
+    const { rows } = await q.query<{ id: string }>(
+      `UPDATE dispense_jobs SET status = 'failed', coins_paid = 0, coins_unpaid = coins, result_reason = $2, finished_at = $1
+        WHERE status IN ('pending','delivered','acked') AND expires_at <= $1
+        RETURNING id`,
+      [now, EXPIRED_JOB_REASON],
+    );
+    for (const { id } of rows) {
+      const job = await getJob(q, id);
+      if (!job) continue;
+      await setTransactionStatus(q, { id: job.transaction_id, from: ['paid', 'dispensing'], to: 'failed', now, coinsPaid: 0 });
+      await addTransactionEvent(q, { transactionId: job.transaction_id, type: 'job.expired', data: { job_id: job.id, by: 'cloud' }, now });
+      const t = await getTransaction(q, job.transaction_id, { forUpdate: true });
+      if (!t) continue;
+      await creditJobEnd(q, { job, transaction: t, coinsPaid: 0, coinsUnpaid: job.coins, reason: 'expired_job', late: false, actor: 'cloud', now });
+    }
     return rows.map((r) => r.id);
   });
 }

@@ -15,7 +15,9 @@ export const CHECKSUM_TABLES: Record<string, string> = {
   issued_nonces: 'SELECT * FROM issued_nonces',
   kiosk_events: 'SELECT * FROM kiosk_events',
   payments: 'SELECT * FROM payments',
-  refunds_owed: 'SELECT * FROM refunds_owed',
+  credits: 'SELECT * FROM credits',
+  credit_events: 'SELECT * FROM credit_events',
+  credit_allocations: 'SELECT * FROM credit_allocations',
   kiosk_sync_state: 'SELECT kiosk_id, high_seq FROM kiosk_sync_state',
 };
 
