@@ -96,7 +96,7 @@ describe('console pages with fixtures (issue 17)', () => {
     const write = as('operator', <AttentionList items={[attention({ kind: 'kiosk_silent', action: { label: 'Take it out of service', method: 'POST', path: `/v1/fleet/kiosks/${KIOSK_ID}/service` } })]} now={NOW} />);
     expect(write).toContain(`href="#/kiosks/${KIOSK_ID}"`);
     expect(write).not.toContain('<button');
-    expect(html).toContain('refund owed');
+    expect(html).toContain('credit open');
     expect(html).toContain('href="#/credits"');
     expect(html).toContain('Settle the credit');
     expect(consoleHrefFor(`/v1/fleet/kiosks/${KIOSK_ID}`)).toBe(`#/kiosks/${KIOSK_ID}`);

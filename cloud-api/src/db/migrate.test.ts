@@ -46,7 +46,7 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
       t = await openTestDb(backend, { migrated: false });
       const second = await t.reopen!();
       const [a, b] = await Promise.all([migrate(t.db), migrate(second)]);
-      expect([...a, ...b].sort()).toEqual(listMigrations().map((m) => m.id));
+      expect([...a, ...b].sort((x, y) => x - y)).toEqual(listMigrations().map((m) => m.id));
     });
   }
 });
