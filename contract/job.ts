@@ -70,6 +70,13 @@ export async function verifyJobSignature(job: SignedJob, publicKeySpkiB64: strin
   }
 }
 
+/** An env list of job public keys (cloud JOB_ANNOUNCED_PUBLIC_KEYS, kiosk JOB_PUBLIC_KEYS): comma-separated Ed25519 SPKI DER base64. */
+export const JobPublicKeyListEnvSchema = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((k) => k.trim()).filter((k) => k.length > 0))
+  .refine((keys) => keys.every((k) => jobKeyId(k) !== null), 'must be Ed25519 public keys, SPKI DER, base64, separated by commas');
+
 export type JobKeyCheck = { ok: true; kid: string | null } | { ok: false; code: 'job_key_unknown' | 'job_signature_invalid' };
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { httpUrl } from '../contract/http-url';
 import { join } from 'node:path';
 import { amountPolicyProblems, type AmountPolicy } from '../contract/amount-rules';
-import { jobKeyId, type JobPublicKey } from '../contract/job';
+import { jobKeyId, JobPublicKeyListEnvSchema, type JobPublicKey } from '../contract/job';
 import { QUARTER_CENTS } from '../contract/money';
 import { CHECKSUM_MODES, type ChecksumMode } from './hardware/cctalk/frame';
 import { MAX_COINS_PER_DISPENSE } from './hardware/cctalk/hopper';
@@ -74,11 +74,7 @@ const EnvSchema = z.object({
   ADMIN_SESSION_SEC: int(300, 30),
   // Job public keys the technician pins on this kiosk, accepted on top of those the cloud announces
   // (docs/SECURITY.md "Job-key rotation"): comma-separated Ed25519 SPKI DER base64.
-  JOB_PUBLIC_KEYS: z
-    .string()
-    .default('')
-    .transform((v) => v.split(',').map((k) => k.trim()).filter((k) => k.length > 0))
-    .refine((keys) => keys.every((k) => jobKeyId(k) !== null), 'must be Ed25519 public keys, SPKI DER, base64, separated by commas'),
+  JOB_PUBLIC_KEYS: JobPublicKeyListEnvSchema,
 });
 
 export interface KioskConfig {

@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { httpUrl } from '../../contract/http-url';
-import { jobKeyId } from '../../contract/job';
+import { JobPublicKeyListEnvSchema } from '../../contract/job';
 import { amountPolicyProblems, type AmountPolicy } from '../../contract/amount-rules';
 import { isKnownTimeZone } from './worldid/human-limits';
 import { CloudScheduleEnvSchema } from './scheduler/cloud-scheduler';
@@ -105,11 +105,7 @@ const EnvSchema = z.object({
    * rotation"): the next key before the switch, the retired key until its jobs have expired.
    * Comma-separated, each Ed25519 SPKI DER base64.
    */
-  JOB_ANNOUNCED_PUBLIC_KEYS: z
-    .string()
-    .default('')
-    .transform((v) => v.split(',').map((k) => k.trim()).filter((k) => k.length > 0))
-    .refine((keys) => keys.every((k) => jobKeyId(k) !== null), 'must be Ed25519 public keys, SPKI DER, base64, separated by commas'),
+  JOB_ANNOUNCED_PUBLIC_KEYS: JobPublicKeyListEnvSchema,
   /** How long a kiosk's replaced token still works after POST /v1/kiosks/token (docs/SECURITY.md). */
   KIOSK_TOKEN_GRACE_SEC: int(600, 0, 30 * 24 * 3600),
   /** Daily cash caps in cents, per kiosk and for the whole fleet, over the operator's day; unset = no cap. */
