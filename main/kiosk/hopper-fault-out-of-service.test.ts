@@ -68,6 +68,18 @@ async function start() {
   return { sim, db, worldId, api: app.api, states, latest, waitFor, cashOut };
 }
 
+/** A customer's 8-coin job that meets a jam the hopper latched after the customer started (issue 13: a latched 163 before the 167). */
+async function jobMeetsJam() {
+  const x = await start();
+  const started = await x.api.startCashOut({ amount_cents: 200 }); // 8 coins
+  const txId = started.ok ? started.value.transaction_id : '';
+  await x.waitFor((s) => s.flow.screen === 'scan', 'the QR');
+  (x.sim as unknown as { flags: { jam: boolean } }).flags.jam = true;
+  x.worldId.approve();
+  const waiting = await x.waitFor((s) => s.flow.screen === 'error', 'the waiting screen');
+  return { x, txId, waiting };
+}
+
 describe('a hopper fault takes the kiosk out of service', { timeout: 60_000 }, () => {
   it('after a payout ends in a jam: out of service until the technician resets the hopper, then pays again', async () => {
     const x = await start();
@@ -103,14 +115,7 @@ describe('a hopper fault takes the kiosk out of service', { timeout: 60_000 }, (
   });
 
   it('a job that arrives while the hopper is jammed is not started: it waits for the reset, then pays the customer still at the screen', async () => {
-    const x = await start();
-    const started = await x.api.startCashOut({ amount_cents: 200 }); // 8 coins
-    const txId = started.ok ? started.value.transaction_id : '';
-    await x.waitFor((s) => s.flow.screen === 'scan', 'the QR');
-    // The hopper latches a fault after the customer started (issue 13: a latched 163 found before the 167).
-    (x.sim as unknown as { flags: { jam: boolean } }).flags.jam = true;
-    x.worldId.approve();
-    const waiting = await x.waitFor((s) => s.flow.screen === 'error', 'the waiting screen');
+    const { x, txId, waiting } = await jobMeetsJam();
     expect(waiting.flow).toMatchObject({ screen: 'error', error: { code: 'payout_waiting' }, transaction_id: txId, coins_owed: null });
     await x.waitFor((s) => s.out_of_service === 'hopper', 'out of service');
     expect(getJobForTransaction(x.db, txId)).toMatchObject({ status: 'dispensing', coins_paid: 0 });
@@ -128,13 +133,7 @@ describe('a hopper fault takes the kiosk out of service', { timeout: 60_000 }, (
   });
 
   it('a job that waited for the reset ends with every coin owed when its customer has left', async () => {
-    const x = await start();
-    const started = await x.api.startCashOut({ amount_cents: 200 }); // 8 coins
-    const txId = started.ok ? started.value.transaction_id : '';
-    await x.waitFor((s) => s.flow.screen === 'scan', 'the QR');
-    (x.sim as unknown as { flags: { jam: boolean } }).flags.jam = true;
-    x.worldId.approve();
-    await x.waitFor((s) => s.flow.screen === 'error', 'the waiting screen');
+    const { x, txId } = await jobMeetsJam();
     expect((await x.api.dismiss({})).ok).toBe(true); // the customer walks away
     expect(await x.api.adminUnlock({ pin: '2468' })).toMatchObject({ ok: true });
     expect(await x.api.adminResetHopper({})).toMatchObject({ ok: true });
