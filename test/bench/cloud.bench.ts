@@ -75,6 +75,7 @@ const single = await withKiosks(one, async (kiosks, pollers) => {
   const floorPerSec = CASHOUTS / ((performance.now() - floorStart) / 1000);
   await cashOuts(one.url, pollers, kiosks, 40); // warm-up (JIT, pools)
   const run = await cashOuts(one.url, pollers, kiosks, CASHOUTS);
+  process.stderr.write(`instance log lines: ${JSON.stringify(one.instances[0]!.logLines())}\n`);
   return { ...run, floorPerSec, floorMs, rss: one.instances[0]!.rssMb(), polls: pollers.polls };
 });
 await one.close();

@@ -17,6 +17,8 @@ export interface CloudInstance {
   url: string;
   port: number;
   child: ChildProcess;
+  /** The instance's most frequent log messages and their counts. */
+  logLines(): Record<string, number>;
   /** Resident set size of the instance's process, MB (from /proc). */
   rssMb(): number;
   /** SIGKILL: the process dies with whatever it held (long-polls, leases, half-done requests). */
@@ -66,10 +68,13 @@ async function startInstance(serverFile: string, index: number, env: Record<stri
     cwd: env.CPU_PROF_DIR ?? ROOT,
   });
   const output: string[] = [];
+  const logCounts = new Map<string, number>();
   await new Promise<void>((resolve, reject) => {
     const lines = createInterface({ input: child.stderr! });
     lines.on('line', (line) => {
       if (output.length < 200) output.push(line);
+      const msg = /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.slice(0, 80);
+      logCounts.set(msg, (logCounts.get(msg) ?? 0) + 1);
       if (line.includes('"cloud API listening"')) resolve();
     });
     child.once('exit', (code) => reject(new Error(`cloud instance ${index} exited with ${code} before listening:\n${output.join('\n')}`)));
@@ -85,6 +90,7 @@ async function startInstance(serverFile: string, index: number, env: Record<stri
     port,
     child,
     rssMb: () => rssOf(child.pid),
+    logLines: () => Object.fromEntries([...logCounts].sort((a, b) => b[1] - a[1]).slice(0, 5)),
     kill: () => signal('SIGKILL'),
     stop: () => signal('SIGTERM'),
   };

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { newId } from '../../contract/clock';
@@ -84,6 +85,7 @@ export interface Pollers {
 /** Every kiosk holds a long-poll (`wait` s); a job is acked once (retried until the cloud answers). */
 export function startPollers(base: string, kiosks: Kiosk[], wait = 25): Pollers {
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // one abort listener per open long-poll (1,000 and more)
   const deliveries = new Map<string, Delivery>();
   const waiters = new Map<string, (at: number) => void>();
   const failures = new Map<number, number>();

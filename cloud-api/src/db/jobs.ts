@@ -1,4 +1,5 @@
 import type { JobStatus, SignedJob } from '../../../contract';
+import { newId } from '../../../contract/clock';
 import { iso, type Queryable } from './db';
 
 export interface JobRow {
@@ -33,17 +34,24 @@ export async function insertJob(q: Queryable, j: SignedJob & { now: Date }): Pro
 /**
  * Claims the kiosk's oldest deliverable job under a lease (STYLE.md "graphile-worker": FOR UPDATE SKIP
  * LOCKED): pending, or delivered with its lease run out and never acked. Expired jobs are not delivered.
+ * The claim and its `job.delivered` audit event are ONE statement, so one round trip and atomic without
+ * BEGIN/COMMIT (issue 18 profile: every long-poll starts with a claim that usually finds nothing).
  */
 export async function claimNextJob(q: Queryable, c: { kioskId: string; now: Date; leaseUntil: Date }): Promise<JobRow | undefined> {
   const { rows } = await q.query<JobRow>(
-    `UPDATE dispense_jobs SET status = 'delivered', lease_until = $3, delivered_count = delivered_count + 1
-      WHERE id = (
-        SELECT id FROM dispense_jobs
-         WHERE kiosk_id = $1 AND expires_at > $2
-           AND (status = 'pending' OR (status = 'delivered' AND lease_until <= $2))
-         ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING ${COLUMNS}`,
-    [c.kioskId, c.now, c.leaseUntil],
+    `WITH claimed AS (
+       UPDATE dispense_jobs SET status = 'delivered', lease_until = $3, delivered_count = delivered_count + 1
+        WHERE id = (
+          SELECT id FROM dispense_jobs
+           WHERE kiosk_id = $1 AND expires_at > $2
+             AND (status = 'pending' OR (status = 'delivered' AND lease_until <= $2))
+           ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING ${COLUMNS}),
+     delivered AS (
+       INSERT INTO transaction_events (id, transaction_id, type, data, created_at)
+       SELECT $4, transaction_id, 'job.delivered', jsonb_build_object('job_id', id), $2 FROM claimed)
+     SELECT ${COLUMNS} FROM claimed`,
+    [c.kioskId, c.now, c.leaseUntil, newId()],
   );
   return rows[0];
 }

@@ -16,11 +16,7 @@ const WaitQuerySchema = z.object({
 async function claim(deps: Deps, kioskId: string): Promise<JobRow | undefined> {
   const now = deps.clock.now();
   const leaseUntil = new Date(now.getTime() + deps.config.JOB_LEASE_SEC * 1000);
-  return deps.db.tx(async (q) => {
-    const job = await claimNextJob(q, { kioskId, now, leaseUntil });
-    if (job) await addTransactionEvent(q, { transactionId: job.transaction_id, type: 'job.delivered', data: { job_id: job.id }, now });
-    return job;
-  });
+  return claimNextJob(deps.db, { kioskId, now, leaseUntil }); // with its job.delivered event, in one statement
 }
 
 /** How long to sleep before looking again: until the deadline, or until a running lease may end. */
