@@ -3,6 +3,7 @@ import type { FlowState } from '../../contract/kiosk-api';
 import { sampleFlows, sampleState } from '../../renderer/test-support/sample-state';
 import { checkScreen } from './support/screen-check';
 import { startScriptedCore, type ScriptedCore } from './support/scripted-core';
+import { errorFlow } from '../../main/kiosk/error-messages';
 
 /**
  * Screens the real system shows only for a moment (customer-flow.spec.ts walks them for real):
@@ -33,5 +34,18 @@ for (const flow of transient) {
     await page.getByTestId('lang-toggle').click();
     await expect(page.locator('.app')).toHaveAttribute('lang', 'es');
     await checkScreen(page, `${flow.screen}-es`);
+  });
+}
+
+// Issue 14: the daily cash caps refuse a cash-out at registration; the customer reads why, in both languages.
+for (const code of ['kiosk_daily_cap_reached', 'fleet_daily_cap_reached']) {
+  test(`the ${code} error screen is readable and accessible in English and Spanish`, async ({ page }) => {
+    core.show(sampleState({ flow: errorFlow(code, { transactionId: '019ad3f2-7c1e-7000-8000-00000000c0de' }) }));
+    await page.goto(core.url);
+    await expect(page.getByTestId('screen-error')).toContainText('today');
+    await checkScreen(page, code);
+    await page.getByTestId('lang-toggle').click();
+    await expect(page.getByTestId('screen-error')).toContainText('por hoy');
+    await checkScreen(page, `${code}-es`);
   });
 }
