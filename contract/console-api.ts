@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PaymentModeSchema } from './amount-rules';
 import { AttentionItemSchema, FleetTransactionSchema, KioskHealthSchema } from './fleet';
 import { IsoTimeSchema, UuidSchema } from './ids';
-import { FeePolicySchema } from './money';
+import { KioskOverridesSchema } from './remote-config';
 import { TransactionStatusSchema } from './transaction';
 
 /**
@@ -81,13 +81,7 @@ export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arra
 
 export const KioskHealthStateSchema = z.enum(['ok', 'low_coins', 'hopper_fault', 'silent', 'out_of_service', 'revoked']);
 
-/** Per-kiosk overrides of the cloud's limits and fee (delivered with sync; applied by the kiosk when idle). */
-const WholeDollars = z.number().int().positive().multipleOf(100, 'whole dollars');
-export const KioskLimitsOverrideSchema = z
-  .strictObject({ min_cents: WholeDollars, max_cents: WholeDollars })
-  .refine((l) => l.min_cents <= l.max_cents, { message: 'must not exceed the maximum', path: ['min_cents'] });
-export const KioskOverridesSchema = z.strictObject({ limits: KioskLimitsOverrideSchema.optional(), fee: FeePolicySchema.optional() });
-export type KioskOverrides = z.infer<typeof KioskOverridesSchema>;
+export { KioskLimitsOverrideSchema, KioskOverridesSchema, type KioskOverrides } from './remote-config';
 
 /** What the cloud wants the kiosk to run (a version bumped on every change) and what the kiosk last reported applying. */
 export const KioskRemoteConfigSchema = z.object({

@@ -3,6 +3,7 @@ import { AmountPolicySchema, PaymentModeSchema } from './amount-rules';
 import { AmountCentsSchema, CentsSchema, CoinsSchema } from './money';
 import { IsoTimeSchema, UuidSchema } from './ids';
 import { JobPublicKeySchema, SignedJobSchema } from './job';
+import { RemoteConfigSchema } from './remote-config';
 import { SyncEventSchema } from './sync-events';
 import { ClaimAnswerSchema } from './credits';
 import { TransactionKindSchema, TransactionStatusSchema } from './transaction';
@@ -155,6 +156,8 @@ export const JobAckResponseSchema = z.object({ job_id: UuidSchema, status: z.str
 
 export const SyncRequestSchema = z.strictObject({ events: z.array(SyncEventSchema).min(1).max(1000) });
 export const SyncResponseSchema = z.object({
+  /** Issue 17: the operator's desired state of this kiosk (absent when none was ever set); applied when idle. */
+  remote_config: RemoteConfigSchema.optional(),
   /** Highest seq such that every seq 1..high_seq of this kiosk is stored. */
   high_seq: z.number().int().nonnegative(),
   /** The cloud's current limits and fee, so a change of its configuration reaches the kiosk with the next sync. */

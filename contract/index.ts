@@ -11,3 +11,4 @@ export * from './kiosk-api';
 export * from './clock';
 export * from './admin-api';
 export * from './console-api';
+export * from './remote-config';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CentsSchema, CoinsSchema } from './money';
 import { IsoTimeSchema, UuidSchema } from './ids';
+import { KioskOverridesSchema } from './remote-config';
 import { PayoutOutcomeSchema, TransactionKindSchema, TransactionStatusSchema } from './transaction';
 
 /**
@@ -64,6 +65,12 @@ const payloads = {
     action: z.string().min(1).max(100),
     detail: z.record(z.string(), z.unknown()).optional(),
   }),
+  /** Issue 17: the kiosk applied the operator's remote config `version` (when idle): what it now runs. */
+  'config.applied': z.strictObject({
+    version: z.number().int().positive(),
+    in_service: z.boolean(),
+    overrides: KioskOverridesSchema,
+  }),
   /** Tombstone for a seq the kiosk quarantined: fills the seq so the queue moves on; the operator sees it. */
   'outbox.quarantined': z.strictObject({
     original_type: z.string().min(1).max(100),
@@ -90,6 +97,7 @@ export const SyncEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...envelope, type: z.literal('payout.result'), payload: payloads['payout.result'] }),
   z.strictObject({ ...envelope, type: z.literal('kiosk.heartbeat'), payload: payloads['kiosk.heartbeat'] }),
   z.strictObject({ ...envelope, type: z.literal('admin.action'), payload: payloads['admin.action'] }),
+  z.strictObject({ ...envelope, type: z.literal('config.applied'), payload: payloads['config.applied'] }),
   z.strictObject({ ...envelope, type: z.literal('outbox.quarantined'), payload: payloads['outbox.quarantined'] }),
 ]);
 export type SyncEvent = z.infer<typeof SyncEventSchema>;

@@ -20,6 +20,7 @@ import { CashOutFlow, RESTING_SCREENS } from './kiosk/cash-out-flow';
 import { createHopperWatch } from './kiosk/hopper-watch';
 import { outOfService } from './kiosk/kiosk-status';
 import { createPayoutRunner } from './kiosk/payout-runner';
+import { createRemoteConfigHolder, type RemoteConfigHolder } from './kiosk/remote-config';
 import { recoverAtStartup, resumeUnfinishedJobs } from './kiosk/startup-recovery';
 import type { StartWorldIdRequest } from './kiosk/world-id-port';
 import { realTimers, type Timers } from './sync/backoff';
@@ -57,7 +58,12 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
   await seedAdminPin(db, clock, config.adminPin);
 
   const feed = createStateFeed(() => state());
-  const emit = () => feed.publish();
+  // Every state change is also a chance to apply the operator's waiting remote config (issue 17: only when idle).
+  const remoteRef: { holder?: RemoteConfigHolder } = {};
+  const emit = () => {
+    remoteRef.holder?.tryApply();
+    feed.publish();
+  };
   // The cloud's limits and fee, delivered at enrolment and with every sync answer (kiosk/amount-policy.ts).
   const amountPolicy = createAmountPolicyHolder({ db, log, fallback: config.fallbackPolicy, presetsCents: config.presetsCents });
   const link = createCloudLink({
@@ -65,6 +71,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
     onAmountPolicy: (p) => {
       if (amountPolicy.update(p)) emit();
     },
+    onRemoteConfig: (cfg) => remoteRef.holder?.receive(cfg),
   });
   const onWrite = () => void link.pusher.kick();
   let stopping = false;
@@ -106,6 +113,16 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
     recentLog: () => recentLog.recent(),
   });
 
+  const remote = (remoteRef.holder = createRemoteConfigHolder({
+    db, clock, log, onWrite,
+    idle: () => RESTING_SCREENS.has(flow.state.screen) && !admin.isOpen(),
+    onApplied: (cfg) => {
+      amountPolicy.setOverrides(cfg.overrides);
+      emit();
+    },
+  }));
+  amountPolicy.setOverrides(remote.applied()?.overrides ?? null);
+
   function state(): KioskState {
     const { online } = link.network();
     const free = freeCoins();
@@ -113,7 +130,8 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
     return {
       flow: flow.state,
       online,
-      out_of_service: admin.maintenance() ? 'maintenance' : outOfService({ enrolled: link.enrollment() !== null, online, hopper: hopper.current, canPaySmallest: canPay }),
+      // An operator's out-of-service (remote config, issue 17) shows as maintenance, like the technician's.
+      out_of_service: admin.maintenance() || remote.applied()?.in_service === false ? 'maintenance' : outOfService({ enrolled: link.enrollment() !== null, online, hopper: hopper.current, canPaySmallest: canPay }),
       hopper: { ...hopper.current, coins_available: Math.max(0, inventoryCoins(db)) },
       free_coins: free,
       limits: amountPolicy.limits(),

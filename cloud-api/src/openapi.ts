@@ -10,6 +10,7 @@ import { kioskTokenRoutes } from './routes/kiosk-token';
 import { metricsRoutes } from './routes/metrics';
 import { operatorAuthRoutes } from './routes/operator-auth';
 import { operatorRoutes } from './routes/operators';
+import { remoteControlRoutes } from './routes/remote-control';
 import { miniappRoutes } from './routes/miniapp';
 import { paymentRoutes } from './routes/payments';
 import { syncRoutes } from './routes/sync';
@@ -45,6 +46,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...operatorAuthRoutes,
   ...operatorRoutes,
   ...fleetRoutes,
+  ...remoteControlRoutes,
   ...transactionRoutes,
   ...worldIdRoutes,
   ...jobRoutes,

@@ -1,4 +1,5 @@
 import type { SyncEvent, TransactionStatus } from '../../contract';
+import { recordConfigApplied } from './db/remote-config';
 import type { Queryable } from './db/db';
 import { addTransactionEvent } from './db/events';
 import { EXPIRED_JOB_REASON, finishJob, getJob, type JobRow } from './db/jobs';
@@ -94,6 +95,7 @@ export async function applySyncEvent(q: Queryable, kioskId: string, e: SyncEvent
   else if (e.type === 'job.not_presented') flag = await applyNotPresented(q, kioskId, e, now);
   else if (e.type === 'kiosk.heartbeat') await upsertKioskStatus(q, kioskId, { seq: e.seq, payload: e.payload, now });
   // The kiosk could not send this seq's event (contract/sync-events.ts tombstone): a person looks at it.
+  else if (e.type === 'config.applied') await recordConfigApplied(q, kioskId, e.payload.version, now);
   else if (e.type === 'outbox.quarantined') flag = `quarantined_by_kiosk: ${e.payload.original_type}: ${e.payload.reason}`;
   if (flag) await flagKioskEvent(q, kioskId, e.seq, flag);
 }

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { checkAmount, type AmountPolicy } from '../../contract/amount-rules';
 import type { Limits } from '../../contract/kiosk-api';
+import { applyOverrides, type KioskOverrides } from '../../contract/remote-config';
 import type { KioskDb } from '../db/open-db';
 import { getAmountPolicy, saveAmountPolicy } from '../db/kiosk-state';
 
@@ -17,19 +18,32 @@ export interface AmountPolicyHolder {
   update(policy: AmountPolicy): boolean;
   /** The amount screen's limits: the policy's, with the kiosk's presets that fall inside them. */
   limits(): Limits;
+  /** Issue 17: the operator's applied overrides for this kiosk, on top of the cloud's policy; true when that changed it. */
+  setOverrides(o: KioskOverrides | null): boolean;
 }
 
 export function createAmountPolicyHolder(deps: { db: KioskDb; log: Logger; fallback: AmountPolicy; presetsCents: readonly number[] }): AmountPolicyHolder {
   let stored = getAmountPolicy(deps.db);
-  let policy = stored ?? deps.fallback;
+  let base = stored ?? deps.fallback;
+  let overrides: KioskOverrides | null = null;
+  let policy = base;
   return {
     current: () => policy,
     update(next) {
       if (stored !== null && isDeepStrictEqual(next, stored)) return false;
       saveAmountPolicy(deps.db, next);
-      const changed = !isDeepStrictEqual(next, policy);
-      if (changed) deps.log.info({ policy: next }, "the cloud's limits and fee are now applied");
-      stored = policy = next;
+      const merged = applyOverrides(next, overrides);
+      const changed = !isDeepStrictEqual(merged, policy);
+      if (changed) deps.log.info({ policy: merged }, "the cloud's limits and fee are now applied");
+      stored = base = next;
+      policy = merged;
+      return changed;
+    },
+    setOverrides(o) {
+      overrides = o;
+      const merged = applyOverrides(base, o);
+      const changed = !isDeepStrictEqual(merged, policy);
+      policy = merged;
       return changed;
     },
     limits() {

@@ -18,6 +18,7 @@ import {
   type TransactionStatusResponse,
   type WorldIdResponse,
 } from '../../contract/http';
+import type { RemoteConfig } from '../../contract/remote-config';
 import type { AmountPolicy } from '../../contract/amount-rules';
 import type { JobPublicKey, SignedJob } from '../../contract/job';
 import type { SyncEvent } from '../../contract/sync-events';
@@ -53,6 +54,8 @@ export interface CloudClientOptions {
   cloudTime?: CloudTime;
   /** Given the cloud's limits and fee whenever an enrolment or sync answer carries them. */
   onAmountPolicy?: (policy: AmountPolicy) => void;
+  /** Issue 17: the operator's desired remote config, from a sync answer (kiosk/remote-config.ts). */
+  onRemoteConfig?: (cfg: RemoteConfig) => void;
   /** Given the job keys the cloud announces (enrolment: always, the one key if it names no set; sync: when sent). */
   onJobKeys?: (keys: JobPublicKey[]) => void;
 }
@@ -137,6 +140,7 @@ export function createCloudClient(opts: CloudClientOptions): CloudClient {
       const value = r.value as SyncResponse;
       if (value.amount_policy) opts.onAmountPolicy?.(value.amount_policy);
       if (value.job_public_keys) opts.onJobKeys?.(value.job_public_keys);
+      if (value.remote_config) opts.onRemoteConfig?.(value.remote_config);
       return value;
     },
     async rotateToken(newToken, bearer) {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RemoteConfig } from '../../contract/remote-config';
 import type { AmountPolicy } from '../../contract/amount-rules';
 import type { Clock } from '../../contract/clock';
 import type { KioskConfig } from '../config';
@@ -30,6 +31,8 @@ export interface CloudLinkDeps {
   onChange: () => void;
   /** The cloud's limits and fee, from an enrolment or sync answer (kiosk/amount-policy.ts). */
   onAmountPolicy?: (policy: AmountPolicy) => void;
+  /** Issue 17: the operator's desired remote config, from a sync answer. */
+  onRemoteConfig?: (cfg: RemoteConfig) => void;
 }
 
 export interface CloudLink {
@@ -66,6 +69,7 @@ export function createCloudLink(deps: CloudLinkDeps): CloudLink {
   const client = createCloudClient({
     baseUrl: deps.config.cloudUrl, token: () => enrollment?.token ?? null, cloudTime,
     ...(deps.onAmountPolicy ? { onAmountPolicy: deps.onAmountPolicy } : {}),
+    ...(deps.onRemoteConfig ? { onRemoteConfig: deps.onRemoteConfig } : {}),
     onJobKeys: (keys) => void jobKeys.announce(keys),
   });
   const pusher = createOutboxPusher({ db, clock, log, client, timers, onReachable: setOnline });

@@ -1,4 +1,5 @@
-import type { KioskOverrides, KioskRemoteConfig } from '../../../contract/console-api';
+import type { KioskRemoteConfig } from '../../../contract/console-api';
+import { KioskOverridesSchema, type KioskOverrides, type RemoteConfig } from '../../../contract/remote-config';
 import { iso, type Queryable } from './db';
 
 /**
@@ -68,4 +69,22 @@ export async function recordConfigApplied(q: Queryable, kioskId: string, version
       WHERE kiosk_id = $1 AND $2 <= version AND (applied_version IS NULL OR applied_version < $2)`,
     [kioskId, version, at],
   );
+}
+
+/** What the sync answer delivers; undefined when the operator never set anything for this kiosk. */
+export function toDelivery(r: RemoteConfigRow | undefined): RemoteConfig | undefined {
+  return r ? { version: r.version, in_service: r.in_service, reason: r.reason, overrides: r.overrides } : undefined;
+}
+
+/**
+ * The overrides the kiosk last reported applying (its newest config.applied event; index kiosk_events_type_seq), or
+ * null: the cloud prices a kiosk's transactions with what its screen shows, not with a version still waiting for idle.
+ */
+export async function appliedOverrides(q: Queryable, kioskId: string): Promise<KioskOverrides | null> {
+  const { rows } = await q.query<{ payload: { overrides?: unknown } }>(
+    `SELECT payload FROM kiosk_events WHERE kiosk_id = $1 AND type = 'config.applied' ORDER BY seq DESC LIMIT 1`,
+    [kioskId],
+  );
+  const parsed = KioskOverridesSchema.safeParse(rows[0]?.payload.overrides);
+  return parsed.success ? parsed.data : null;
 }

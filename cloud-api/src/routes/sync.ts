@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { ErrorCodes, SyncRequestSchema, SyncResponseSchema, type SyncResponse } from '../../../contract/http';
 import { advanceHighSeq, lockHighSeq, storeKioskEvents } from '../db/sync';
 import { amountPolicyOf } from '../config';
+import { getRemoteConfig, toDelivery } from '../db/remote-config';
 import { HttpError } from '../http-error';
 import { applySyncEvent } from '../sync-effects';
 import { apiRoute, ERROR_RESPONSES, jsonBody, jsonResponse, KIOSK } from './api-route';
@@ -40,7 +41,11 @@ export const syncRoutes = [
       });
       // The answer also carries the cloud's limits and fee: a changed configuration reaches the kiosk here.
       // …and the job keys it accepts, so a job-key rotation reaches every kiosk (docs/SECURITY.md "Job-key rotation").
-      const res: SyncResponse = { high_seq: high, amount_policy: amountPolicyOf(deps.config), job_public_keys: [...deps.signer.announcedKeys] };
+      // …and the operator's remote config for this kiosk (issue 17), which it applies when idle.
+      const remote = toDelivery(await getRemoteConfig(deps.db, kioskId));
+      const res: SyncResponse = {
+        high_seq: high, amount_policy: amountPolicyOf(deps.config), job_public_keys: [...deps.signer.announcedKeys], ...(remote ? { remote_config: remote } : {}),
+      };
       return c.json(res, 200);
     },
   ),

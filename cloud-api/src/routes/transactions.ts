@@ -18,6 +18,8 @@ import { addTransactionEvent } from '../db/events';
 import { insertIssuedNonce } from '../db/nonces';
 import { getTransaction, insertTransaction, toTransactionView, type TransactionRow } from '../db/transactions';
 import { amountPolicyOf } from '../config';
+import { applyOverrides } from '../../../contract/remote-config';
+import { appliedOverrides } from '../db/remote-config';
 import type { Deps } from '../deps';
 import { HttpError, notFound } from '../http-error';
 import { randomPaymentReference } from '../secrets';
@@ -31,11 +33,12 @@ const conflict = () =>
 const NO_AMOUNT: Quote = { amount_cents: 0, fee_cents: 0, total_cents: 0, coins: 0 };
 
 /** The cloud's quote is the one charged: the kiosk's screen showed the same policy (amountPolicyOf). */
-function quoteFor(deps: Deps, amountCents: number): Quote {
-  const cfg = deps.config;
-  const check = checkAmount(amountCents, amountPolicyOf(cfg));
+/** Issue 17: the cloud's policy with the operator's overrides this kiosk reported applying (config.applied), as its screen shows. */
+async function quoteFor(deps: Deps, kioskId: string, amountCents: number): Promise<Quote> {
+  const policy = applyOverrides(amountPolicyOf(deps.config), await appliedOverrides(deps.db, kioskId));
+  const check = checkAmount(amountCents, policy);
   if (check.kind !== 'ok') {
-    throw new HttpError(422, ErrorCodes.amountOutOfRange, `choose an amount between ${cfg.MIN_AMOUNT_CENTS} and ${cfg.MAX_AMOUNT_CENTS} cents`);
+    throw new HttpError(422, ErrorCodes.amountOutOfRange, `choose an amount between ${policy.min_cents} and ${policy.max_cents} cents`);
   }
   return check.quote;
 }
@@ -77,7 +80,7 @@ export const transactionRoutes = [
       const cfg = deps.config;
       // Issue 15: a claim has no amount until its World ID proof finds the person's open credits.
       const kind = 'amount_cents' in body ? 'cash_out' : 'claim';
-      const q = 'amount_cents' in body ? quoteFor(deps, body.amount_cents) : NO_AMOUNT;
+      const q = 'amount_cents' in body ? await quoteFor(deps, kiosk.id, body.amount_cents) : NO_AMOUNT;
       const now = deps.clock.now();
       const rp = createRpContext(
         { rpId: cfg.WORLD_ID_RP_ID, signingKeyHex: cfg.WORLD_ID_SIGNING_KEY, action: cfg.WORLD_ID_ACTION },
