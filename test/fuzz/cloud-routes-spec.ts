@@ -69,6 +69,12 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'GET /v1/fleet/transactions/:id': { auth: 'operator', id: (f) => f.tx.fresh, ids: txIds, effect: readOnly },
   'POST /v1/fleet/kiosks/:id/service': { auth: 'operator', id: (f) => f.kiosks.A, ids: txIds, body: () => ({ in_service: true }), effect: (s) => (s.auth === 'operator' ? 'skip' : 'none') },
   'PUT /v1/fleet/kiosks/:id/overrides': { auth: 'operator', id: (f) => f.kiosks.A, ids: txIds, body: () => ({}), effect: (s) => (s.auth === 'operator' ? 'skip' : 'none') },
+  // Issue 15 credits: reading changes nothing; a settle by the operator token may change a credit: drawn again.
+  'GET /v1/fleet/credits': { auth: 'operator', query: 'limit=5', effect: readOnly },
+  'POST /v1/fleet/credits/:id/settle': {
+    auth: 'operator', id: (f) => f.tx.fresh, ids: txIds, body: () => ({ state: 'waived', reason: 'fuzz' }), effect: (s) => (s.auth === 'operator' ? 'skip' : 'none'),
+  },
+  'GET /v1/transactions/:id/status': { auth: 'A', id: (f) => f.tx.fresh, ids: txIds, effect: readOnly },
   'GET /v1/fleet/audit': { auth: 'operator', query: 'limit=5', effect: readOnly },
   'GET /v1/fleet/operators': { auth: 'operator', effect: readOnly },
   'POST /v1/fleet/operators': { auth: 'operator', body: () => ({ email: 'fuzz@example.com', role: 'viewer' }), effect: (s) => (s.auth === 'operator' ? 'skip' : 'none') },
