@@ -71,6 +71,15 @@ describe('runPayFlow', () => {
     expect(c.posts).toHaveLength(2);
   });
 
+  it('retries a post answered 429 (the transaction\'s portal lookups are spent) until the cloud takes it', async () => {
+    const limited = { status: 429, body: { error: { code: 'rate_limited', message: 'too many payment checks for this cash-out' } } };
+    const c = cloud([limited, limited, { status: 200, body: { payment_status: 'confirmed' } }]);
+    const d = deps({ fetch: c.fetch });
+    expect(await runPayFlow(d)).toEqual({ kind: 'paid' });
+    expect(c.posts).toHaveLength(3);
+    expect(d.slept).toEqual([10, 20]);
+  });
+
   it("shows the cloud's refusal message and treats a cancelled payment as nothing charged", async () => {
     const refused = cloud([{ status: 422, body: { error: { code: 'payment_invalid', message: 'payment went to another address' } } }]);
     expect(await runPayFlow(deps({ fetch: refused.fetch }))).toEqual({ kind: 'error', message: 'payment went to another address' });

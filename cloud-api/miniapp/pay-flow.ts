@@ -53,8 +53,11 @@ async function submit(deps: PayFlowDeps, url: string, worldAppTxId: string): Pro
   for (let i = 0; ; i++) {
     // A lost POST would leave a paid customer unknown to the cloud, so network errors are retried too.
     const res = await deps.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(() => null);
-    if (res && res.status !== 200 && res.status !== 202 && res.status < 500) return { kind: 'error', message: await errorMessage(res, 'Confirming the payment') };
-    const answer = res && res.status < 500 ? PaymentSubmitResponseSchema.safeParse(await res.json().catch(() => undefined)) : null;
+    // 429 (the transaction's portal lookups or route limit are spent for this minute) is retried like a 5xx:
+    // the World App id is not stored yet, so giving up would forget a customer who paid (issue 14).
+    const retry = !res || res.status >= 500 || res.status === 429;
+    if (res && !retry && res.status !== 200 && res.status !== 202) return { kind: 'error', message: await errorMessage(res, 'Confirming the payment') };
+    const answer = res && !retry ? PaymentSubmitResponseSchema.safeParse(await res.json().catch(() => undefined)) : null;
     const wait = delays[i];
     if (!answer) {
       if (wait === undefined) return { kind: 'error', message: UNREACHABLE };
