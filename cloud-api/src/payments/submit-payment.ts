@@ -28,7 +28,8 @@ export function paymentsEnabled(deps: Deps): void {
 /** `id` is a checked path id (routes/path-id.ts). */
 export async function findPayableTransaction(deps: Deps, id: string): Promise<TransactionRow> {
   const t = await getTransaction(deps.db, id);
-  if (!t) throw notFound('transaction');
+  // A claim (issue 15) pays out owed coins and is never paid for.
+  if (!t || t.kind === 'claim') throw notFound('transaction');
   return t;
 }
 

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { ErrorCodes, WorldIdRequestSchema, WorldIdResponseSchema } from '../../../contract/http';
 import { getTransaction, toTransactionView } from '../db/transactions';
 import { HttpError } from '../http-error';
+import { applyClaimProof, claimAnswerOf } from '../claim-flow';
 import { applyVerifiedProof, checkVerifiable, recordRefusal, Refusal, repeatedSuccess } from '../world-id-flow';
 import { checkResultAgainstTransaction, PortalUnavailableError, verifyWithPortal } from '../worldid';
 import { apiRoute, ERROR_RESPONSES, jsonBody, jsonResponse, KIOSK } from './api-route';
@@ -30,10 +31,9 @@ export const worldIdRoutes = [
       const found = await getTransaction(deps.db, id);
       const policy = { acceptLegacy: cfg.WORLD_ID_ACCEPT_LEGACY, allowStaging: cfg.WORLD_ID_ALLOW_STAGING };
       const repeat = repeatedSuccess(found, kiosk.id, { result: body.result, policy, action: cfg.WORLD_ID_ACTION });
+      if (repeat && repeat.kind === 'claim') return c.json({ transaction: toTransactionView(repeat), claim: await claimAnswerOf(deps.db, repeat) }, 200);
       if (repeat) return c.json({ transaction: toTransactionView(repeat) }, 200);
       try {
-        // Issue 15 claims get their own World ID step (next slice); until then nothing is paid for one.
-        if (found?.kind === 'claim' && found.kiosk_id === kiosk.id) throw new Refusal(ErrorCodes.nothingOwed, 'collecting owed coins is not available yet');
         const t = checkVerifiable(found, kiosk.id, deps.clock.now());
         const local = checkResultAgainstTransaction(body.result, { transactionId: t.id, action: cfg.WORLD_ID_ACTION, nonce: t.rp_nonce, policy });
         if (!local.ok && local.code === 'malformed') throw new HttpError(400, ErrorCodes.malformed, local.message);
@@ -50,6 +50,12 @@ export const worldIdRoutes = [
         // Count only a nullifier the portal says it verified (issue 14).
         if (!portal.nullifiers.includes(local.nullifier)) {
           throw new Refusal(ErrorCodes.proofInvalid, 'the Developer Portal did not verify this credential; start a new verification');
+        }
+        if (t.kind === 'claim') {
+          // Issue 15: collecting owed coins — never counted against the daily limit (claim-flow.ts).
+          const out = await deps.db.tx((q) => applyClaimProof(deps, q, { transactionId: t.id, kioskId: kiosk.id, nonce: t.rp_nonce, nullifier: local.nullifier }));
+          if (!out.ok) throw out.refusal;
+          return c.json({ transaction: toTransactionView(out.transaction), claim: out.claim }, 200);
         }
         const after = await deps.db.tx((q) =>
           applyVerifiedProof(deps, q, { transactionId: t.id, kioskId: kiosk.id, nonce: t.rp_nonce, nullifier: local.nullifier, protocolVersion: local.protocolVersion }),
