@@ -84,10 +84,6 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'GET /v1/auth/me': { auth: 'none', effect: readOnly },
   'POST /v1/auth/logout': { auth: 'none', effect: readOnly },
   'POST /v1/auth/password': { auth: 'none', body: () => ({ current: 'x', next: 'a-long-enough-password' }), effect: readOnly },
-  // Issue 15: the kiosk's status poll and the credits ledger. The fixture has no credit, so every settle is 404.
-  'GET /v1/transactions/:id/status': { auth: 'A', id: (f) => f.tx.fresh, ids: txIds, effect: readOnly },
-  'GET /v1/fleet/credits': { auth: 'operator', query: 'limit=5', effect: readOnly },
-  'POST /v1/fleet/credits/:id/settle': { auth: 'operator', id: (f) => f.tx.fresh, ids: txIds, body: () => ({ state: 'waived', reason: 'fuzz' }), effect: readOnly },
   'GET /v1/transactions/:id/payment-request': { auth: 'none', id: (f) => f.tx.verified, ids: txIds, effect: readOnly },
   'POST /v1/fleet/enrollment-codes': {
     auth: 'operator',
