@@ -49,3 +49,14 @@ for (const code of ['kiosk_daily_cap_reached', 'fleet_daily_cap_reached']) {
     await checkScreen(page, `${code}-es`);
   });
 }
+
+// Issue 13: a job not started because the hopper latched a fault waits for the technician's reset.
+test('the payout_waiting error screen is readable and accessible in English and Spanish', async ({ page }) => {
+  core.show(sampleState({ flow: errorFlow('payout_waiting', { transactionId: '019ad3f2-7c1e-7000-8000-00000000c0de', coinsPaid: 0 }) }));
+  await page.goto(core.url);
+  await expect(page.getByTestId('screen-error')).toContainText('needs a technician');
+  await checkScreen(page, 'payout_waiting');
+  await page.getByTestId('lang-toggle').click();
+  await expect(page.getByTestId('screen-error')).toContainText('necesita un técnico');
+  await checkScreen(page, 'payout_waiting-es');
+});
