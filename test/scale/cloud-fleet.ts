@@ -49,6 +49,26 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** A child must not outlive this process (a bench stopped by timeout or a closed pipe). */
+const children = new Set<ChildProcess>();
+let exitHook = false;
+function killWithParent(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  if (exitHook) return;
+  exitHook = true;
+  const killAll = () => {
+    for (const c of children) c.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGPIPE', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      killAll();
+      process.exit(1);
+    });
+  }
+}
+
 function rssOf(pid: number | undefined): number {
   if (!pid) return 0;
   try {
@@ -80,6 +100,7 @@ async function startInstance(serverFile: string, index: number, env: Record<stri
     child.once('exit', (code) => reject(new Error(`cloud instance ${index} exited with ${code} before listening:\n${output.join('\n')}`)));
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  killWithParent(child);
   const signal = async (sig: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     await exited;
@@ -130,6 +151,7 @@ async function startHaproxy(dir: string, ports: number[]): Promise<{ url: string
     ].join('\n'),
   );
   const child = spawn('haproxy', ['-f', cfg, '-db'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  killWithParent(child);
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
