@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen, readBody } from './http-util';
 import { approve, reject, type PhoneOptions, type PhoneOutcome } from './phone';
-import { payTransaction, transactionFromReturnTo } from './phone-pay';
+import { openPaymentRequest, payTransaction, transactionFromReturnTo, type PaymentAsk } from './phone-pay';
 
 /**
  * Demo only: a tiny page standing in for World App. Paste (or pass as `?uri=`) the connector URI the
@@ -93,17 +93,25 @@ async function act(req: IncomingMessage, action: string, phone: PhoneOptions): P
 }
 
 export async function startPhonePage(opts: PhonePageOptions = {}): Promise<PhonePage> {
+  // Payment requests the mini app read when it opened after a verification (return_to), by transaction.
+  const opened = new Map<string, PaymentAsk>();
   const listening = await listen(
     async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://phone');
       if (req.method === 'GET' && url.pathname === '/') return sendHtml(res, 200, page(connectorFromPasted(url.searchParams.get('uri') ?? ''), '', '', opts.phone?.identity));
       if (req.method === 'POST' && (url.pathname === '/approve' || url.pathname === '/reject')) {
         const { uri, text, returnTo } = await act(req, url.pathname, opts.phone ?? {});
-        return sendHtml(res, 200, page(uri, text, transactionFromReturnTo(returnTo)));
+        const payFor = transactionFromReturnTo(returnTo);
+        if (opts.pay && payFor) {
+          const ask = await openPaymentRequest(opts.pay, payFor);
+          if (typeof ask !== 'string') opened.set(payFor, ask);
+        }
+        return sendHtml(res, 200, page(uri, text, payFor));
       }
       if (req.method === 'POST' && url.pathname === '/pay') {
         const id = new URLSearchParams(await readBody(req, 64 * 1024)).get('transaction')?.trim() ?? '';
-        const text = opts.pay ? await payTransaction(opts.pay, id) : 'Payments are off in this demo (PAYMENT_MODE=none).';
+        const ask = opened.get(id);
+        const text = opts.pay ? await payTransaction(opts.pay, id, ask ? { opened: ask } : {}) : 'Payments are off in this demo (PAYMENT_MODE=none).';
         return sendHtml(res, 200, page('', text, id));
       }
       sendHtml(res, 404, page('', 'Not found.'));
