@@ -10,6 +10,7 @@ import { kioskTokenRoutes } from './routes/kiosk-token';
 import { metricsRoutes } from './routes/metrics';
 import { operatorAuthRoutes } from './routes/operator-auth';
 import { operatorRoutes } from './routes/operators';
+import { reconciliationRoutes } from './routes/reconciliation';
 import { remoteControlRoutes } from './routes/remote-control';
 import { miniappRoutes } from './routes/miniapp';
 import { paymentRoutes } from './routes/payments';
@@ -47,6 +48,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...operatorRoutes,
   ...fleetRoutes,
   ...remoteControlRoutes,
+  ...reconciliationRoutes,
   ...transactionRoutes,
   ...worldIdRoutes,
   ...jobRoutes,

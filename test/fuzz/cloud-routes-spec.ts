@@ -75,6 +75,8 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
     auth: 'operator', id: (f) => f.tx.fresh, ids: txIds, body: () => ({ state: 'waived', reason: 'fuzz' }), effect: (s) => (s.auth === 'operator' ? 'skip' : 'none'),
   },
   'GET /v1/transactions/:id/status': { auth: 'A', id: (f) => f.tx.fresh, ids: txIds, effect: readOnly },
+  'GET /v1/fleet/reconciliation': { auth: 'operator', query: 'from=2026-01-01&to=2026-01-31', effect: readOnly },
+  'GET /v1/fleet/reconciliation.csv': { auth: 'operator', query: 'from=2026-01-01&to=2026-01-31', effect: readOnly },
   'GET /v1/fleet/audit': { auth: 'operator', query: 'limit=5', effect: readOnly },
   'GET /v1/fleet/operators': { auth: 'operator', effect: readOnly },
   'POST /v1/fleet/operators': { auth: 'operator', body: () => ({ email: 'fuzz@example.com', role: 'viewer' }), effect: (s) => (s.auth === 'operator' ? 'skip' : 'none') },

@@ -40,7 +40,7 @@ describe('routes described by their own OpenAPI configs', () => {
       if (needsToken !== (res.status === 401)) wrong.push(`${method} ${path}: security ${JSON.stringify(op.security)} but ${res.status}`);
     }
     expect(wrong).toEqual([]);
-    expect(withToken).toBe(28); // 7 kiosk routes, 18 operator routes, 3 console-session routes
+    expect(withToken).toBe(30); // 7 kiosk routes, 20 operator routes, 3 console-session routes
   });
 
   it('documents every {id} as the uuid pattern, and answers a bad id with 404 naming the thing', async () => {
