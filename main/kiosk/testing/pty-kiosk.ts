@@ -92,7 +92,8 @@ export async function ptyKioskRig(cleanups: (() => unknown)[], simOpts: HopperSi
       if (c && c.status === k.status) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    const owed = (await cloud.cloud.db.query<{ n: number }>('SELECT COALESCE(SUM(coins_unpaid), 0)::int AS n FROM refunds_owed WHERE transaction_id = $1', [txId])).rows[0]?.n ?? 0;
+    // the cloud's ledger of what customers are owed (credits, one row per source transaction)
+    const owed = (await cloud.cloud.db.query<{ n: number }>('SELECT COALESCE(SUM(coins), 0)::int AS n FROM credits WHERE transaction_id = $1', [txId])).rows[0]?.n ?? 0;
     return {
       simulatorOut: hopper.sim.coinsOut, journalPaid, kioskPaid: k.paid, kioskStatus: k.status, payoutResults: results,
       cloudPaid: c?.coins_paid ?? null, cloudStatus: c?.status ?? null, cloudOwed: Number(owed), ordered: k.coins,
