@@ -15,7 +15,7 @@ function paid(coins: number, over: Partial<RunRecord> = {}): RunRecord {
     dispenses: [16],
     kiosk: { status: coins === 16 ? 'completed' : 'partial', coins_paid: coins, jobs: [{ id: JOB, status: coins === 16 ? 'completed' : 'partial', coins: 16, coins_paid: coins }] },
     cloud: { status: coins === 16 ? 'completed' : 'partial', coins_paid: coins, job: { id: JOB, status: coins === 16 ? 'completed' : 'partial', coins_paid: coins } },
-    refundsOwedCoins: coins === 16 ? [] : [16 - coins],
+    credits: coins === 16 ? [] : [{ coins: 16 - coins, state: 'open' }],
     outboxUnsent: 0,
     settled: true,
     ...over,
@@ -24,13 +24,13 @@ function paid(coins: number, over: Partial<RunRecord> = {}): RunRecord {
 const names = (r: RunRecord) => checkRun(r).map((v) => v.invariant).sort();
 
 describe('chaos invariants', () => {
-  it('accepts a complete payout and a partial one with its refund owed', () => {
+  it('accepts a complete payout and a partial one with its credit', () => {
     expect(checkRun(paid(16))).toEqual([]);
     expect(checkRun(paid(6))).toEqual([]);
   });
 
   it('accepts a cash-out the cloud never heard of, ended by the kiosk without a job', () => {
-    expect(checkRun(paid(0, { dispenses: [], kiosk: { status: 'cancelled', coins_paid: null, jobs: [] }, cloud: null, refundsOwedCoins: [] }))).toEqual([]);
+    expect(checkRun(paid(0, { dispenses: [], kiosk: { status: 'cancelled', coins_paid: null, jobs: [] }, cloud: null, credits: [] }))).toEqual([]);
   });
 
   it('catches coins paid twice: more than ordered, or a second dispense command', () => {
@@ -53,9 +53,25 @@ describe('chaos invariants', () => {
     expect(names(r)).toEqual(['one_job_per_transaction']);
   });
 
-  it('catches a shortfall nobody is told about', () => {
-    expect(names(paid(6, { refundsOwedCoins: [] }))).toEqual(['shortfall_owed']);
-    expect(names(paid(6, { refundsOwedCoins: [9] }))).toEqual(['shortfall_owed']);
+  it('catches a shortfall nobody is told about, a wrong or second credit, and a credit for coins that were paid', () => {
+    expect(names(paid(6, { credits: [] }))).toEqual(['shortfall_owed']);
+    expect(names(paid(6, { credits: [{ coins: 9, state: 'open' }] }))).toEqual(['shortfall_owed']);
+    expect(names(paid(6, { credits: [{ coins: 10, state: 'open' }, { coins: 10, state: 'open' }] }))).toEqual(['shortfall_owed']);
+    expect(names(paid(16, { credits: [{ coins: 16, state: 'open' }] }))).toEqual(['shortfall_owed']);
+    expect(names(paid(6, { credits: [{ coins: 10, state: 'collected' }] }))).toEqual([]);
+    expect(names(paid(16, { credits: [{ coins: 0, state: 'waived' }] }))).toEqual([]); // paid after all (late result)
+  });
+
+  it('accepts a late payment that became a credit of the full amount and catches one that did not (issue 15)', () => {
+    const late = (credits: RunRecord['credits']) =>
+      paid(0, { dispenses: [], kiosk: { status: 'expired', coins_paid: null, jobs: [] }, cloud: { status: 'expired', coins_paid: null, job: null }, credits });
+    expect(checkRun(late([{ coins: 16, state: 'open' }]))).toEqual([]);
+    expect(names(late([{ coins: 4, state: 'open' }]))).toEqual(['shortfall_owed']);
+  });
+
+  it('catches coins that left for a transaction that was not the live session (issue 15)', () => {
+    const notPresented = paid(0, { hopperCoins: 16, dispenses: [16], kiosk: { status: 'expired', coins_paid: 16, jobs: [] }, credits: [] });
+    expect(names(notPresented)).toContain('no_coin_outside_session');
   });
 
   it('catches an outbox left behind and a transaction stuck before its end', () => {
@@ -65,7 +81,7 @@ describe('chaos invariants', () => {
   });
 
   it('counts every invariant for every run', () => {
-    const runs = [paid(16), paid(6, { refundsOwedCoins: [] })];
+    const runs = [paid(16), paid(6, { credits: [] })];
     const t = tally(runs, runs.flatMap(checkRun));
     expect(t.shortfall_owed).toEqual({ checked: 2, violated: 1 });
     expect(t.outbox_empty).toEqual({ checked: 2, violated: 0 });

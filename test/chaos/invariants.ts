@@ -24,8 +24,8 @@ export interface RunRecord {
   dispenses: number[];
   kiosk: { status: string; coins_paid: number | null; jobs: KioskJobRecord[] } | null;
   cloud: { status: string; coins_paid: number | null; job: { id: string; status: string; coins_paid: number | null } | null } | null;
-  /** coins_unpaid of each refund owed the cloud lists for this transaction. */
-  refundsOwedCoins: number[];
+  /** The cloud's credits for this transaction (issue 15: at most one; coins = the shortfall it owes). */
+  credits: Array<{ coins: number; state: string }>;
   outboxUnsent: number;
   /** The system reached a final state for this transaction before the settle timeout. */
   settled: boolean;
@@ -37,6 +37,7 @@ export const INVARIANTS = [
   'kiosk_eq_cloud',
   'one_job_per_transaction',
   'shortfall_owed',
+  'no_coin_outside_session',
   'outbox_empty',
   'no_stuck_transaction',
 ] as const;
@@ -78,8 +79,16 @@ export function checkRun(r: RunRecord): Violation[] {
   }
   const hadJob = kioskJobs.length > 0 || r.cloud?.job != null;
   const shortfall = r.coins - r.hopperCoins;
-  if (hadJob && shortfall > 0 && !r.refundsOwedCoins.includes(shortfall)) {
-    fail('shortfall_owed', `${shortfall} coins unpaid but the refunds owed list ${JSON.stringify(r.refundsOwedCoins)}`);
+  // Issue 15: every shortfall has exactly one credit, and coins paid + credits open or collected = coins ordered.
+  // A transaction with a job, or one the cloud owes anything for (a late or cancelled payment), is checked.
+  const owedCoins = r.credits.filter((c) => c.state === 'open' || c.state === 'collected').reduce((a, c) => a + c.coins, 0);
+  const checked = hadJob || r.credits.length > 0;
+  if (checked && (r.credits.length > 1 || (shortfall > 0 && r.credits.length !== 1) || r.hopperCoins + owedCoins !== r.coins)) {
+    fail('shortfall_owed', `${shortfall} coins unpaid, hopper paid ${r.hopperCoins}, credits ${JSON.stringify(r.credits)} (paid + open or collected must be ${r.coins})`);
+  }
+  // Issue 15 presence rule: no coin leaves unless its transaction was the live session, i.e. the kiosk admitted its job.
+  if (r.hopperCoins > 0 && kioskJobs.length === 0) {
+    fail('no_coin_outside_session', `the hopper paid ${r.hopperCoins} coins for a transaction whose job the kiosk never admitted (not the live session)`);
   }
   if (r.outboxUnsent !== 0) fail('outbox_empty', `${r.outboxUnsent} outbox events never reached the cloud`);
   const kioskFinal = r.kiosk !== null && FINAL_TRANSACTION_STATUSES.includes(r.kiosk.status as never) && kioskJobs.every((j) => FINAL_JOB.includes(j.status));

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { TransactionSearchResponseSchema } from '../../contract/console-api';
-import { FleetAttentionResponseSchema } from '../../contract/fleet';
+import { FleetCreditsResponseSchema } from '../../contract/credits';
 import type { KioskJobRecord, RunRecord } from './invariants';
 
 /**
@@ -23,7 +23,7 @@ export function readKiosk(dbPath: string, txId: string): { tx: RunRecord['kiosk'
 
 export interface CloudView {
   cloud: RunRecord['cloud'];
-  refundsOwedCoins: number[];
+  credits: RunRecord['credits'];
 }
 
 export async function readCloud(cloudUrl: string, operatorToken: string, txId: string, since: string): Promise<CloudView> {
@@ -31,13 +31,18 @@ export async function readCloud(cloudUrl: string, operatorToken: string, txId: s
   const txRes = await fetch(`${cloudUrl}/v1/fleet/transactions?limit=500&from=${encodeURIComponent(since)}`, { headers });
   if (txRes.status !== 200) throw new Error(`fleet transactions: HTTP ${txRes.status}`);
   const t = TransactionSearchResponseSchema.parse(await txRes.json()).items.find((x) => x.id === txId);
-  const attRes = await fetch(`${cloudUrl}/v1/fleet/attention?limit=1000`, { headers });
-  if (attRes.status !== 200) throw new Error(`fleet attention: HTTP ${attRes.status}`);
-  const owed = FleetAttentionResponseSchema.parse(await attRes.json())
-    .items.filter((i) => i.kind === 'credit_open' && i.transaction_id === txId)
-    .map((i) => Number(i.detail.coins));
+  // Every credit of this transaction, whatever its state (issue 15 ledger), page by page.
+  const credits: RunRecord['credits'] = [];
+  for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+    const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const res = await fetch(`${cloudUrl}/v1/fleet/credits?limit=500${q}`, { headers });
+    if (res.status !== 200) throw new Error(`fleet credits: HTTP ${res.status}`);
+    const page = FleetCreditsResponseSchema.parse(await res.json());
+    credits.push(...page.items.filter((c) => c.transaction_id === txId).map((c) => ({ coins: c.coins, state: c.state })));
+    cursor = page.next_cursor;
+  }
   return {
     cloud: t ? { status: t.status, coins_paid: t.coins_paid ?? null, job: t.job ? { id: t.job.id, status: t.job.status, coins_paid: t.job.coins_paid } : null } : null,
-    refundsOwedCoins: owed,
+    credits,
   };
 }

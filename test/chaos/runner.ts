@@ -90,7 +90,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       report.coins.hopper += record.hopperCoins;
       report.coins.kiosk += record.kiosk?.coins_paid ?? 0;
       report.coins.cloud += record.cloud?.coins_paid ?? 0;
-      report.coins.owed += record.refundsOwedCoins.reduce((a, b) => a + b, 0);
+      report.coins.owed += record.credits.filter((c) => c.state === 'open' || c.state === 'collected').reduce((a, c) => a + c.coins, 0);
       say(`[${i + 1}/${runs}] ${scenario.name}: ${record.coins} ordered, hopper ${record.hopperCoins}, kiosk ${record.kiosk?.status}/${record.kiosk?.coins_paid ?? 0}, cloud ${record.cloud?.status ?? 'absent'}/${record.cloud?.coins_paid ?? 0}${violations.length ? ` — ${violations.length} VIOLATION(S): ${violations.map((v) => `${v.invariant}: ${v.detail}`).join('; ')}` : ''}`);
     }
   } finally {
@@ -164,7 +164,7 @@ async function oneRun(stack: ChaosStack, report: ChaosReport, spec: RunSpec): Pr
     dispenses: sim.dispenseLog.slice(dispensesBefore),
     kiosk: kiosk.tx,
     cloud: cloud.cloud,
-    refundsOwedCoins: cloud.refundsOwedCoins,
+    credits: cloud.credits,
     outboxUnsent: kiosk.outboxUnsent,
     settled,
   };
@@ -255,7 +255,7 @@ async function settle(stack: ChaosStack, report: ChaosReport, txId: string, sinc
   while (Date.now() < deadline) {
     const kiosk = readKiosk(stack.kioskDbPath, txId);
     const cloud = await readCloud(stack.cloudUrl, stack.operatorToken, txId, since).catch(() => null);
-    const record = { run: 0, scenario: '', transactionId: txId, coins: 0, hopperCoins: 0, dispenses: [], kiosk: kiosk.tx, cloud: cloud?.cloud ?? null, refundsOwedCoins: [], outboxUnsent: kiosk.outboxUnsent, settled: true };
+    const record = { run: 0, scenario: '', transactionId: txId, coins: 0, hopperCoins: 0, dispenses: [], kiosk: kiosk.tx, cloud: cloud?.cloud ?? null, credits: [], outboxUnsent: kiosk.outboxUnsent, settled: true };
     if (cloud && !checkRun(record).some((v) => v.invariant === 'no_stuck_transaction' || v.invariant === 'outbox_empty')) {
       const screen = await finalScreen(stack);
       report.screens[screen] = (report.screens[screen] ?? 0) + 1;
