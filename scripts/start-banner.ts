@@ -7,6 +7,9 @@ export interface BannerInput {
   phoneUrl: string;
   cloudUrl: string;
   operatorToken: string;
+  /** Issue 17: the operator console and its demo account. */
+  consoleUrl?: string;
+  consoleOperator?: { email: string; password: string };
   adminPin: string;
   dataDir: string;
 }
@@ -24,7 +27,8 @@ RoluATM is running.
   Cloud API:       ${b.cloudUrl}
   Operator token:  ${b.operatorToken}   (bearer token for /v1/fleet/* and /metrics)
   Fleet API:       ${fleetCurl(b.cloudUrl, b.operatorToken)}
-  Admin screen:    tap the RoluATM logo 5 times within 3 s, PIN ${b.adminPin} (unless changed there)
+${b.consoleUrl && b.consoleOperator ? `  Console:         ${b.consoleUrl}   log in as ${b.consoleOperator.email} / ${b.consoleOperator.password} (asks for a new password at first login)
+` : ''}  Admin screen:    tap the RoluATM logo 5 times within 3 s, PIN ${b.adminPin} (unless changed there)
 These URLs stay the same on the next start (ports and page token kept in ${b.dataDir}).
 Open the kiosk screen, pick an amount, press "Cash out", then approve on the simulated phone.
 Press Ctrl+C to stop.`;

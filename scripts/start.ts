@@ -39,7 +39,8 @@ if (mode.mode === 'electron') {
 }
 const kioskLine = mode.mode === 'electron' ? 'the Electron window (kiosk mode; Alt+F4 is refused, Ctrl+C here quits)' : system.kioskUrl;
 console.log(
-  startBanner({ kioskLine, phoneUrl: system.phoneUrl, cloudUrl: system.cloudUrl, operatorToken: system.operatorToken, adminPin: DEMO_ADMIN_PIN, dataDir }),
+  startBanner({ kioskLine, phoneUrl: system.phoneUrl, cloudUrl: system.cloudUrl, operatorToken: system.operatorToken, adminPin: DEMO_ADMIN_PIN, dataDir,
+    consoleUrl: system.consoleUrl, consoleOperator: system.consoleOperator }),
 );
 if (mode.mode === 'browser' && mode.reason === 'no_electron_binary') console.log('(Electron is not installed here, so the kiosk screen is in the browser.)');
 

@@ -14,6 +14,7 @@ import { startPhonePage } from '../sim/worldid/phone-page';
 import { startHopperOnPty } from '../sim/hopper/pty';
 import type { HopperSimulatorOptions } from '../sim/hopper/simulator';
 import { loadOrCreateDemoSecrets } from './demo-secrets';
+import { ensureDemoOperator, type DemoOperator } from './demo-operator';
 import { loadDemoPorts, portOf, preferredPort, saveDemoPorts } from './demo-ports';
 
 /**
@@ -42,6 +43,9 @@ export interface RunningSystem {
   kioskUrl: string;
   phoneUrl: string;
   operatorToken: string;
+  /** The console's demo admin account (scripts/demo-operator.ts) and the console URL. */
+  consoleOperator: DemoOperator;
+  consoleUrl: string;
   hopper: Awaited<ReturnType<typeof startHopperOnPty>>;
   kiosk: ChildProcess;
   /** The env the kiosk core runs with (npm start's Electron path starts the shell with it). */
@@ -107,6 +111,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   });
   const cloud = await startCloud(cloudConfig, { log: createCloudLogger(process.env.ROLUATM_VERBOSE ? 'info' : 'warn') });
   say(`cloud API ${cloud.url}`);
+  const consoleOperator = await ensureDemoOperator(cloud.db, join(opts.dataDir, 'demo-operator.json'), new Date());
   const phone = await startPhonePage({ port: await preferredPort(saved, 'phone', say), pay: { cloudUrl: cloud.url, portalUrl: portal.url } });
   const coins = opts.coinsLoaded ?? 400;
   const hopper = await startHopperOnPty({ coins, ...opts.hopper });
@@ -163,6 +168,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     phoneUrl: phone.url,
     kioskEnv,
     operatorToken: secrets.operator_token,
+    consoleOperator,
+    consoleUrl: `${cloud.url}/console/`,
     hopper,
     get kiosk() {
       return kiosk;
