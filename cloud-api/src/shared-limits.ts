@@ -86,6 +86,7 @@ export function createLimits(config: CloudConfig, db: Db, log: Logger): Limits {
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   redis?.on('error', (err: unknown) => log.warn({ err }, 'redis (rate limits) connection error'));
   const table: Promise<void> = pool ? ensureTable(pool) : Promise.resolve();
+  table.catch(() => undefined); // reported by each limiter that waits on it; never an unhandled rejection
   const build = (name: keyof typeof perMinute, first: boolean): Limiter => {
     const points = perMinute[name];
     const common = { keyPrefix: `roluatm_${name}`, points, duration: 60, insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }) };
