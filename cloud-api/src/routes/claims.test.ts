@@ -4,6 +4,7 @@ import { ClaimAnswerSchema } from '../../../contract/credits';
 import { CreateTransactionResponseSchema, JobResponseSchema, WorldIdResponseSchema } from '../../../contract/http';
 import type { SyncEvent } from '../../../contract/sync-events';
 import { startFakePortal, type FakePortal } from '../../../sim/worldid/portal';
+import { expireJobs } from '../scheduler/cloud-tasks';
 import { createPaidTransaction, postWorldId, resultFor } from '../testing/flows';
 import { createHarness, type Harness } from '../testing/harness';
 import { BACKENDS } from '../testing/test-db';
@@ -93,6 +94,24 @@ describe.each(BACKENDS)('claims (%s)', (backend) => {
     const trail = (await h.tdb.db.query<{ to_state: string }>(
       'SELECT e.to_state FROM credit_events e JOIN credits c ON c.id = e.credit_id WHERE c.transaction_id = $1 ORDER BY e.at, e.id', [source.transaction_id])).rows;
     expect(trail.map((t) => t.to_state)).toEqual(['open', 'open', 'collected']);
+  });
+
+  it('a claim job that expires unreported releases its coins to open; the kiosk\'s late proven result collects them after all', async () => {
+    const a = await h.enrollKiosk('late-a');
+    const b = await h.enrollKiosk('late-b');
+    const source = await owedAfterPartial(a.token, 'claimer-late', 12); // 8 owed
+    await heartbeat(b.token, 100);
+    const claim = await registerClaim(b.token);
+    expect((await postWorldId(h, b.token, claim.transaction.id, resultFor(claim, 'claimer-late'))).status).toBe(200);
+    const job = await nextJob(b.token);
+    h.clock.advance(h.config.JOB_TTL_SEC * 1000);
+    expect(await expireJobs(h.tdb.db, h.clock.now())).toContain(job.id);
+    expect(await credit(source.transaction_id)).toEqual({ coins: 8, coins_collected: 0, coins_allocated: 0, state: 'open' });
+    expect((await h.tdb.db.query('SELECT 1 FROM credits WHERE transaction_id = $1', [claim.transaction.id])).rowCount).toBe(0);
+    await sync(b.token, [result(job, 8)]); // the kiosk had admitted it just before expiry and paid every coin
+    expect(await credit(source.transaction_id)).toEqual({ coins: 8, coins_collected: 8, coins_allocated: 0, state: 'collected' });
+    const t = await h.tdb.db.query<{ status: string; coins_paid: number }>('SELECT status, coins_paid FROM transactions WHERE id = $1', [claim.transaction.id]);
+    expect(t.rows[0]).toEqual({ status: 'completed', coins_paid: 8 });
   });
 
   it("takes no more than the kiosk's coins; the rest stays open", async () => {
