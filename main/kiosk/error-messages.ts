@@ -54,8 +54,9 @@ const MESSAGES: Record<string, Message> = {
   max_verifications_reached: { message: 'You have reached your cash-out limit for now.', next_step: 'Please come back later.' },
   connection_failed: { message: 'The kiosk cannot reach World ID right now.', next_step: 'Please try again in a few minutes. No money was taken.' },
   request_failed: { message: 'The kiosk could not start the World ID check.', next_step: 'Please try again or ask staff for help.' },
-  partial_payout: { message: 'The kiosk could not pay all your coins.', next_step: 'The coins still owed to you are recorded: collect them at any RoluATM by scanning with World App ("Collect coins you are owed").' },
-  payout_failed: { message: 'The kiosk could not pay your coins.', next_step: 'Your coins are recorded as owed to you: collect them at any RoluATM by scanning with World App ("Collect coins you are owed").' },
+  // Issue 15: the screen's owed note says how many coins and where to collect them (coins_owed is set).
+  partial_payout: { message: 'The kiosk could not pay all your coins.', next_step: 'The coins still owed to you are recorded under your World ID.' },
+  payout_failed: { message: 'The kiosk could not pay your coins.', next_step: 'Your coins are recorded as owed to you under your World ID.' },
   payout_waiting: { message: 'The coin dispenser needs a technician before it can pay you.', next_step: 'Your payment is recorded. Please wait here: staff has been called. If you leave, the coins are owed to you: collect them at any RoluATM by scanning with World App ("Collect coins you are owed").' },
   payout_in_doubt: { message: 'The kiosk lost contact with the coin dispenser during your payout.', next_step: 'What was paid is being checked from the dispenser. Any coins not paid are owed to you: collect them at any RoluATM by scanning with World App ("Collect coins you are owed").' },
 };

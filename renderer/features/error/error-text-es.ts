@@ -46,8 +46,8 @@ export const ERRORS_ES: Readonly<Record<string, ErrorText>> = {
   max_verifications_reached: { message: 'Llegó a su límite de retiros por ahora.', next_step: 'Vuelva más tarde.' },
   connection_failed: { message: 'El cajero no puede comunicarse con World ID en este momento.', next_step: 'Intente de nuevo en unos minutos. No se cobró nada.' },
   request_failed: { message: 'El cajero no pudo iniciar la verificación de World ID.', next_step: 'Intente de nuevo o pida ayuda al personal.' },
-  partial_payout: { message: 'El cajero no pudo pagar todas sus monedas.', next_step: 'Las monedas que se le deben quedan registradas: retírelas en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»).' },
-  payout_failed: { message: 'El cajero no pudo pagar sus monedas.', next_step: 'Sus monedas quedan registradas a su favor: retírelas en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»).' },
+  partial_payout: { message: 'El cajero no pudo pagar todas sus monedas.', next_step: 'Las monedas que se le deben quedan registradas a su World ID.' },
+  payout_failed: { message: 'El cajero no pudo pagar sus monedas.', next_step: 'Sus monedas quedan registradas a su favor en su World ID.' },
   payout_waiting: { message: 'El dispensador de monedas necesita un técnico antes de poder pagarle.', next_step: 'Su pago está registrado. Espere aquí: se avisó al personal. Si se va, las monedas quedan a su favor: retírelas en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»).' },
   payout_in_doubt: { message: 'El cajero perdió contacto con el dispensador durante su pago.', next_step: 'Lo pagado se está verificando con el dispensador. Las monedas no pagadas quedan a su favor: retírelas en cualquier RoluATM escaneando con World App («Retirar monedas que se le deben»).' },
 };
