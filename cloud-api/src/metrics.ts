@@ -1,49 +1,45 @@
-/** In-process HTTP counters for GET /metrics (Prometheus text exposition format 0.0.4). Per instance. */
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/**
+ * This instance's metrics for GET /metrics (issue 17: prom-client, replacing the hand-written exposition): HTTP
+ * requests by method, route and status, time to answer by route, 429s by limit, and prom-client's default process
+ * metrics (CPU, memory, handles, GC) and event-loop lag. One Registry per app, so tests with several apps in one
+ * process never share (or double-register) a metric. The database gauges are added by routes/metrics.ts.
+ */
 export interface HttpMetrics {
   record(method: string, route: string, status: number, ms: number): void;
   rateLimited(scope: 'ip' | 'kiosk' | 'transaction'): void;
-  lines(): string[];
+  /** Prometheus text exposition of this registry. */
+  text(): Promise<string>;
+  readonly contentType: string;
 }
 
-const BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 30_000];
-
-/** Escapes a Prometheus label value (backslash, quote, newline). */
+/** Escapes a Prometheus label value (backslash, quote, newline) for the hand-built database gauge lines. */
 export function labelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 export function createHttpMetrics(): HttpMetrics {
-  const requests = new Map<string, number>();
-  const hist = new Map<string, { buckets: number[]; sum: number; count: number }>();
-  const limited = { ip: 0, kiosk: 0, transaction: 0 };
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'roluatm_' });
+  const requests = new Counter({
+    name: 'roluatm_http_requests_total', help: 'HTTP requests answered by this instance.', labelNames: ['method', 'route', 'status'], registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'roluatm_http_request_duration_seconds', help: 'Time to answer, by route.', labelNames: ['route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30], registers: [registry],
+  });
+  const limited = new Counter({ name: 'roluatm_rate_limited_total', help: 'Requests refused with 429, by limit.', labelNames: ['scope'], registers: [registry] });
+  for (const scope of ['ip', 'kiosk', 'transaction']) limited.inc({ scope }, 0);
   return {
     record(method, route, status, ms) {
-      const key = `method="${labelValue(method)}",route="${labelValue(route)}",status="${status}"`;
-      requests.set(key, (requests.get(key) ?? 0) + 1);
-      const hk = `route="${labelValue(route)}"`;
-      const h = hist.get(hk) ?? { buckets: BUCKETS_MS.map(() => 0), sum: 0, count: 0 };
-      BUCKETS_MS.forEach((le, i) => {
-        if (ms <= le) h.buckets[i] = (h.buckets[i] ?? 0) + 1;
-      });
-      h.sum += ms / 1000;
-      h.count += 1;
-      hist.set(hk, h);
+      requests.inc({ method, route, status: String(status) });
+      duration.observe({ route }, ms / 1000);
     },
     rateLimited(scope) {
-      limited[scope] += 1;
+      limited.inc({ scope });
     },
-    lines() {
-      const out = ['# HELP roluatm_http_requests_total HTTP requests answered by this instance.', '# TYPE roluatm_http_requests_total counter'];
-      for (const [k, v] of requests) out.push(`roluatm_http_requests_total{${k}} ${v}`);
-      out.push('# HELP roluatm_http_request_duration_seconds Time to answer, by route.', '# TYPE roluatm_http_request_duration_seconds histogram');
-      for (const [k, h] of hist) {
-        BUCKETS_MS.forEach((le, i) => out.push(`roluatm_http_request_duration_seconds_bucket{${k},le="${le / 1000}"} ${h.buckets[i] ?? 0}`));
-        out.push(`roluatm_http_request_duration_seconds_bucket{${k},le="+Inf"} ${h.count}`);
-        out.push(`roluatm_http_request_duration_seconds_sum{${k}} ${h.sum}`, `roluatm_http_request_duration_seconds_count{${k}} ${h.count}`);
-      }
-      out.push('# HELP roluatm_rate_limited_total Requests refused with 429, by limit.', '# TYPE roluatm_rate_limited_total counter');
-      for (const [scope, n] of Object.entries(limited)) out.push(`roluatm_rate_limited_total{scope="${scope}"} ${n}`);
-      return out;
-    },
+    text: () => registry.metrics(),
+    contentType: registry.contentType,
   };
 }

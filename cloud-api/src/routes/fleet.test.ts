@@ -120,6 +120,11 @@ describe.each(BACKENDS)('fleet, metrics, openapi and rate limits (%s)', (backend
     expect(text).toMatch(/^roluatm_kiosks_estimate\{status="all"\} \d+$/m);
     expect(text).toContain('roluatm_payment_mode_info{mode="none"} 1');
     expect(text).toMatch(/^roluatm_http_requests_total\{method="GET",route="\/v1\/fleet\/kiosks",status="200"\} \d+$/m);
+    // issue 17: prom-client's process and event-loop metrics, and the histogram by route.
+    expect(text).toMatch(/^roluatm_process_cpu_seconds_total \d/m);
+    expect(text).toMatch(/^roluatm_nodejs_eventloop_lag_seconds \d/m);
+    expect(text).toMatch(/^roluatm_http_request_duration_seconds_bucket\{le="0\.005",route="\/v1\/fleet\/kiosks"\} \d+$/m);
+    expect(text).toContain('roluatm_rate_limited_total{scope="ip"}');
     expect((await h.req('GET', '/metrics')).status).toBe(401);
   });
 

@@ -4,7 +4,7 @@ import { fleetCounts } from '../db/fleet';
 import { labelValue } from '../metrics';
 import { apiRoute, ERROR_RESPONSES, VIEWER } from './api-route';
 
-/** GET /metrics (operator token): Prometheus text — database gauges of open work (db/fleet.ts fleetCounts: indexes only), plus this instance's HTTP counters. */
+/** GET /metrics (operator token): Prometheus text — database gauges of open work (db/fleet.ts fleetCounts: indexes only), plus this instance's prom-client registry. */
 export const metricsRoutes = [
   apiRoute(
     createRoute({
@@ -24,8 +24,8 @@ export const metricsRoutes = [
       }
       lines.push('# HELP roluatm_payment_mode_info The configured payment mode.', '# TYPE roluatm_payment_mode_info gauge');
       lines.push(`roluatm_payment_mode_info{mode="${deps.config.PAYMENT_MODE}"} 1`);
-      lines.push(...deps.metrics.lines());
-      return c.text(`${lines.join('\n')}\n`, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      // This instance's HTTP counters and process/event-loop metrics (prom-client, metrics.ts).
+      return c.text(`${lines.join('\n')}\n${await deps.metrics.text()}`, 200, { 'content-type': deps.metrics.contentType });
     },
   ),
 ];
