@@ -19,14 +19,18 @@ export interface TransactionRow extends TransactionMoneyColumns {
   updated_at: string;
 }
 
-export function insertTransaction(db: KioskDb, clock: Clock, id: string, q: Quote): TransactionRow {
+/** A cash-out born here with its quote; `kind: 'claim'` for insertClaim (issue 15). */
+export function insertTransaction(db: KioskDb, clock: Clock, id: string, q: Quote, kind: TransactionKind = 'cash_out'): TransactionRow {
   return db.transaction(() => {
     const now = clock.now().toISOString();
     db.prepare(
-      `INSERT INTO transactions (id, amount_cents, fee_cents, total_cents, coins, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'created', ?, ?)`,
-    ).run(id, q.amount_cents, q.fee_cents, q.total_cents, q.coins, now, now);
-    const payload = { transaction_id: id, amount_cents: q.amount_cents, fee_cents: q.fee_cents, total_cents: q.total_cents, coins: q.coins };
+      `INSERT INTO transactions (id, kind, amount_cents, fee_cents, total_cents, coins, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?)`,
+    ).run(id, kind, q.amount_cents, q.fee_cents, q.total_cents, q.coins, now, now);
+    const payload = {
+      transaction_id: id, amount_cents: q.amount_cents, fee_cents: q.fee_cents, total_cents: q.total_cents, coins: q.coins,
+      ...(kind === 'claim' ? { kind } : {}),
+    };
     appendEvent(db, clock, { type: 'transaction.created', transaction_id: id, data: payload });
     appendOutbox(db, clock, 'transaction.created', payload);
     return mustGet(db, id);
@@ -38,17 +42,7 @@ export function insertTransaction(db: KioskDb, clock: Clock, id: string, q: Quot
  * person's open credits, applyClaimAnswer) and no fee: a claim has no payment step.
  */
 export function insertClaim(db: KioskDb, clock: Clock, id: string): TransactionRow {
-  return db.transaction(() => {
-    const now = clock.now().toISOString();
-    db.prepare(
-      `INSERT INTO transactions (id, kind, amount_cents, fee_cents, total_cents, coins, status, created_at, updated_at)
-       VALUES (?, 'claim', 0, 0, 0, 0, 'created', ?, ?)`,
-    ).run(id, now, now);
-    const payload = { transaction_id: id, amount_cents: 0, fee_cents: 0, total_cents: 0, coins: 0, kind: 'claim' as const };
-    appendEvent(db, clock, { type: 'transaction.created', transaction_id: id, data: payload });
-    appendOutbox(db, clock, 'transaction.created', payload);
-    return mustGet(db, id);
-  })();
+  return insertTransaction(db, clock, id, { amount_cents: 0, fee_cents: 0, total_cents: 0, coins: 0 }, 'claim');
 }
 
 /**
