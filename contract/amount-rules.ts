@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { coinsForCents, FeePolicySchema, quote, type Quote } from './money';
+import { coinsForCents, FeePolicySchema, QUARTER_CENTS, quote, type Quote } from './money';
 
 /**
  * The amount rules (PRODUCT.md "Money rules", "The customer flow" 1), in one place: the amount
@@ -11,14 +11,17 @@ import { coinsForCents, FeePolicySchema, quote, type Quote } from './money';
 export const PaymentModeSchema = z.enum(['none', 'world_app']);
 export type PaymentMode = z.infer<typeof PaymentModeSchema>;
 
+/** The operator's support contact for customers (cloud SUPPORT_CONTACT; issue 16): one short line. */
+export const SupportContactSchema = z.string().min(1).max(120);
+
 /**
  * The limits and fee the cloud charges, from its configuration (MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS,
- * FEE_FLAT_CENTS, FEE_BPS), and who pays (PAYMENT_MODE; optional: absent in the kiosk's own fallback
+ * FEE_FLAT_CENTS, FEE_BPS), who pays (PAYMENT_MODE) and whom to call (SUPPORT_CONTACT; both optional: absent in the kiosk's own fallback
  * and from an older cloud). Delivered to the kiosk at enrolment and with every sync answer.
  */
 const WholeDollarsSchema = z.number().int().positive().multipleOf(100, 'must be whole dollars (a multiple of 100 cents)');
 export const AmountPolicySchema = z
-  .object({ min_cents: WholeDollarsSchema, max_cents: WholeDollarsSchema, fee: FeePolicySchema, payment_mode: PaymentModeSchema.optional() })
+  .object({ min_cents: WholeDollarsSchema, max_cents: WholeDollarsSchema, fee: FeePolicySchema, payment_mode: PaymentModeSchema.optional(), support_contact: SupportContactSchema.optional() })
   .refine((p) => p.min_cents <= p.max_cents, { message: 'must not exceed the maximum', path: ['min_cents'] });
 export type AmountPolicy = z.infer<typeof AmountPolicySchema>;
 
@@ -66,4 +69,14 @@ export function freeCoins(inventoryCoins: number, reservedCoins: number): number
 /** The kiosk can serve a customer at all only when the smallest amount fits in the free coins. */
 export function canPaySmallest(policy: AmountPolicy, free: number): boolean {
   return coinsForCents(policy.min_cents) <= free;
+}
+
+/**
+ * The largest amount the kiosk can pay now (issue 16: the range follows the stock): the policy's
+ * maximum, or less when the free coins cover less (whole dollars only, as checkAmount demands).
+ * Below the policy's minimum the kiosk cannot serve anyone (canPaySmallest) and this is still returned.
+ */
+export function largestPayable(policy: AmountPolicy, free: number): number {
+  const byStock = Math.floor((free * QUARTER_CENTS) / 100) * 100;
+  return Math.min(policy.max_cents, byStock);
 }

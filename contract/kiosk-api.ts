@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AmountCentsSchema, CoinsSchema, FeePolicySchema } from './money';
-import { PaymentModeSchema } from './amount-rules';
+import { PaymentModeSchema, SupportContactSchema } from './amount-rules';
 import { ErrorInfoSchema, resultSchema } from './result';
 import { adminCommands } from './admin-api';
 import { TransactionKindSchema } from './transaction';
@@ -122,6 +122,8 @@ export const KioskStateSchema = z.object({
   fee: FeePolicySchema,
   /** Who pays, as the cloud last said (enrolment, sync); null before first contact (neutral wording). */
   payment_mode: PaymentModeSchema.nullable(),
+  /** The operator's support contact, as the cloud last said (SUPPORT_CONTACT); null when none is set. */
+  support_contact: SupportContactSchema.nullable(),
   version: z.string(),
   /** Demo mode only: the simulated phone page; the QR links to it with `?uri=`. Null on a real kiosk. */
   demo_phone_url: z.string().nullable(),

@@ -137,6 +137,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
       limits: amountPolicy.limits(),
       fee: amountPolicy.current().fee,
       payment_mode: amountPolicy.current().payment_mode ?? null,
+      support_contact: amountPolicy.current().support_contact ?? null,
       version: KIOSK_VERSION,
       demo_phone_url: config.demoPhoneUrl,
       admin_open: admin.isOpen(),

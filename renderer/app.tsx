@@ -1,22 +1,23 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { AdminScreen } from './admin/admin-screen';
 import { PinScreen } from './admin/pin-screen';
 import { createTapGesture } from './admin/tap-gesture';
 import { useKioskState } from './api/kiosk-context';
 import { useI18n } from './i18n/i18n-context';
+import { catalogs, nextLanguage } from './i18n/translate';
 import { ScreenRouter } from './screen-router';
+import { CustomerSessionProvider, useCustomerSession } from './session/customer-session';
+import { Logo } from './ui/art';
+import { LanguageChoice } from './ui/language-choice';
 
 /**
- * The kiosk's UI: a language toggle over the screen for the current state. The admin screen replaces
- * the customer screen while the core has an admin session open; the hidden tap gesture on the brand
- * (admin/tap-gesture.ts) only opens the PIN screen.
+ * The kiosk's UI: the logo and a language switch over the screen for the current state. The admin
+ * screen replaces the customer screen while the core has an admin session open; the hidden tap
+ * gesture on the logo (admin/tap-gesture.ts) only opens the PIN screen. The customer session
+ * (session/customer-session.tsx) decides welcome or amount screen and when the language resets.
  */
 export function App() {
   const state = useKioskState();
-  const { t, lang, toggle, reset } = useI18n();
-  const screen = state?.flow.screen ?? null;
-  const previous = useRef(screen);
-  const gesture = useRef(createTapGesture());
   const [pinOpen, setPinOpen] = useState(false);
   const adminOpen = state?.admin_open === true;
 
@@ -24,24 +25,9 @@ export function App() {
     if (adminOpen) setPinOpen(false);
   }, [adminOpen]);
 
-  // A cash-out that ends (back to idle after done/error/cancel) hands the kiosk to the next
-  // customer, who starts in the default language.
-  useEffect(() => {
-    if (screen === 'idle' && previous.current !== null && previous.current !== 'idle') reset();
-    if (screen !== null) previous.current = screen;
-  }, [screen, reset]);
-
   return (
-    <div className="app" lang={lang}>
-      <header className="topbar">
-        <span className="brand" data-testid="brand" onClick={() => gesture.current.tap(performance.now()) && setPinOpen(true)}>
-          RoluATM
-        </span>
-        <button type="button" className="lang-toggle" data-testid="lang-toggle" aria-label={t('lang.switch_label')} onClick={toggle}>
-          {t('lang.switch')}
-        </button>
-      </header>
-      <main className="content">
+    <CustomerSessionProvider screen={state?.flow.screen ?? null}>
+      <Frame onPin={() => setPinOpen(true)} customer={!adminOpen && !pinOpen}>
         {state !== null && adminOpen ? (
           <AdminScreen state={state} />
         ) : state !== null && pinOpen ? (
@@ -49,7 +35,34 @@ export function App() {
         ) : (
           <ScreenRouter state={state} />
         )}
-      </main>
+      </Frame>
+    </CustomerSessionProvider>
+  );
+}
+
+function Frame({ onPin, customer, children }: { onPin: () => void; customer: boolean; children: ReactNode }) {
+  const { lang, toggle } = useI18n();
+  const { phase } = useCustomerSession();
+  const state = useKioskState();
+  const gesture = useRef(createTapGesture());
+  const next = nextLanguage(lang);
+  // The welcome screen has its own language choice; elsewhere one tap switches to the next language.
+  const onWelcome = customer && state?.flow.screen === 'idle' && phase === 'welcome' && state.out_of_service === null;
+  return (
+    <div className="app" lang={lang}>
+      <header className="topbar">
+        <span className="brand" data-testid="brand" onClick={() => gesture.current.tap(performance.now()) && onPin()}>
+          <Logo />
+        </span>
+        {onWelcome && <LanguageChoice />}
+        {!onWelcome && next !== lang && (
+          <button type="button" className="lang-toggle" data-testid="lang-toggle" lang={next} onClick={toggle}
+            aria-label={catalogs[next]?.['lang.use'] ?? next}>
+            {catalogs[next]?.['lang.name'] ?? next}
+          </button>
+        )}
+      </header>
+      <main className="content">{children}</main>
     </div>
   );
 }

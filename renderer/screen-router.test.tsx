@@ -5,15 +5,18 @@ import { KioskProvider } from './api/kiosk-context';
 import type { KioskClient } from './api/kiosk-client';
 import { I18nProvider } from './i18n/i18n-context';
 import { ScreenRouter } from './screen-router';
+import { CustomerSessionProvider, type Phase } from './session/customer-session';
 import { sampleFlows, sampleState } from './test-support/sample-state';
 
 /** Renders to HTML with a client whose calls are never made (server rendering runs no effects or clicks). */
-function render(state: KioskState | null, lang: 'en' | 'es' = 'en'): string {
+function render(state: KioskState | null, lang: 'en' | 'es' = 'en', phase: Phase = 'welcome'): string {
   const client = { api: {}, getSnapshot: () => ({ status: 'open', state }), subscribe: () => () => undefined, close: () => undefined } as unknown as KioskClient;
   return renderToStaticMarkup(
     <KioskProvider client={client}>
       <I18nProvider initial={lang}>
-        <ScreenRouter state={state} />
+        <CustomerSessionProvider screen={state?.flow.screen ?? null} initialPhase={phase}>
+          <ScreenRouter state={state} />
+        </CustomerSessionProvider>
       </I18nProvider>
     </KioskProvider>,
   );
@@ -22,7 +25,15 @@ const withFlow = (flow: FlowState, patch: Partial<KioskState> = {}) => sampleSta
 
 describe('ScreenRouter', () => {
   it('renders each flow screen with its screen-<name> test id', () => {
-    for (const flow of Object.values(sampleFlows)) expect(render(withFlow(flow))).toContain(`data-testid="screen-${flow.screen}"`);
+    for (const flow of Object.values(sampleFlows)) expect(render(withFlow(flow), 'en', 'amount')).toContain(`data-testid="screen-${flow.screen}"`);
+  });
+
+  it('opens on the welcome screen when idle, and shows the amount screen once the customer has started (issue 16)', () => {
+    const welcome = render(sampleState());
+    expect(welcome).toContain('data-testid="screen-welcome"');
+    expect(welcome).toContain('data-testid="welcome-cash-out"');
+    expect(welcome).not.toContain('data-testid="preset-');
+    expect(render(sampleState(), 'en', 'amount')).toContain('data-testid="screen-idle"');
   });
 
   it('shows the connecting screen while there is no state', () => {
@@ -37,7 +48,7 @@ describe('ScreenRouter', () => {
   });
 
   it('offers the configured presets and a cash-out button on the idle screen', () => {
-    const html = render(sampleState());
+    const html = render(sampleState(), 'en', 'amount');
     for (const p of [500, 1000, 2000, 4000]) expect(html).toContain(`data-testid="preset-${p}"`);
     expect(html).toContain('data-testid="cash-out"');
   });
@@ -54,15 +65,17 @@ describe('ScreenRouter', () => {
     expect(demo).toContain('data-testid="cancel"');
   });
 
-  it('shows coins paid, receipt code, error code and coins owed with their test ids', () => {
+  it('shows coins paid, receipt code and coins owed with their test ids; the error code only as a data attribute', () => {
     expect(render(withFlow(sampleFlows.dispensing))).toContain('<span data-testid="coins-paid">17</span>');
     const done = render(withFlow(sampleFlows.done));
     expect(done).toContain('data-testid="receipt-code">K7Q-4XZ<');
     expect(done).toContain('<span data-testid="coins-paid">40</span>');
     expect(done).toContain('data-testid="dismiss"');
     const error = render(withFlow(sampleFlows.error));
-    expect(error).toContain('data-testid="error-code">hopper_jam<');
-    expect(error).toContain('We still owe you 23 quarters ($5.75)');
+    expect(error).toContain('data-error-code="hopper_jam"');
+    expect(error).not.toContain('>hopper_jam<');
+    expect(error).not.toContain(sampleFlows.error.transaction_id);
+    expect(error).toContain('Still owed to you: 23 quarters ($5.75)');
     expect(error).toContain('data-testid="dismiss"');
   });
 
@@ -70,11 +83,11 @@ describe('ScreenRouter', () => {
     const error = render(withFlow(sampleFlows.error));
     expect(error).toContain('Collect them at any RoluATM');
     expect(error).toContain('data-testid="receipt-code">K7Q-4XZ<');
-    expect(error).toContain('Coins paid so far: 17 ($4.25)');
-    expect(render(withFlow(sampleFlows.error), 'es')).toContain('Retírelas en cualquier RoluATM');
+    expect(error).toContain('Paid so far: 17 quarters ($4.25)');
+    expect(render(withFlow(sampleFlows.error), 'es')).toContain('Cóbrelas en cualquier RoluATM');
     expect(render(withFlow(sampleFlows.done))).not.toContain('data-testid="coins-owed"');
     const short = render(withFlow({ ...sampleFlows.done, coins_owed: 12 }));
-    expect(short).toContain('We still owe you 12 quarters ($3.00)');
+    expect(short).toContain('Still owed to you: 12 quarters ($3.00)');
     const nothing = render(withFlow({ ...sampleFlows.error, coins_owed: null, coins_paid: null, receipt_code: null }));
     expect(nothing).not.toContain('data-testid="coins-owed"');
     expect(nothing).not.toContain('data-testid="receipt-code"');

@@ -11,20 +11,24 @@ import { OutOfServiceScreen } from './features/out-of-service/out-of-service-scr
 import { RegisteringScreen } from './features/registering/registering-screen';
 import { ScanScreen } from './features/scan/scan-screen';
 import { VerifyingScreen } from './features/verifying/verifying-screen';
+import { WelcomeScreen } from './features/welcome/welcome-screen';
+import { useCustomerSession } from './session/customer-session';
 import { WaitingPaymentScreen } from './features/waiting-payment/waiting-payment-screen';
 
 /**
  * The customer screen as a pure function of KioskState (null = not connected). Out of service only
  * replaces the idle screen: a cash-out already under way (e.g. coins dispensing) keeps its screen,
- * because a job already received keeps going (PRODUCT.md "Offline-first, precisely").
+ * because a job already received keeps going (PRODUCT.md "Offline-first, precisely"). On idle the
+ * customer session picks the welcome or the amount screen (session/customer-session.tsx).
  */
 export function ScreenRouter({ state }: { state: KioskState | null }) {
+  const { phase } = useCustomerSession();
   if (state === null) return <ConnectingScreen />;
   const { flow } = state;
   switch (flow.screen) {
     case 'idle':
       if (state.out_of_service !== null) return <OutOfServiceScreen reason={state.out_of_service} />;
-      return <AmountScreen state={state} />;
+      return phase === 'welcome' ? <WelcomeScreen state={state} /> : <AmountScreen state={state} />;
     case 'registering':
       return <RegisteringScreen amountCents={flow.amount_cents} kind={flow.kind} />;
     case 'scan':

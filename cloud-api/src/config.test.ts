@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, parseCloudConfig } from './config';
+import { amountPolicyOf, ConfigError, describeConfig, parseCloudConfig } from './config';
 import { testEnv } from './testing/harness';
 
 describe('parseCloudConfig', () => {
@@ -150,5 +150,12 @@ describe('parseCloudConfig', () => {
     const env: Record<string, string | undefined> = { ...testEnv(), PAYMENT_MODE: undefined };
     expect(() => parseCloudConfig(env)).toThrow(/PAYMENT_MODE: required: set none .* or world_app/);
     expect(() => parseCloudConfig({ ...env, PAYMENT_MODE: '' })).toThrow(/PAYMENT_MODE/);
+  });
+
+  it('delivers SUPPORT_CONTACT to the kiosk screens with the amount policy, and nothing when unset (issue 16)', () => {
+    const withContact = parseCloudConfig({ ...testEnv(), PAYMENT_MODE: 'none', SUPPORT_CONTACT: '  +1 555 0100  ' });
+    expect(amountPolicyOf(withContact).support_contact).toBe('+1 555 0100');
+    expect(amountPolicyOf(parseCloudConfig({ ...testEnv(), PAYMENT_MODE: 'none' }))).not.toHaveProperty('support_contact');
+    expect(() => parseCloudConfig({ ...testEnv(), PAYMENT_MODE: 'none', SUPPORT_CONTACT: 'x'.repeat(121) })).toThrow(/SUPPORT_CONTACT/);
   });
 });

@@ -77,6 +77,8 @@ const EnvSchema = z.object({
   PAYMENT_MODE: z.enum(['none', 'world_app'], {
     error: 'required: set none (operator-funded payouts, nobody pays) or world_app (the customer pays in World App)',
   }),
+  /** Issue 16: the operator's support contact (phone, e-mail or web address) the kiosk screens show; optional. */
+  SUPPORT_CONTACT: z.string().trim().min(1).max(120).optional(),
   DEV_PORTAL_API_KEY: z.string().min(8).optional(),
   PAYMENT_RECIPIENT: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x address (40 hex)').optional(),
   PAYMENT_TOKEN: z.enum(['USDC', 'WLD']).default('USDC'),
@@ -176,6 +178,7 @@ export function amountPolicyOf(cfg: CloudConfig): AmountPolicy {
   return {
     min_cents: cfg.MIN_AMOUNT_CENTS, max_cents: cfg.MAX_AMOUNT_CENTS, fee: { flat_cents: cfg.FEE_FLAT_CENTS, bps: cfg.FEE_BPS },
     payment_mode: cfg.PAYMENT_MODE,
+    ...(cfg.SUPPORT_CONTACT !== undefined ? { support_contact: cfg.SUPPORT_CONTACT } : {}),
   };
 }
 

@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import type { Logger } from 'pino';
 import { newId, type Clock } from '../../contract/clock';
 import type { CreateTransactionResponse } from '../../contract/http';
@@ -13,7 +12,9 @@ import type { CloudClient } from '../sync/cloud-client';
 import { CloudError } from '../sync/cloud-error';
 import type { ClaimAnswer } from '../../contract/credits';
 import type { TransactionPaymentState } from '../../contract/http';
-import { errorFlow, errorScreen, receiptCode } from './error-messages';
+import { receiptCode } from '../../contract/error-kinds';
+import { errorFlow, errorScreen } from './error-messages';
+import { qrSvg } from './qr';
 import type { OutOfServiceReason } from './kiosk-status';
 import { registerWithRetry } from './register';
 import type { StartWorldIdRequest } from './world-id-port';
@@ -223,7 +224,7 @@ export class CashOutFlow {
     });
     if (!this.isCurrent(tx.id)) return;
     const qrText = config.demoPhoneUrl ? `${config.demoPhoneUrl}?uri=${encodeURIComponent(request.connectorURI)}` : request.connectorURI;
-    const qr_svg = await QRCode.toString(qrText, { type: 'svg', margin: 1 });
+    const qr_svg = await qrSvg(qrText);
     const expires = new Date(this.deps.clock.now().getTime() + config.qrTimeoutSec * 1000);
     this.show({ screen: 'scan', ...fields(tx), connector_uri: request.connectorURI, qr_svg, expires_at: expires.toISOString() });
     const abort = this.session?.abort.signal;
@@ -284,7 +285,7 @@ export class CashOutFlow {
    * later is never paid out here, the cloud records it as a credit (issue 15, presence rule).
    */
   private async waitForPayment(tx: TransactionRow, paymentUrl: string, needsPayment: boolean): Promise<void> {
-    const payment_qr_svg = needsPayment ? await QRCode.toString(paymentUrl, { type: 'svg', margin: 1 }) : null;
+    const payment_qr_svg = needsPayment ? await qrSvg(paymentUrl) : null;
     if (!this.isCurrent(tx.id)) return;
     const timeoutMs = this.deps.config.paymentTimeoutSec * 1000;
     const expires_at = new Date(this.deps.clock.now().getTime() + timeoutMs).toISOString();

@@ -1,3 +1,4 @@
+import { receiptCode } from '../../contract/error-kinds';
 import type { FlowState } from '../../contract/kiosk-api';
 import type { ErrorInfo } from '../../contract/result';
 
@@ -74,14 +75,6 @@ export function messageFor(code: string): Message {
 export function errorScreen(code: string, detail?: string): { error: ErrorInfo; next_step: string } {
   const m = messageFor(code);
   return { error: { code, message: detail && !MESSAGES[code] ? `${m.message} (${detail})` : m.message }, next_step: m.next_step };
-}
-
-/**
- * The receipt code a customer can quote: the last 8 hex digits of the transaction id. A UUIDv7
- * begins with the timestamp (alike for every cash-out in the same minute); it ends in random bits.
- */
-export function receiptCode(txId: string): string {
-  return txId.replace(/-/g, '').slice(-8).toUpperCase();
 }
 
 /**

@@ -11,6 +11,7 @@ export function sampleState(patch: Partial<KioskState> = {}): KioskState {
     limits: { min_cents: 100, max_cents: 5000, presets_cents: [500, 1000, 2000, 4000] },
     fee: { flat_cents: 50, bps: 100 },
     payment_mode: 'world_app',
+    support_contact: '+1 555 0100 · help@rolu.example',
     version: '0.1.0',
     demo_phone_url: null,
     admin_open: false,

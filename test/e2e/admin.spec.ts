@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { enrollmentCode, startSystem, type RunningSystem } from '../../scripts/system';
 import { enterPin, openPinPad, outcome, typeDigits, unlockAdmin } from './support/admin';
 import { checkScreen } from './support/screen-check';
+import { startScreen } from './support/phone';
 
 /**
  * Every function of the technician admin screen (issue 6) against the real kiosk core. The kiosk
@@ -31,7 +32,7 @@ test.afterAll(async () => {
 
 test.beforeEach(async ({ page }) => {
   await page.goto(system.kioskUrl);
-  await expect(page.getByTestId('screen-idle').or(page.getByTestId('screen-out-of-service'))).toBeVisible();
+  await expect(startScreen(page).or(page.getByTestId('screen-out-of-service'))).toBeVisible();
 });
 
 test.afterEach(async ({ page }) => {
@@ -66,7 +67,7 @@ test('a technician enrols the kiosk with a code and the customer screen comes in
   await page.getByTestId('admin-enrol').click();
   expect(await outcome(page, 'error')).toContain('already enrolled');
   await page.getByTestId('admin-lock').click();
-  await expect(page.getByTestId('screen-idle')).toBeVisible({ timeout: 30_000 });
+  await expect(startScreen(page)).toBeVisible({ timeout: 30_000 });
 });
 
 test('the status shows the hopper identity, coin counts, sync, network, log and version in both languages', { tag: '@smoke' }, async ({ page }) => {
@@ -116,7 +117,7 @@ test('refill sets the coin count, emptying puts the kiosk out of service, and re
   await page.getByTestId('admin-refill').click();
   expect(await outcome(page, 'ok')).toContain('now holds 100 coins');
   await page.getByTestId('admin-lock').click();
-  await expect(page.getByTestId('screen-idle')).toBeVisible();
+  await expect(startScreen(page)).toBeVisible();
 });
 
 test('a test dispense pays exactly one coin and says so', async ({ page }) => {
@@ -182,7 +183,7 @@ test('maintenance mode takes the kiosk out of service until it is turned off', {
   await page.getByTestId('admin-maintenance').click();
   expect(await outcome(page, 'ok')).toContain('Maintenance is off');
   await page.getByTestId('admin-lock').click();
-  await expect(page.getByTestId('screen-idle')).toBeVisible();
+  await expect(startScreen(page)).toBeVisible();
 });
 
 test('a changed PIN unlocks the admin screen and the old one no longer does', async ({ page }) => {
@@ -211,7 +212,7 @@ test('restart makes the kiosk process exit for its supervisor, and the open scre
   // The answer comes at once, but the process may exit before the page paints it: the exit code is the proof.
   expect(await exited).toBe(75);
   // scripts/system.ts supervises like systemd: same port and token, so this page reconnects.
-  await expect(page.getByTestId('screen-idle')).toBeVisible({ timeout: 60_000 });
+  await expect(startScreen(page)).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('screen-admin')).toHaveCount(0);
 });
 

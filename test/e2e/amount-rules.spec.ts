@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type RunningSystem } from '../../scripts/system';
-import { answerOnPhone } from './support/phone';
+import { answerOnPhone, toAmountScreen } from './support/phone';
 import { checkScreen } from './support/screen-check';
 
 /**
@@ -50,7 +50,7 @@ async function callCore(page: Page, amountCents: number): Promise<unknown> {
 
 test("the screen shows the cloud's fee and offers only amounts the free coins cover, as the core decides", async ({ page, context }) => {
   await page.goto(system.kioskUrl);
-  await expect(page.getByTestId('screen-idle')).toBeVisible();
+  await toAmountScreen(page);
   for (const p of [500, 1000]) await expect(page.getByTestId(`preset-${p}`)).toBeEnabled();
   await expect(page.getByTestId('preset-2000')).toBeDisabled();
   await expect(page.getByTestId('preset-refusal')).toContainText('only 60 quarters');
@@ -66,7 +66,9 @@ test("the screen shows the cloud's fee and offers only amounts the free coins co
   // Not paid within PAYMENT_TIMEOUT_SEC: the screen says so and the session ends (a late payment is never paid here).
   await expect(page.getByTestId('screen-error')).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('dismiss').click();
-  await expect(page.getByTestId('screen-idle')).toBeVisible();
+  // After an error the next customer starts on the welcome screen (issue 16).
+  await expect(page.getByTestId('screen-welcome')).toBeVisible();
+  await toAmountScreen(page);
 
   // The ended session reserves nothing: 60 free, $20 (80 quarters) is disabled with the reason; $10 and $5 are not.
   await expect(page.getByTestId('preset-2000')).toBeDisabled();

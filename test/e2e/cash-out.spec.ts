@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type RunningSystem } from '../../scripts/system';
 import { createScratchDatabase } from '../../cloud-api/src/testing/test-db';
+import { toAmountScreen } from './support/phone';
 
 /**
  * The first real cash-out, end to end (issue "The foundation…"): every part is real — the cloud API
@@ -29,6 +30,7 @@ test.afterAll(async () => {
 
 test('a $5 cash-out pays exactly 20 quarters and the cloud records the same coins as the kiosk', async ({ page, context }) => {
   await page.goto(system.kioskUrl);
+  await toAmountScreen(page);
   await page.getByTestId('preset-500').click();
   await page.getByTestId('cash-out').click();
 

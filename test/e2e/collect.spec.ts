@@ -42,7 +42,8 @@ const credits = async () => (await fleet<{ items: CreditItem[] }>('/v1/fleet/cre
 const fleetTransactions = async () => (await fleet<{ items: { id: string; status: string; coins_paid: number | null }[] }>('/v1/fleet/transactions?limit=200')).items;
 
 async function collectAt(page: Page, context: BrowserContext, identity: string): Promise<void> {
-  await expect(page.getByTestId('screen-idle')).toBeVisible();
+  // "Collect coins you are owed" is on the welcome screen (issue 16).
+  await expect(page.getByTestId('screen-welcome')).toBeVisible();
   await page.getByTestId('collect').click();
   await expect(page.getByTestId('screen-scan')).toBeVisible();
   await checkScreen(page, 'collect-scan');
@@ -76,7 +77,7 @@ test('a partial payout is collected at a second kiosk: both hoppers add up to th
   await expect.poll(async () => (await credits()).find((c) => c.transaction_id === source.transaction_id), { timeout: 20_000 })
     .toMatchObject({ state: 'collected', coins: 12, coins_collected: 12 });
   await other.getByTestId('dismiss').click();
-  await expect(other.getByTestId('screen-idle')).toBeVisible();
+  await expect(other.getByTestId('screen-welcome')).toBeVisible();
 });
 
 test('collect with nothing owed: a plain message, no job, no coin', async ({ page, context }) => {
@@ -92,5 +93,5 @@ test('collect with nothing owed: a plain message, no job, no coin', async ({ pag
   await page.waitForTimeout(1500);
   expect(second.hopper.sim.coinsOut).toBe(before.out);
   await page.getByTestId('dismiss').click();
-  await expect(page.getByTestId('screen-idle')).toBeVisible();
+  await expect(page.getByTestId('screen-welcome')).toBeVisible();
 });

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type RunningSystem } from '../../scripts/system';
-import { answerOnPhone, backToStart, startCashOut } from './support/phone';
+import { answerOnPhone, backToStart, startCashOut, startScreen } from './support/phone';
 import { checkScreen } from './support/screen-check';
 
 /**
@@ -76,19 +76,21 @@ test('an unscanned QR code times out into an error, and the kiosk returns to the
   await startCashOut(page, 500);
   await expect(page.getByTestId('qr')).toBeVisible();
   await expect(page.getByTestId('screen-error')).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('error-code')).toHaveText('timeout');
+  await expect(page.getByTestId('screen-error')).toHaveAttribute('data-error-code', 'timeout');
   await checkScreen(page, 'error-timeout');
-  await expect(page.getByTestId('screen-idle')).toBeVisible({ timeout: 15_000 });
+  // Back to the welcome by itself, for the next customer (issue 16).
+  await expect(page.getByTestId('screen-welcome')).toBeVisible({ timeout: 15_000 });
 });
 
 test('a verification declined on the phone shows a plain refusal with the next step', async ({ page, context }) => {
   await startCashOut(page, 500);
   await answerOnPhone(page, context, system.phoneUrl, { reject: 'verification_rejected' });
   await expect(page.getByTestId('screen-error')).toBeVisible();
-  await expect(page.getByRole('alert')).toContainText('declined');
+  await expect(page.locator('#error-title')).toHaveText('Cash-out cancelled');
+  await expect(page.getByRole('alert')).toContainText('Nothing was charged');
   await checkScreen(page, 'error-refused');
   await page.getByTestId('lang-toggle').click();
-  await expect(page.getByRole('alert')).toContainText('rechazada');
+  await expect(page.locator('#error-title')).toHaveText('Retiro cancelado');
   await checkScreen(page, 'error-refused-es');
 });
 
@@ -118,7 +120,7 @@ test('the same person cashing out a second time in a day is told the limit is re
   await startCashOut(page, 500);
   await answerOnPhone(page, context, system.phoneUrl, { approve: 'person-limit' });
   await expect(page.getByTestId('screen-error')).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('error-code')).toHaveText('limit_reached');
+  await expect(page.getByTestId('screen-error')).toHaveAttribute('data-error-code', 'limit_reached');
   await checkScreen(page, 'error-limit');
 });
 
@@ -131,7 +133,7 @@ test('a kiosk restart mid-flow leaves no half-finished screen: the page rebuilds
   await checkScreen(page, 'connecting');
   expect(await restarted).toBe(urlBefore);
   // system.ts keeps the UI port and token: the same open page reconnects and shows what the restarted core says.
-  await expect(page.getByTestId('screen-idle').or(page.getByTestId('screen-error'))).toBeVisible({ timeout: 40_000 });
+  await expect(startScreen(page).or(page.getByTestId('screen-error'))).toBeVisible({ timeout: 40_000 });
   await expect(page.getByTestId('screen-scan')).toHaveCount(0);
 });
 
@@ -143,8 +145,10 @@ test('a hopper that runs empty mid-payout shows the coins still owed', async ({ 
   system.hopper.sim.faults.empty = true;
   try {
     await expect(page.getByTestId('screen-error')).toBeVisible({ timeout: 30_000 });
-    await expect(page.getByTestId('error-code')).toHaveText('partial_payout');
-    await expect(page.getByTestId('coins-owed')).toContainText('We still owe you');
+    await expect(page.getByTestId('screen-error')).toHaveAttribute('data-error-code', 'partial_payout');
+    await expect(page.locator('#error-title')).toHaveText('Some coins are still owed to you');
+    await expect(page.getByTestId('coins-owed')).toContainText('Still owed to you');
+    await expect(page.getByTestId('receipt-code')).toHaveText(/^[0-9A-F]{8}$/);
     await checkScreen(page, 'error-partial');
   } finally {
     system.hopper.sim.faults.empty = false;

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type RunningSystem } from '../../scripts/system';
-import { startCashOut } from './support/phone';
+import { startCashOut, startScreen } from './support/phone';
 import { checkScreen } from './support/screen-check';
 
 /**
@@ -45,7 +45,7 @@ async function expectPaid(page: Page): Promise<void> {
   await expect(page.getByTestId('screen-done')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('coins-paid')).toHaveText('20');
   await page.getByTestId('dismiss').click();
-  await expect(page.getByTestId('screen-idle')).toBeVisible();
+  await expect(startScreen(page)).toBeVisible();
 }
 
 test('pasted links pay out; the third walk is a new person; a third cash-out by one person is refused in words', async ({ page, context }) => {
@@ -55,7 +55,7 @@ test('pasted links pay out; the third walk is a new person; a third cash-out by 
   await expect(page.getByTestId('demo-connector-uri')).toHaveValue(/^https:\/\/staging\.world\.org\/verify\?t=wld&i=/);
   await checkScreen(page, 'scan-demo-link');
   await page.getByTestId('cancel').click();
-  await expect(page.getByTestId('screen-idle')).toBeVisible();
+  await expect(startScreen(page)).toBeVisible();
 
   // Two walks by one named person: the link under the QR, then the QR's own link to the phone page.
   expect(await walk(page, context, 'connector', 'pat')).toMatch(/^Approved/);
@@ -68,7 +68,7 @@ test('pasted links pay out; the third walk is a new person; a third cash-out by 
   // Pat's third cash-out today (4.0 proofs have 2 of the 3): the screen says why, in words.
   expect(await walk(page, context, 'connector', 'pat')).toMatch(/^Approved/);
   await expect(page.getByTestId('screen-error')).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('error-code')).toHaveText('limit_reached');
+  await expect(page.getByTestId('screen-error')).toHaveAttribute('data-error-code', 'limit_reached');
   await expect(page.getByTestId('screen-error')).toContainText('This World ID has reached its daily cash-out limit.');
   await expect(page.getByTestId('screen-error')).toContainText('come back tomorrow');
   await checkScreen(page, 'error-limit-words');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startSystem, type RunningSystem } from '../../scripts/system';
 import { startTestProxy, type TestProxy } from '../support/proxy/proxy';
 import { checkScreen } from './support/screen-check';
+import { startScreen } from './support/phone';
 
 /**
  * Out of service and recovery by itself (PRODUCT.md "Offline-first"): the kiosk reaches the cloud
@@ -32,7 +33,7 @@ test.afterAll(async () => {
 
 test('the kiosk goes out of service while offline and comes back by itself', { tag: '@smoke' }, async ({ page }) => {
   await page.goto(system.kioskUrl);
-  await expect(page.getByTestId('screen-idle')).toBeVisible();
+  await expect(startScreen(page)).toBeVisible();
   // The network goes away: open connections die and new ones are refused, until restored.
   proxy.setFaults({ rules: [{ fault: { kind: 'refuse' } }] });
   proxy.disconnect();
@@ -46,12 +47,12 @@ test('the kiosk goes out of service while offline and comes back by itself', { t
   } finally {
     proxy.clearFaults();
   }
-  await expect(page.getByTestId('screen-idle')).toBeVisible({ timeout: 90_000 });
+  await expect(startScreen(page)).toBeVisible({ timeout: 90_000 });
 });
 
 test('a hopper that stops answering puts the kiosk out of service until it answers again', async ({ page }) => {
   await page.goto(system.kioskUrl);
-  await expect(page.getByTestId('screen-idle')).toBeVisible();
+  await expect(startScreen(page)).toBeVisible();
   system.hopper.sim.faults.silent = true;
   try {
     await expect(page.getByTestId('screen-out-of-service')).toHaveAttribute('data-reason', 'hopper', { timeout: 30_000 });
@@ -59,5 +60,5 @@ test('a hopper that stops answering puts the kiosk out of service until it answe
   } finally {
     system.hopper.sim.faults.silent = false;
   }
-  await expect(page.getByTestId('screen-idle')).toBeVisible({ timeout: 30_000 });
+  await expect(startScreen(page)).toBeVisible({ timeout: 30_000 });
 });

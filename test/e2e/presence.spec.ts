@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type RunningSystem } from '../../scripts/system';
 import { checkScreen } from './support/screen-check';
+import { toAmountScreen } from './support/phone';
 
 /**
  * Issue 15, the presence rule, against the real system (PAYMENT_MODE=world_app): the pay screen counts
@@ -40,6 +41,7 @@ const fleetTransactions = async () => {
 
 test('a payment after the pay screen timed out pays nothing while the next customer is on the QR', async ({ page, context }) => {
   await page.goto(system.kioskUrl);
+  await toAmountScreen(page);
   await page.getByTestId('preset-500').click();
   await page.getByTestId('cash-out').click();
   const connectorUri = await page.getByTestId('qr').getAttribute('data-connector-uri');
@@ -63,7 +65,8 @@ test('a payment after the pay screen timed out pays nothing while the next custo
   const firstId = (await fleetTransactions())[0]!.id;
   await page.getByTestId('dismiss').click();
 
-  // The next customer picks $10 and is on the QR when the first customer's payment goes through.
+  // The next customer starts on the welcome and picks $10 and is on the QR when the first customer's payment goes through.
+  await toAmountScreen(page);
   await page.getByTestId('preset-1000').click();
   await page.getByTestId('cash-out').click();
   await expect(page.getByTestId('qr')).toBeVisible();
@@ -88,6 +91,7 @@ test('a payment after the pay screen timed out pays nothing while the next custo
 test('Cancel on the pay screen ends the session; paying afterwards moves no coin on the idle kiosk and is owed in full', async ({ page, context }) => {
   const earlier = new Set((await fleetTransactions()).map((t) => t.id));
   await page.goto(system.kioskUrl);
+  await toAmountScreen(page);
   await page.getByTestId('preset-500').click();
   await page.getByTestId('cash-out').click();
   const uri = await page.getByTestId('qr').getAttribute('data-connector-uri');

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enrollmentCode, freePort, spawnKiosk, stopChild, waitForKioskUrl } from '../../scripts/system';
+import { toAmountScreen } from './support/phone';
 
 /**
  * README "Running the parts one by one": `npm run sim -- all`, `npm run cloud` and `npm run kiosk` as
@@ -59,6 +60,7 @@ test.afterAll(async () => {
 
 test('sim + cloud + kiosk as separate processes finish a cash-out', async ({ page, context }) => {
   await page.goto(kioskUrl);
+  await toAmountScreen(page);
   await page.getByTestId('preset-500').click();
   await page.getByTestId('cash-out').click();
   const link = await page.getByTestId('demo-connector-uri').inputValue();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScratchDatabase } from '../../cloud-api/src/testing/test-db';
 import { startSystem, type RunningSystem } from '../../scripts/system';
+import { toAmountScreen } from './support/phone';
 
 /**
  * PAYMENT_MODE=world_app end to end: verification alone pays nothing; the kiosk shows the payment
@@ -26,6 +27,7 @@ test.afterAll(async () => {
 
 test('a verified customer gets coins only after paying in World App', async ({ page, context }) => {
   await page.goto(system.kioskUrl);
+  await toAmountScreen(page);
   await page.getByTestId('preset-500').click();
   await page.getByTestId('cash-out').click();
   const connectorUri = await page.getByTestId('qr').getAttribute('data-connector-uri');

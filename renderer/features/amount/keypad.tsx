@@ -3,11 +3,11 @@ import type { KeypadKey } from './amount-logic';
 
 const KEYS: KeypadKey[] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'delete'];
 
-/** Whole-dollar keypad; every key is a ≥48 px touch target with a spoken label. */
-export function Keypad({ onKey }: { onKey: (key: KeypadKey) => void }) {
+/** Whole-dollar keypad; every key is a ≥72 px touch target (issue 16) with a spoken label. */
+export function Keypad({ onKey, inert = false }: { onKey: (key: KeypadKey) => void; inert?: boolean }) {
   const { t } = useI18n();
   return (
-    <div className="keypad" role="group" aria-label={t('amount.keypad')}>
+    <div className="keypad" role="group" inert={inert} aria-label={t('amount.keypad')}>
       {KEYS.map((key) => (
         <button
           key={key}

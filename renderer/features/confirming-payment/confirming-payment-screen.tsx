@@ -1,10 +1,11 @@
 import type { FlowState } from '../../../contract/kiosk-api';
 import { formatCents } from '../../../contract/money';
 import { useI18n } from '../../i18n/i18n-context';
+import { Countdown } from '../../ui/countdown';
 import { Spinner } from '../../ui/spinner';
 import { TxSummary } from '../../ui/tx-summary';
 import { useNow } from '../../ui/use-now';
-import { formatCountdown, secondsLeft } from '../scan/countdown';
+import { secondsLeft } from '../scan/countdown';
 
 /**
  * Issue 15: the payment was sent in World App and is still being confirmed. No Cancel (the money is on
@@ -18,9 +19,7 @@ export function ConfirmingPaymentScreen({ flow }: { flow: Extract<FlowState, { s
       <Spinner />
       <h1 id="confirming-title" role="status">{t('confirming.title')}</h1>
       <p className="sentence">{t('confirming.body', { total: formatCents(flow.total_cents) })}</p>
-      <p className="countdown" data-testid="countdown" role="timer" aria-live="polite" aria-atomic="true">
-        {left === null ? '' : t('confirming.time_left', { time: formatCountdown(left) })}
-      </p>
+      <Countdown left={left} timeKey="confirming.time_left" cancellable={false} />
       <TxSummary tx={flow} />
     </section>
   );

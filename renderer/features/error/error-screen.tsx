@@ -1,19 +1,28 @@
 import { useState } from 'react';
+import { errorKindOf, isMoneyKind, nextUtcMidnight } from '../../../contract/error-kinds';
 import type { FlowState } from '../../../contract/kiosk-api';
-import { formatCents, QUARTER_CENTS } from '../../../contract/money';
 import { useKioskApi } from '../../api/kiosk-context';
 import { useI18n } from '../../i18n/i18n-context';
-import { OwedNote } from '../../ui/owed-note';
-import { errorText } from './error-text-es';
+import { OwedDetails } from '../../ui/owed-details';
+import { SupportLine } from '../../ui/support-line';
+import { useNow } from '../../ui/use-now';
+import { errorKeys } from './error-words';
 
 /**
- * The core's message and next step (in Spanish by code, error-text-es.ts); issue 15: the coins paid so far
- * (payout errors, in doubt), the coins still owed and where to collect them, and the receipt code.
+ * Errors by kind (issue 16): a neutral headline and the next step, worded here in the customer's
+ * language from the code's kind (contract/error-kinds.ts). The code is kept on the section for tests
+ * and support (data-error-code), never shown; the only reference shown is the receipt code, on the
+ * money cases, with the coins owed and the operator's support contact.
  */
 export function ErrorScreen({ flow }: { flow: Extract<FlowState, { screen: 'error' }> }) {
   const { t, lang } = useI18n();
   const api = useKioskApi();
-  const text = errorText(lang, flow.error.code, { message: flow.error.message, next_step: flow.next_step });
+  const now = useNow(60_000);
+  const kind = errorKindOf(flow.error.code);
+  const keys = errorKeys(kind);
+  // Money moved or may have: the coins, the receipt code and whom to call. Any error that left coins owed counts.
+  const money = isMoneyKind(kind) || (flow.coins_owed ?? 0) > 0;
+  const resetsAt = new Intl.DateTimeFormat(lang, { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(nextUtcMidnight(now));
   const [busy, setBusy] = useState(false);
   const onStartAgain = async () => {
     setBusy(true);
@@ -21,25 +30,12 @@ export function ErrorScreen({ flow }: { flow: Extract<FlowState, { screen: 'erro
     setBusy(false);
   };
   return (
-    <section className="screen message-screen error-screen" data-testid="screen-error">
-      <h1>{t('error.title')}</h1>
-      <p className="sentence" role="alert">{text.message}</p>
-      <p className="sentence next-step">{text.next_step}</p>
-      {flow.coins_paid !== null && (
-        <p className="sentence" data-testid="coins-paid-so-far">
-          {t('error.coins_paid', { coins: flow.coins_paid, value: formatCents(flow.coins_paid * QUARTER_CENTS) })}
-        </p>
-      )}
-      <OwedNote coinsOwed={flow.coins_owed} />
-      {flow.receipt_code !== null && (
-        <p className="receipt">
-          {t('done.receipt')}: <strong data-testid="receipt-code">{flow.receipt_code}</strong>
-        </p>
-      )}
-      <p className="fine-print">
-        {t('error.code')}: <code data-testid="error-code">{flow.error.code}</code>
-        {flow.transaction_id !== null && <> · {t('error.transaction')}: <code>{flow.transaction_id}</code></>}
-      </p>
+    <section className={`screen message-screen error-screen${money ? ' money' : ''}`} data-testid="screen-error"
+      data-error-code={flow.error.code} data-kind={kind} aria-labelledby="error-title">
+      <h1 id="error-title">{t(keys.title)}</h1>
+      <p className="sentence" role="alert">{t(keys.body, { time: resetsAt })}</p>
+      {money && <OwedDetails coinsPaid={flow.coins_paid} coinsOwed={flow.coins_owed} receiptCode={flow.receipt_code} collectHint={!isMoneyKind(kind)} />}
+      {money && <SupportLine />}
       <button type="button" className="primary big" data-testid="dismiss" disabled={busy} onClick={() => void onStartAgain()}>
         {t('error.start_again')}
       </button>

@@ -4,7 +4,8 @@ import { CancelButton } from '../../ui/cancel-button';
 import { useScanBody } from '../../ui/payment-wording';
 import { TxSummary } from '../../ui/tx-summary';
 import { useNow } from '../../ui/use-now';
-import { demoPhoneHref, formatCountdown, secondsLeft, svgDataUrl } from './countdown';
+import { Countdown } from '../../ui/countdown';
+import { demoPhoneHref, secondsLeft, svgDataUrl } from './countdown';
 
 type ScanFlow = Extract<FlowState, { screen: 'scan' }>;
 
@@ -31,9 +32,7 @@ export function ScanScreen({ flow, demoPhoneUrl }: { flow: ScanFlow; demoPhoneUr
       <div className="scan-side">
         <h1 id="scan-title">{t('scan.title')}</h1>
         <p>{flow.kind === 'claim' ? t('scan.body_collect') : scanBody}</p>
-        <p className="countdown" data-testid="countdown" role="timer" aria-live="polite" aria-atomic="true">
-          {left === 0 ? t('scan.expired') : left === null ? '' : t('scan.time_left', { time: formatCountdown(left) })}
-        </p>
+        <Countdown left={left} timeKey="scan.time_left" />
         {flow.kind === 'cash_out' && <TxSummary tx={flow} />}
         {demoPhoneUrl !== null && (
           <label className="hint demo-link">

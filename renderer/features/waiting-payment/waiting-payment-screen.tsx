@@ -1,19 +1,21 @@
 import type { FlowState } from '../../../contract/kiosk-api';
 import { formatCents } from '../../../contract/money';
 import { useI18n } from '../../i18n/i18n-context';
-import { Spinner } from '../../ui/spinner';
 import { CancelButton } from '../../ui/cancel-button';
+import { Countdown } from '../../ui/countdown';
+import { Spinner } from '../../ui/spinner';
 import { TxSummary } from '../../ui/tx-summary';
 import { useNow } from '../../ui/use-now';
-import { formatCountdown, secondsLeft, svgDataUrl } from '../scan/countdown';
+import { secondsLeft, svgDataUrl } from '../scan/countdown';
 
 type WaitingFlow = Extract<FlowState, { screen: 'waiting_payment' }>;
 
 /**
  * PRODUCT.md "The customer flow" 3 and 5: the phone should already be on the payment page via
  * return_to; where it is not, the payment page is shown as a second QR (payment_qr_svg) beside the
- * text, laid out like the scan screen so it fits 800×480. The countdown is the session's limit
- * (PAYMENT_TIMEOUT_SEC); Cancel ends the session (issue 15: no coins come out for it afterwards).
+ * text, laid out like the scan screen so it fits 800×480; the URL itself is never printed (issue 16:
+ * nobody types 120 characters). The countdown is the session's limit (PAYMENT_TIMEOUT_SEC); Cancel
+ * ends the session (issue 15: no coins come out for it afterwards).
  */
 export function WaitingPaymentScreen({ flow }: { flow: WaitingFlow }) {
   const { t } = useI18n();
@@ -22,9 +24,7 @@ export function WaitingPaymentScreen({ flow }: { flow: WaitingFlow }) {
     <>
       <h1 id="waiting-payment-title">{t('waiting_payment.title')}</h1>
       <p className="sentence" role="status">{t('waiting_payment.body', { total: formatCents(flow.total_cents) })}</p>
-      <p className="countdown" data-testid="countdown" role="timer" aria-live="polite" aria-atomic="true">
-        {left === null ? '' : t('waiting_payment.time_left', { time: formatCountdown(left) })}
-      </p>
+      <Countdown left={left} timeKey="waiting_payment.time_left" />
     </>
   );
   if (flow.payment_qr_svg === null) {
@@ -40,16 +40,11 @@ export function WaitingPaymentScreen({ flow }: { flow: WaitingFlow }) {
   return (
     <section className="screen scan-screen" data-testid="screen-waiting_payment" aria-labelledby="waiting-payment-title">
       <div className="qr-frame">
-        <img className="qr" data-testid="payment-qr" src={svgDataUrl(flow.payment_qr_svg)} alt={t('waiting_payment.qr_alt')} />
+        <img className="qr" data-testid="payment-qr" data-payment-url={flow.payment_url ?? undefined} src={svgDataUrl(flow.payment_qr_svg)} alt={t('waiting_payment.qr_alt')} />
       </div>
       <div className="scan-side">
         {body}
         <p className="hint">{t('waiting_payment.link')}</p>
-        {flow.payment_url !== null && (
-          <p className="payment-link url" data-testid="payment-url">
-            {flow.payment_url}
-          </p>
-        )}
         <TxSummary tx={flow} />
         <CancelButton />
       </div>

@@ -1,4 +1,4 @@
-import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 /**
  * Drives the simulated World App page (sim/worldid/phone-page.ts) for the QR on the kiosk page:
@@ -22,19 +22,33 @@ export async function answerOnPhone(kiosk: Page, context: BrowserContext, phoneU
   await phone.close();
 }
 
-/** Picks a preset amount on the amount screen and presses Cash out. */
+/** The idle start (issue 16): the welcome screen, or the amount screen in the middle of a session. */
+export function startScreen(page: Page): Locator {
+  return page.getByTestId('screen-welcome').or(page.getByTestId('screen-idle'));
+}
+
+/** From the welcome screen on to the amount screen ("Cash out"); already there is fine. */
+export async function toAmountScreen(page: Page): Promise<void> {
+  await expect(startScreen(page)).toBeVisible();
+  if (await page.getByTestId('screen-welcome').isVisible()) await page.getByTestId('welcome-cash-out').click();
+  await expect(page.getByTestId('screen-idle')).toBeVisible();
+}
+
+/** Picks a preset amount on the amount screen (from the welcome if need be) and presses Cash out. */
 export async function startCashOut(page: Page, presetCents: number): Promise<void> {
+  await toAmountScreen(page);
   await page.getByTestId(`preset-${presetCents}`).click();
   await page.getByTestId('cash-out').click();
 }
 
-/** Back to the amount screen from wherever the flow is (done/error → dismiss; scan → cancel). */
+/** Back to the amount screen from wherever the flow is (done/error → dismiss; scan → cancel; welcome → Cash out). */
 export async function backToStart(page: Page): Promise<void> {
   for (let i = 0; i < 3; i++) {
-    if (await page.getByTestId('screen-idle').isVisible()) return;
-    if (await page.getByTestId('dismiss').isVisible()) await page.getByTestId('dismiss').click();
-    else if (await page.getByTestId('cancel').isVisible()) await page.getByTestId('cancel').click();
-    await page.getByTestId('screen-idle').waitFor({ timeout: 10_000 }).catch(() => undefined);
+    if (await startScreen(page).isVisible()) break;
+    // The screen may move on by itself (done/error return to the start): a click that finds no button is no failure.
+    if (await page.getByTestId('dismiss').isVisible()) await page.getByTestId('dismiss').click({ timeout: 5_000 }).catch(() => undefined);
+    else if (await page.getByTestId('cancel').isVisible()) await page.getByTestId('cancel').click({ timeout: 5_000 }).catch(() => undefined);
+    await startScreen(page).waitFor({ timeout: 10_000 }).catch(() => undefined);
   }
-  await expect(page.getByTestId('screen-idle')).toBeVisible();
+  await toAmountScreen(page);
 }

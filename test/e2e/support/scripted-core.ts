@@ -13,21 +13,24 @@ import { startUiServer } from '../../../main/api/ws-server';
  */
 export interface ScriptedCore {
   url: string;
+  /** The commands the page called, in order (e.g. 'cancel', 'dismiss'). */
+  calls: string[];
   show(state: KioskState): void;
   close(): Promise<void>;
 }
 
 export async function startScriptedCore(initial: KioskState, staticDir = resolve('dist-renderer')): Promise<ScriptedCore> {
   let state = initial;
+  const calls: string[] = [];
   const listeners = new Set<(s: KioskState) => void>();
   const api = createKioskApi({
     log: pino({ level: 'silent' }),
     handlers: {
       getState: () => ok(state),
-      startCashOut: () => ok({ transaction_id: 'scripted' }),
-      startCollect: () => ok({ transaction_id: 'scripted-claim' }),
-      cancel: () => ok({}),
-      dismiss: () => ok({}),
+      startCashOut: () => (calls.push('startCashOut'), ok({ transaction_id: 'scripted' })),
+      startCollect: () => (calls.push('startCollect'), ok({ transaction_id: 'scripted-claim' })),
+      cancel: () => (calls.push('cancel'), ok({})),
+      dismiss: () => (calls.push('dismiss'), ok({})),
       ...refusingAdminHandlers(),
     },
     subscribe(listener) {
@@ -39,6 +42,7 @@ export async function startScriptedCore(initial: KioskState, staticDir = resolve
   const server = await startUiServer({ api, host: '127.0.0.1', port: 0, staticDir, log: pino({ level: 'silent' }) });
   return {
     url: server.url,
+    calls,
     show(next) {
       state = next;
       for (const l of listeners) l(next);
