@@ -159,3 +159,13 @@ export async function consoleScreens(page: Page, name: string): Promise<string[]
   await page.setViewportSize({ width: CONSOLE_SIZES[0].width, height: CONSOLE_SIZES[0].height });
   return paths;
 }
+
+/** The demo kiosk's id, once it has enrolled (the kiosk process enrols after the system starts). */
+export async function demoKioskId(s: ConsoleSystem): Promise<string> {
+  for (let i = 0; i < 120; i++) {
+    const { rows } = await s.db.query<{ id: string }>('SELECT id FROM kiosks ORDER BY created_at LIMIT 1');
+    if (rows[0]) return rows[0].id;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('the demo kiosk did not enrol within 30 s');
+}
