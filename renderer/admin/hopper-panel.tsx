@@ -7,6 +7,7 @@ import { DigitPad } from './digit-pad';
 import { Facts } from './facts';
 import { SettleByHand } from './settle-by-hand';
 import type { AdminActions } from './use-admin-action';
+import { ConfirmButton } from './confirm-button';
 
 /** Hopper identity, faults, level and coin counts; refill, empty, test dispense, reset, settle in-doubt. */
 export function HopperPanel({ status, actions }: { status: AdminStatus; actions: AdminActions }) {
@@ -37,14 +38,14 @@ export function HopperPanel({ status, actions }: { status: AdminStatus; actions:
             onClick={() => void actions.run(() => api.adminTestDispense({}), (v) => t('admin.test_done', { coins: v.coins_paid, outcome: v.outcome }))}>
             {t('admin.test_dispense')}
           </button>
-          <button type="button" className="secondary" data-testid="admin-reset-hopper"
-            onClick={() => void actions.run(() => api.adminResetHopper({}), (v) => t('admin.reset_done', { faults: v.faults.length ? v.faults.join(', ') : t('admin.none') }))}>
+          <ConfirmButton testId="admin-reset-hopper"
+            onConfirm={() => void actions.run(() => api.adminResetHopper({}), (v) => t('admin.reset_done', { faults: v.faults.length ? v.faults.join(', ') : t('admin.none') }))}>
             {t('admin.reset_hopper')}
-          </button>
-          <button type="button" className="secondary" data-testid="admin-empty"
-            onClick={() => void actions.run(() => api.adminEmpty({}), (v) => t('admin.empty_done', { coins: v.coins }))}>
+          </ConfirmButton>
+          <ConfirmButton testId="admin-empty"
+            onConfirm={() => void actions.run(() => api.adminEmpty({}), (v) => t('admin.empty_done', { coins: v.coins }))}>
             {t('admin.empty')}
-          </button>
+          </ConfirmButton>
         </div>
         <InDoubt status={status} actions={actions} />
       </div>

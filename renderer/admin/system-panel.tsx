@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { DigitPad } from './digit-pad';
 import { Facts } from './facts';
 import type { AdminActions } from './use-admin-action';
+import { ConfirmButton } from './confirm-button';
 
 /** Software version and build; maintenance on/off, change PIN, restart the app. */
 export function SystemPanel({ status, actions, maintenance }: { status: AdminStatus; actions: AdminActions; maintenance: boolean }) {
@@ -28,10 +29,9 @@ export function SystemPanel({ status, actions, maintenance }: { status: AdminSta
           <button type="button" className="secondary" data-testid="admin-maintenance" aria-pressed={maintenance} onClick={() => setMaintenance(!maintenance)}>
             {t(maintenance ? 'admin.maintenance_off' : 'admin.maintenance_on')}
           </button>
-          <button type="button" className="secondary" data-testid="admin-restart"
-            onClick={() => void actions.run(() => api.adminRestart({}), () => t('admin.restart_done'))}>
+          <ConfirmButton testId="admin-restart" onConfirm={() => void actions.run(() => api.adminRestart({}), () => t('admin.restart_done'))}>
             {t('admin.restart')}
-          </button>
+          </ConfirmButton>
         </div>
       </div>
       <div className="admin-form">

@@ -80,6 +80,7 @@ export const adminEn = {
   'admin.change_pin': 'Change PIN',
   'admin.pin_changed': 'The PIN was changed.',
   'admin.restart': 'Restart the app',
+  'admin.confirm_again': 'Tap again to confirm',
   'admin.restart_done': 'Restarting once no payout is running…',
   'admin.count_pad': 'Number keypad',
   'admin.clear': 'Clear',

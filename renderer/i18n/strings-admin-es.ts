@@ -82,6 +82,7 @@ export const adminEs: Record<AdminStringKey, string> = {
   'admin.change_pin': 'Cambiar PIN',
   'admin.pin_changed': 'El PIN fue cambiado.',
   'admin.restart': 'Reiniciar la aplicación',
+  'admin.confirm_again': 'Toque de nuevo para confirmar',
   'admin.restart_done': 'Reiniciando cuando no haya un pago en curso…',
   'admin.count_pad': 'Teclado numérico',
   'admin.clear': 'Borrar',

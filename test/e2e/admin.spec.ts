@@ -106,6 +106,10 @@ test('refill sets the coin count, emptying puts the kiosk out of service, and re
   await page.getByTestId('admin-refill').click();
   expect(await outcome(page, 'ok')).toContain('now holds 250 coins');
   await expect(page.getByTestId('coins-held')).toHaveText('250');
+  // Destructive: the first tap only asks to confirm (issue 16); the count is unchanged until the second.
+  await page.getByTestId('admin-empty').click();
+  await expect(page.getByTestId('admin-empty')).toHaveText('Tap again to confirm');
+  await expect(page.getByTestId('coins-held')).toHaveText('250');
   await page.getByTestId('admin-empty').click();
   expect(await outcome(page, 'ok')).toContain('now 0 coins');
   await expect(page.getByTestId('coins-held')).toHaveText('0');
@@ -158,6 +162,7 @@ test('a test coin whose reply is lost is in doubt, shown with its counters, and 
 test('resetting the hopper reports its faults afterwards', async ({ page }) => {
   await unlockAdmin(page, PIN);
   await page.getByTestId('admin-reset-hopper').click();
+  await page.getByTestId('admin-reset-hopper').click();
   expect(await outcome(page, 'ok')).toContain('Hopper reset. Faults now:');
 });
 
@@ -208,6 +213,8 @@ test('restart makes the kiosk process exit for its supervisor, and the open scre
   await unlockAdmin(page, PIN);
   await page.getByTestId('admin-tab-system').click();
   const exited = new Promise<number | null>((resolve) => system.kiosk.once('exit', (code) => resolve(code)));
+  await page.getByTestId('admin-restart').click();
+  await expect(page.getByTestId('admin-restart')).toHaveAttribute('data-armed', 'true');
   await page.getByTestId('admin-restart').click();
   // The answer comes at once, but the process may exit before the page paints it: the exit code is the proof.
   expect(await exited).toBe(75);
