@@ -69,8 +69,9 @@ test('pasted links pay out; the third walk is a new person; a third cash-out by 
   expect(await walk(page, context, 'connector', 'pat')).toMatch(/^Approved/);
   await expect(page.getByTestId('screen-error')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('screen-error')).toHaveAttribute('data-error-code', 'limit_reached');
-  await expect(page.getByTestId('screen-error')).toContainText('This World ID has reached its daily cash-out limit.');
-  await expect(page.getByTestId('screen-error')).toContainText('come back tomorrow');
+  await expect(page.getByTestId('screen-error')).toContainText('Daily limit reached');
+  await expect(page.getByTestId('screen-error')).toContainText('This World ID has cashed out as much as it may today.');
+  await expect(page.getByTestId('screen-error')).toContainText(/The limit resets at .+ UTC/);
   await checkScreen(page, 'error-limit-words');
   expect(system.hopper.sim.coinsOut).toBe(60);
 });
