@@ -90,10 +90,11 @@ describe.skipIf(!process.env.DATABASE_URL)('three cloud instances behind HAProxy
          FROM scheduled_runs WHERE claimed_at >= $1 GROUP BY 1 ORDER BY 1`,
       [started],
     );
-    const leases = claims.rows.find((r) => r.task === 'return-leases');
-    expect(leases?.n).toBe(leases?.distinct_slots);
-    expect(leases!.n).toBeGreaterThanOrEqual(Math.floor(seconds / 2) - 2);
-    expect(leases!.n).toBeLessThanOrEqual(Math.ceil(seconds / 2) + 2); // one per 2 s period, not three
+    // A short run under load may see no firing yet (no row at all): that is 0 claims, within the bounds below.
+    const leases = claims.rows.find((r) => r.task === 'return-leases') ?? { n: 0, distinct_slots: 0 };
+    expect(leases.n).toBe(leases.distinct_slots);
+    expect(leases.n).toBeGreaterThanOrEqual(Math.floor(seconds / 2) - 2);
+    expect(leases.n).toBeLessThanOrEqual(Math.ceil(seconds / 2) + 2); // one per 2 s period, not three
 
     // Rate limits across instances: one kiosk gets KIOSK_LIMIT_PER_MIN requests a minute through the
     // balancer (round robin over the two live instances), not that many per instance.
