@@ -8,7 +8,7 @@ import { useAction } from '../ui/use-action';
 /**
  * Remote control that waits for idle (issue 17): out of service / back in service, and overrides of limits
  * and fee. The cloud stores them as desired config with a version; the kiosk applies them when no session is
- * open and reports `config.applied`, so the page shows desired vs applied. Operator role or above.
+ * open and reports `config.applied`, so the page shows desired vs applied. Service: operator role or above; overrides: admin.
  */
 export function ServiceControl({ detail, onDone }: { detail: KioskDetail; onDone(): void }) {
   const { api } = useSession();
@@ -81,7 +81,8 @@ export function RemoteConfig({ detail, onDone }: { detail: KioskDetail; onDone()
           The kiosk runs the desired configuration.
         </p>
       )}
-      <RoleGate role="operator">
+      {/* Overrides are configuration: admin only, as the cloud's route says (issue 17 roles). */}
+      <RoleGate role="admin">
         <form className="grid-form" onSubmit={submit} aria-label="Overrides">
           <label htmlFor="ov-min">Minimum ($)</label>
           <input id="ov-min" type="number" min="1" step="1" value={min} onChange={(e) => setMin(e.target.value)} data-testid="ov-min" />

@@ -55,13 +55,14 @@ describe('console pages with fixtures (issue 17)', () => {
     expect(csvHref(f)).toBe('/v1/fleet/transactions.csv?receipt_code=3fa9-0c21&status=completed&from=2026-12-01');
   });
 
-  it('kiosk: desired vs applied config, waiting for idle; an operator gets the service and override controls', () => {
+  it('kiosk: desired vs applied config, waiting for idle; an operator gets the service control, only an admin the overrides (the route is admin-only)', () => {
     const html = as('operator', <><ServiceControl detail={kioskDetail()} onDone={() => undefined} /><RemoteConfig detail={kioskDetail()} onDone={() => undefined} /></>);
     expect(html).toContain('version 2: out of service (refill)');
     expect(html).toContain('version 1,');
     expect(html).toContain('data-testid="config-pending"');
     expect(html).toContain('data-testid="back-in-service"');
-    expect(html).toContain('data-testid="save-overrides"');
+    expect(html).not.toContain('data-testid="save-overrides"');
+    expect(as('admin', <RemoteConfig detail={kioskDetail()} onDone={() => undefined} />)).toContain('data-testid="save-overrides"');
     expect(toCents('12.5')).toBe(1250);
     expect(toCents(' ')).toBeUndefined();
   });
