@@ -199,8 +199,26 @@ export const WEBHOOK_TIMESTAMP_HEADER = 'X-RoluATM-Timestamp';
 export const WEBHOOK_EVENT_HEADER = 'X-RoluATM-Event';
 export const WEBHOOK_DELIVERY_HEADER = 'X-RoluATM-Delivery';
 
+/**
+ * Signing (issue 17): each POST carries `X-RoluATM-Timestamp: <unix seconds>` and
+ * `X-RoluATM-Signature: sha256=<hex HMAC-SHA256(key = the webhook's secret as UTF-8, message = webhookSignedString(...))>`,
+ * where the message is the timestamp, a dot, and the exact body bytes sent: `"<timestamp>.<body>"`. A receiver recomputes it
+ * over the raw body (before parsing JSON), compares in constant time, and refuses a timestamp too far from its clock (replay).
+ */
+export const WEBHOOK_SIGNATURE_PREFIX = 'sha256=';
+export const webhookSignedString = (timestamp: string, body: string): string => `${timestamp}.${body}`;
+
+/**
+ * Delivery (issue 17): a 2xx answer within WEBHOOK_TIMEOUT_MS is `delivered`; anything else is tried again after
+ * min(30 s · 2^(attempt − 1), 1 h), and after WEBHOOK_MAX_ATTEMPTS attempts the delivery is `failed`
+ * (waits of 30 s, 1, 2, 4, 8, 16, 32 min, 1 h, 1 h: about four hours of retries). Redirects are not followed (a 3xx is a failure).
+ */
+export const WEBHOOK_TIMEOUT_MS = 5000;
+export const WEBHOOK_MAX_ATTEMPTS = 10;
+export const WEBHOOK_BACKOFF = { baseMs: 30_000, capMs: 3_600_000 } as const;
+
 export const CreateWebhookRequestSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).max(2000),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2000),
   events: z.array(WebhookEventSchema).min(1).max(5),
 });
 export const WebhookViewSchema = z.object({

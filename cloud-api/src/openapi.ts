@@ -16,6 +16,7 @@ import { miniappRoutes } from './routes/miniapp';
 import { paymentRoutes } from './routes/payments';
 import { syncRoutes } from './routes/sync';
 import { transactionRoutes } from './routes/transactions';
+import { webhookRoutes } from './routes/webhooks';
 import { worldIdRoutes } from './routes/world-id';
 
 /**
@@ -49,6 +50,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...fleetRoutes,
   ...remoteControlRoutes,
   ...reconciliationRoutes,
+  ...webhookRoutes,
   ...transactionRoutes,
   ...worldIdRoutes,
   ...jobRoutes,

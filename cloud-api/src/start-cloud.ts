@@ -11,6 +11,7 @@ import { openPgDb } from './db/pg-adapter';
 import { openPgliteDb } from './db/pglite-adapter';
 import { createCloudLogger } from './log';
 import { startPaymentRechecker } from './payments/payment-rechecker';
+import { startWebhookSender, type WebhookSender } from './webhooks/deliver';
 
 export interface StartCloudOptions {
   clock?: Clock;
@@ -24,6 +25,8 @@ export interface RunningCloud {
   db: Db;
   /** This instance's scheduled work (tests watch its firings). */
   scheduler: CloudScheduler;
+  /** This instance's webhook sender (tests kick it after advancing the clock). */
+  webhooks: WebhookSender;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,8 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
   const rechecker = config.PAYMENT_MODE === 'world_app' ? startPaymentRechecker(deps) : undefined;
   // issue 4: expire unpaid transactions, return expired leases, retention; each firing runs on one instance.
   const scheduler = startCloudScheduler({ db, clock: deps.clock, log, config });
+  // issue 17: webhook alerts, sent once across instances (SKIP LOCKED claims), woken by NOTIFY at the emitting commit.
+  const webhooks = startWebhookSender(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });
@@ -65,10 +70,12 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
     url,
     db,
     scheduler,
+    webhooks,
     close: () =>
       (closing ??= (async () => {
         await rechecker?.stop();
         await scheduler.stop();
+        await webhooks.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           if ('closeAllConnections' in server) server.closeAllConnections();

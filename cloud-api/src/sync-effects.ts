@@ -6,6 +6,7 @@ import { EXPIRED_JOB_REASON, finishJob, getJob, type JobRow } from './db/jobs';
 import { creditJobEnd } from './job-credits';
 import { flagKioskEvent, upsertKioskStatus } from './db/sync';
 import { getTransaction, setTransactionStatus } from './db/transactions';
+import { heartbeatAlerts, payoutResultInDoubt } from './webhooks/conditions';
 
 /** Kiosk-reported transitions the cloud accepts (contract/transaction.ts state diagram). */
 const KIOSK_TRANSITIONS: Partial<Record<TransactionStatus, TransactionStatus[]>> = {
@@ -87,15 +88,19 @@ async function applyStatus(q: Queryable, kioskId: string, e: Extract<SyncEvent, 
   return undefined;
 }
 
-/** Applies a newly stored event inside the sync transaction; flags it when it cannot be applied. */
-export async function applySyncEvent(q: Queryable, kioskId: string, e: SyncEvent, now: Date): Promise<void> {
+/**
+ * Applies a newly stored event inside the sync transaction; flags it when it cannot be applied. The webhook alerts
+ * it causes (webhooks/conditions.ts: low coins, hopper fault, payout in doubt) are queued in the same transaction.
+ */
+export async function applySyncEvent(q: Queryable, kioskId: string, e: SyncEvent, now: Date, rules: { lowCoins: number }): Promise<void> {
   let flag: string | undefined;
   if (e.type === 'payout.result') flag = await applyPayoutResult(q, kioskId, e, now);
   else if (e.type === 'transaction.status') flag = await applyStatus(q, kioskId, e, now);
   else if (e.type === 'job.not_presented') flag = await applyNotPresented(q, kioskId, e, now);
-  else if (e.type === 'kiosk.heartbeat') await upsertKioskStatus(q, kioskId, { seq: e.seq, payload: e.payload, now });
+  else if (e.type === 'kiosk.heartbeat') await heartbeatAlerts(q, kioskId, e, await upsertKioskStatus(q, kioskId, { seq: e.seq, payload: e.payload, now }), { ...rules, now });
   // The kiosk could not send this seq's event (contract/sync-events.ts tombstone): a person looks at it.
   else if (e.type === 'config.applied') await recordConfigApplied(q, kioskId, e.payload.version, now);
   else if (e.type === 'outbox.quarantined') flag = `quarantined_by_kiosk: ${e.payload.original_type}: ${e.payload.reason}`;
   if (flag) await flagKioskEvent(q, kioskId, e.seq, flag);
+  if (flag && e.type === 'payout.result') await payoutResultInDoubt(q, kioskId, e, flag, now);
 }

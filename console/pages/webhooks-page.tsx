@@ -45,7 +45,7 @@ function NewWebhook({ onDone }: { onDone(): void }) {
       {secret ? (
         <div className="secret" role="status">
           <p>
-            Signing secret, shown once: copy it now. Each body is signed <code>X-RoluATM-Signature: sha256=&lt;hex HMAC&gt;</code>.
+            Signing secret, shown once: copy it now. Each body is signed <code>X-RoluATM-Signature: sha256=&lt;hex HMAC-SHA256 of &quot;timestamp.body&quot;&gt;</code>, the timestamp being <code>X-RoluATM-Timestamp</code>.
           </p>
           <code data-testid="wh-secret">{secret}</code>
         </div>
@@ -123,7 +123,7 @@ function WebhookCard({ webhook, onDone }: { webhook: Webhook; onDone(): void }) 
         <button type="button" className="secondary" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="wh-deliveries">
           {open ? 'Hide deliveries' : 'Delivery log'}
         </button>
-        <RoleGate role="operator">
+        <RoleGate role="admin">
           <button type="button" className="danger" disabled={a.busy} onClick={async () => (await a.run(() => api.send('DELETE', `/v1/fleet/webhooks/${webhook.id}`, AnySchema), 'Removed.')) && onDone()} data-testid="wh-delete">
             Remove
           </button>
@@ -135,13 +135,13 @@ function WebhookCard({ webhook, onDone }: { webhook: Webhook; onDone(): void }) 
   );
 }
 
-/** Webhooks (issue 17): alerts on low coins, hopper fault, silent kiosk, payout in doubt, credit opened; HMAC-signed, retried, logged. */
+/** Webhooks (issue 17): alerts on low coins, hopper fault, silent kiosk, payout in doubt, credit opened; HMAC-signed, retried, logged. Adding and removing is config: admin only (the cloud refuses other roles anyway). */
 export function WebhooksPage() {
   const { api } = useSession();
   const state = useLoad(() => api.get('/v1/fleet/webhooks', WebhooksResponseSchema), 'webhooks');
   return (
     <Page title="Webhooks" testId="page-webhooks">
-      <RoleGate role="operator">
+      <RoleGate role="admin">
         <NewWebhook onDone={state.reload} />
       </RoleGate>
       <LoadState state={state}>

@@ -78,6 +78,11 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'GET /v1/fleet/reconciliation': { auth: 'operator', query: 'from=2026-01-01&to=2026-01-31', effect: readOnly },
   'GET /v1/fleet/reconciliation.csv': { auth: 'operator', query: 'from=2026-01-01&to=2026-01-31', effect: readOnly },
   'GET /v1/fleet/audit': { auth: 'operator', query: 'limit=5', effect: readOnly },
+  'GET /v1/fleet/webhooks': { auth: 'operator', effect: readOnly },
+  'POST /v1/fleet/webhooks': { auth: 'operator', body: () => ({ url: 'https://alerts.example.com/roluatm', events: ['low_coins'] }), effect: (s) => (s.auth === 'operator' ? 'skip' : 'none') },
+  // An unknown webhook id: 404 and nothing changes.
+  'DELETE /v1/fleet/webhooks/:id': { auth: 'operator', id: () => '0190f000-0000-7000-8000-000000000000', ids: txIds, effect: readOnly },
+  'GET /v1/fleet/webhooks/:id/deliveries': { auth: 'operator', id: () => '0190f000-0000-7000-8000-000000000000', ids: txIds, query: 'limit=5', effect: readOnly },
   'GET /v1/fleet/operators': { auth: 'operator', effect: readOnly },
   'POST /v1/fleet/operators': { auth: 'operator', body: () => ({ email: 'fuzz@example.com', role: 'viewer' }), effect: (s) => (s.auth === 'operator' ? 'skip' : 'none') },
   'POST /v1/fleet/operators/:email/disable': { auth: 'operator', effect: readOnly },

@@ -1,6 +1,7 @@
 import { newId } from '../../../contract/clock';
 import type { Credit, CreditReason, CreditState } from '../../../contract/credits';
 import { QUARTER_CENTS } from '../../../contract/money';
+import { emitWebhookEvent } from '../webhooks/emit';
 import { iso, type Queryable } from './db';
 
 /**
@@ -68,7 +69,8 @@ export async function getCreditOfTransaction(q: Queryable, transactionId: string
 
 /**
  * Opens THE credit of a source transaction for `coins` unpaid coins, with the person's nullifier as
- * stored on the transaction. Call inside the DB transaction that records the cause. Returns true when
+ * stored on the transaction, and queues its credit_opened webhook alert (issue 17). Call inside the DB
+ * transaction that records the cause. Returns true when
  * this call created it; false when nothing is owed or the transaction already has its credit (then the
  * caller adjusts it, if the new fact changes the shortfall).
  */
@@ -87,6 +89,7 @@ export async function openCredit(
   );
   if (r.rowCount !== 1) return false;
   await addCreditEvent(q, { creditId: id, from: null, to: 'open', actor: c.actor, data: { reason: c.reason, coins: c.coins }, now: c.now });
+  await emitWebhookEvent(q, { event: 'credit_opened', dedupeKey: `credit_opened:${id}`, kioskId: c.kioskId, transactionId: c.transactionId, data: { credit_id: id, reason: c.reason, coins: c.coins, amount_cents: c.coins * QUARTER_CENTS }, now: c.now });
   return true;
 }
 

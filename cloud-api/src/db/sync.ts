@@ -46,15 +46,23 @@ export async function storeKioskEvents(
 
 /**
  * The kiosk's latest status (issue 18): one row per kiosk, upserted from each heartbeat; a heartbeat with
- * a lower seq than the stored one (a late replay) changes nothing.
+ * a lower seq than the stored one (a late replay) changes nothing. Returns the payload it replaced (null for
+ * the kiosk's first status), or undefined when it changed nothing — what the alerts compare against (issue 17).
  */
-export async function upsertKioskStatus(q: Queryable, kioskId: string, h: { seq: number; payload: Record<string, unknown>; now: Date }): Promise<void> {
-  await q.query(
-    `INSERT INTO kiosk_status (kiosk_id, seq, payload, heartbeat_at) VALUES ($1, $2, $3, $4)
+export async function upsertKioskStatus(
+  q: Queryable,
+  kioskId: string,
+  h: { seq: number; payload: Record<string, unknown>; now: Date },
+): Promise<Record<string, unknown> | null | undefined> {
+  const { rows } = await q.query<{ previous: Record<string, unknown> | null }>(
+    `WITH prev AS (SELECT payload FROM kiosk_status WHERE kiosk_id = $1)
+     INSERT INTO kiosk_status (kiosk_id, seq, payload, heartbeat_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (kiosk_id) DO UPDATE SET seq = EXCLUDED.seq, payload = EXCLUDED.payload, heartbeat_at = EXCLUDED.heartbeat_at
-      WHERE kiosk_status.seq < EXCLUDED.seq`,
+      WHERE kiosk_status.seq < EXCLUDED.seq
+     RETURNING (SELECT payload FROM prev) AS previous`,
     [kioskId, h.seq, JSON.stringify(h.payload), h.now],
   );
+  return rows.length === 0 ? undefined : (rows[0]!.previous ?? null);
 }
 
 export async function flagKioskEvent(q: Queryable, kioskId: string, seq: number, flag: string): Promise<void> {

@@ -40,12 +40,12 @@ describe('routes described by their own OpenAPI configs', () => {
       if (needsToken !== (res.status === 401)) wrong.push(`${method} ${path}: security ${JSON.stringify(op.security)} but ${res.status}`);
     }
     expect(wrong).toEqual([]);
-    expect(withToken).toBe(30); // 7 kiosk routes, 20 operator routes, 3 console-session routes
+    expect(withToken).toBe(34); // 7 kiosk routes, 24 operator routes, 3 console-session routes
   });
 
   it('documents every {id} as the uuid pattern, and answers a bad id with 404 naming the thing', async () => {
     const withId = operations().filter((o) => o.path.includes('{id}'));
-    expect(withId.length).toBe(12);
+    expect(withId.length).toBe(14);
     for (const { op } of withId) expect(op.parameters?.find((p) => p.name === 'id' && p.in === 'path')?.schema.pattern).toMatch(/^\^\[0-9a-fA-F\]\{8\}/);
     const k = await h.enrollKiosk('ids');
     const res = await h.req('POST', '/v1/jobs/not-a-job/ack', { token: k.token });

@@ -36,7 +36,7 @@ export const syncRoutes = [
         if (conflictSeq !== undefined) {
           throw new HttpError(409, ErrorCodes.conflict, `seq ${conflictSeq} is already stored with another event id; the outbox must never reuse a seq`);
         }
-        for (const e of stored) await applySyncEvent(q, kioskId, e, now);
+        for (const e of stored) await applySyncEvent(q, kioskId, e, now, { lowCoins: deps.config.LOW_COINS_THRESHOLD });
         return advanceHighSeq(q, kioskId, from, now);
       });
       // The answer also carries the cloud's limits and fee: a changed configuration reaches the kiosk here.

@@ -5,10 +5,11 @@ import type { Clock } from '../../../contract/clock';
 import type { Db } from '../db/db';
 import { expireJobs, expireUnpaidTransactions, pruneKioskHeartbeats, pruneRunClaims, returnExpiredLeases } from './cloud-tasks';
 import { createRunClaims } from './run-claims';
+import { silentKioskAlerts } from '../webhooks/conditions';
 
 /**
  * The cloud's scheduled work (issue 4) on node-cron. Config from env (zod, defaults below):
- * CRON_EXPIRE_TRANSACTIONS, CRON_RETURN_LEASES, CRON_RETENTION, HEARTBEAT_RETENTION_DAYS. Every API
+ * CRON_EXPIRE_TRANSACTIONS, CRON_RETURN_LEASES, CRON_SILENT_KIOSKS, CRON_RETENTION, HEARTBEAT_RETENTION_DAYS. Every API
  * instance schedules it, and each firing runs on ONE instance: node-cron's `distributed` mode asks the
  * run claims in the database first (run-claims.ts). A run still going at its next firing is skipped
  * (noOverlap); a failing run is logged and tried at the next firing.
@@ -16,6 +17,8 @@ import { createRunClaims } from './run-claims';
 export const CloudScheduleEnvSchema = z.object({
   CRON_EXPIRE_TRANSACTIONS: z.string().min(1).default('*/30 * * * * *'),
   CRON_RETURN_LEASES: z.string().min(1).default('*/10 * * * * *'),
+  // Issue 17: the kiosk_silent webhook alert (sent once per silence, however often this runs).
+  CRON_SILENT_KIOSKS: z.string().min(1).default('*/30 * * * * *'),
   // Hourly, so each run deletes an hour of heartbeats, not a day's (issue 18: bounded history).
   CRON_RETENTION: z.string().min(1).default('41 * * * *'),
   // The latest status is kiosk_status's; the heartbeat history is kept this long.
@@ -27,7 +30,7 @@ export function parseCloudSchedule(env: Record<string, string | undefined>): Clo
   return CloudScheduleEnvSchema.parse(env);
 }
 
-export type CloudTaskName = 'expire-transactions' | 'return-leases' | 'retention';
+export type CloudTaskName = 'expire-transactions' | 'return-leases' | 'silent-kiosks' | 'retention';
 
 export interface CloudScheduler {
   /** node-cron's task per job: `execute()` runs it now on this instance, `lastRun()` tells how it went. */
@@ -36,7 +39,8 @@ export interface CloudScheduler {
   stop(): Promise<void>;
 }
 
-export function startCloudScheduler(deps: { db: Db; clock: Clock; log: Logger; config: CloudScheduleConfig }): CloudScheduler {
+/** KIOSK_SILENT_SEC comes from the API's settings (config.ts); 600 s when a caller passes only the schedule. */
+export function startCloudScheduler(deps: { db: Db; clock: Clock; log: Logger; config: CloudScheduleConfig & { KIOSK_SILENT_SEC?: number } }): CloudScheduler {
   const { db, clock, log, config } = deps;
   const jobs: Array<{ name: CloudTaskName; cron: string; run: () => Promise<void> }> = [
     {
@@ -55,6 +59,14 @@ export function startCloudScheduler(deps: { db: Db; clock: Clock; log: Logger; c
       run: async () => {
         const ids = await returnExpiredLeases(db, clock.now());
         if (ids.length) log.warn({ jobs: ids }, 'unacked job leases ran out; the jobs go out again');
+      },
+    },
+    {
+      name: 'silent-kiosks',
+      cron: config.CRON_SILENT_KIOSKS,
+      run: async () => {
+        const n = await silentKioskAlerts(db, clock.now(), config.KIOSK_SILENT_SEC ?? 600);
+        if (n) log.warn({ deliveries: n }, 'kiosks went silent; webhook alerts queued');
       },
     },
     {

@@ -4,6 +4,7 @@ import { addTransactionEvent } from '../db/events';
 import { EXPIRED_JOB_REASON, getJob } from '../db/jobs';
 import { getTransaction, setTransactionStatus } from '../db/transactions';
 import { creditJobEnd } from '../job-credits';
+import { expiredJobInDoubt } from '../webhooks/conditions';
 
 /**
  * The cloud's scheduled work (issue 4 "in the cloud, expiring unpaid transactions, returning expired
@@ -32,19 +33,21 @@ export async function expireUnpaidTransactions(db: Db, now: Date): Promise<strin
  * credit, a claim's allocations return to open. No kiosk is handed an expired job (claimNextJob), and
  * the kiosk checks expiry before it admits one. The rule for a kiosk that received the job just before
  * expiry and reports later: its proven payout.result still applies (jobs.ts finishJob) and ADJUSTS the
- * credit to the proven shortfall (db/credits.ts adjustCredit), never a second credit. Returns the ids.
+ * credit to the proven shortfall (db/credits.ts adjustCredit), never a second credit. A job the kiosk had
+ * received is also a payout_in_doubt alert (issue 17): it may have paid coins the cloud now counts as owed. Returns the ids.
  */
 export async function expireJobs(db: Db, now: Date): Promise<string[]> {
   return db.tx(async (q) => {
-    const { rows } = await q.query<{ id: string }>(
+    const { rows } = await q.query<{ id: string; delivered_count: number }>(
       `UPDATE dispense_jobs SET status = 'failed', coins_paid = 0, coins_unpaid = coins, result_reason = $2, finished_at = $1
         WHERE status IN ('pending','delivered','acked') AND expires_at <= $1
-        RETURNING id`,
+        RETURNING id, delivered_count`,
       [now, EXPIRED_JOB_REASON],
     );
-    for (const { id } of rows) {
+    for (const { id, delivered_count } of rows) {
       const job = await getJob(q, id);
       if (!job) continue;
+      if (delivered_count > 0) await expiredJobInDoubt(q, job, now);
       await setTransactionStatus(q, { id: job.transaction_id, from: ['paid', 'dispensing'], to: 'failed', now, coinsPaid: 0 });
       await addTransactionEvent(q, { transactionId: job.transaction_id, type: 'job.expired', data: { job_id: job.id, by: 'cloud' }, now });
       const t = await getTransaction(q, job.transaction_id, { forUpdate: true });
@@ -94,3 +97,4 @@ export async function pruneRunClaims(q: Queryable, now: Date): Promise<number> {
   const r = await q.query('DELETE FROM scheduled_runs WHERE claimed_at < $1', [new Date(now.getTime() - 2 * 86_400_000)]);
   return r.rowCount;
 }
+
