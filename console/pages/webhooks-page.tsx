@@ -147,7 +147,7 @@ export function WebhooksPage() {
       <LoadState state={state}>
         {(d) =>
           d.items.length ? (
-            <ul className="cards">
+            <ul className="cards wide">
               {d.items.map((w) => (
                 <WebhookCard key={w.id} webhook={w} onDone={state.reload} />
               ))}
