@@ -61,24 +61,30 @@ export async function expiredJobInDoubt(q: Queryable, job: { id: string; kiosk_i
 
 /**
  * kiosk_silent, from the scheduler: every kiosk not revoked whose last contact (last_seen_at, or enrolment) is older
- * than KIOSK_SILENT_SEC, once per silence (key: the last contact time; a kiosk that comes back and goes silent again
- * is a new silence). One DB transaction; nothing is read per kiosk when no webhook wants the event. Returns the
- * number of deliveries queued.
+ * than KIOSK_SILENT_SEC, once per silence (key: the last contact in epoch ms; a kiosk that comes back and goes silent
+ * again is a new silence). One DB transaction; the key is made in SQL, and only kiosks that some subscribed webhook
+ * has not yet been sent for this silence are read, so a long-silent kiosk costs nothing per run. Returns the number
+ * of deliveries queued.
  */
 export async function silentKioskAlerts(db: Db, now: Date, silentSec: number): Promise<number> {
   return db.tx(async (q) => {
-    const wanted = await q.query("SELECT 1 FROM webhooks WHERE deleted_at IS NULL AND 'kiosk_silent' = ANY(events) LIMIT 1");
-    if (wanted.rows.length === 0) return 0;
-    const { rows } = await q.query<{ id: string; name: string; since: Date }>(
-      `SELECT id, name, COALESCE(last_seen_at, created_at) AS since FROM kiosks
-        WHERE revoked_at IS NULL AND COALESCE(last_seen_at, created_at) < $1::timestamptz - make_interval(secs => $2)`,
+    const { rows } = await q.query<{ id: string; name: string; since: Date; dedupe_key: string }>(
+      `WITH silent AS (
+         SELECT id, name, COALESCE(last_seen_at, created_at) AS since,
+                'kiosk_silent:' || id || ':' || floor(extract(epoch FROM COALESCE(last_seen_at, created_at)) * 1000)::bigint AS dedupe_key
+           FROM kiosks
+          WHERE revoked_at IS NULL AND COALESCE(last_seen_at, created_at) < $1::timestamptz - make_interval(secs => $2))
+       SELECT s.* FROM silent s
+        WHERE EXISTS (SELECT 1 FROM webhooks w
+                       WHERE w.deleted_at IS NULL AND 'kiosk_silent' = ANY(w.events)
+                         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.dedupe_key = s.dedupe_key))`,
       [now, silentSec],
     );
     let queued = 0;
     for (const k of rows) {
       const since = new Date(k.since);
       const data = { name: k.name, last_seen_at: since.toISOString(), silent_sec: Math.floor((now.getTime() - since.getTime()) / 1000), threshold_sec: silentSec };
-      queued += await emitWebhookEvent(q, { event: 'kiosk_silent', dedupeKey: `kiosk_silent:${k.id}:${since.getTime()}`, kioskId: k.id, data, now });
+      queued += await emitWebhookEvent(q, { event: 'kiosk_silent', dedupeKey: k.dedupe_key, kioskId: k.id, data, now });
     }
     return queued;
   });

@@ -20,7 +20,9 @@ import { createPaidTransaction } from '../testing/flows';
 import { createHarness, OPERATOR_TOKEN, silentLog, type Harness } from '../testing/harness';
 import { BACKENDS } from '../testing/test-db';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver';
-import { deliverDueWebhooks, nextAttemptAt } from './deliver';
+import { silentKioskAlerts } from './conditions';
+import { deliverDueWebhooks, nextAttemptAt, startWebhookSender } from './deliver';
+import { emitWebhookEvent } from './emit';
 import { webhookUrlProblem } from './url-rule';
 
 /**
@@ -148,10 +150,18 @@ describe.each(BACKENDS)('webhooks (%s)', (backend) => {
       await task.execute();
       await task.execute(); // the same silence: not again
       await send();
-      const mine = on(w.path).filter((r) => r.body?.kiosk_id === kiosk.kioskId);
+      let mine = on(w.path).filter((r) => r.body?.kiosk_id === kiosk.kioskId);
       expect(mine).toHaveLength(1);
       expect(mine[0]).toMatchObject({ signatureValid: true, body: { event: 'kiosk_silent', data: { name: 'alerts', threshold_sec: 600 } } });
       expect(mine[0]!.body!.data.silent_sec).toBeGreaterThanOrEqual(600);
+      expect(await silentKioskAlerts(h.tdb.db, h.clock.now(), 600)).toBe(0); // still the same silence
+      await sync([heartbeat(500)]); // back…
+      h.clock.advance(601_000);
+      await task.execute(); // …and silent again: a new silence
+      await send();
+      mine = on(w.path).filter((r) => r.body?.kiosk_id === kiosk.kioskId);
+      expect(mine).toHaveLength(2);
+      expect(mine[1]!.body!.data.last_seen_at).not.toBe(mine[0]!.body!.data.last_seen_at);
     } finally {
       await scheduler.stop();
       await op('DELETE', `/v1/fleet/webhooks/${w.id}`);
@@ -274,7 +284,6 @@ describe.runIf(BACKENDS.includes('pg'))('webhook sender across instances (pg)', 
     try {
       const res = await h.req('POST', '/v1/fleet/webhooks', { token: OPERATOR_TOKEN, body: { url: `${rx.url}/race`, events: ['low_coins'] } });
       rx.expect('/race', CreatedWebhookResponseSchema.parse(await res.json()).secret);
-      const { emitWebhookEvent } = await import('./emit');
       const N = 40;
       for (let i = 0; i < N; i++) await emitWebhookEvent(h.tdb.db, { event: 'low_coins', dedupeKey: `race:${i}`, kioskId: null, data: { i }, now: h.clock.now() });
       const [a, b] = await Promise.all([h.tdb.db, second].map((db) => deliverDueWebhooks({ db, clock: h.clock, log: silentLog }, 5)));
@@ -288,6 +297,26 @@ describe.runIf(BACKENDS.includes('pg'))('webhook sender across instances (pg)', 
       expect(rows[0]!.n).toBe(N);
     } finally {
       await second.close();
+      await rx.close();
+      await h.dispose();
+    }
+  }, 30_000);
+
+  it('a commit that queued a delivery wakes a sender at once (NOTIFY), without waiting for its period', async () => {
+    const h = await createHarness('pg');
+    const rx = await startWebhookReceiver();
+    const sender = startWebhookSender({ db: h.tdb.db, clock: h.clock, log: silentLog }, 600_000);
+    try {
+      const res = await h.req('POST', '/v1/fleet/webhooks', { token: OPERATOR_TOKEN, body: { url: `${rx.url}/nudge`, events: ['hopper_fault'] } });
+      rx.expect('/nudge', CreatedWebhookResponseSchema.parse(await res.json()).secret);
+      await new Promise((r) => setTimeout(r, 300)); // the LISTEN is in place
+      const t0 = Date.now();
+      await h.tdb.db.tx((q) => emitWebhookEvent(q, { event: 'hopper_fault', dedupeKey: 'nudge', kioskId: null, data: {}, now: h.clock.now() }));
+      const [got] = await rx.waitFor('/nudge', 1, 3000);
+      console.log(`webhook_notify_to_receiver_ms ${Date.now() - t0}`);
+      expect(got!.signatureValid).toBe(true);
+    } finally {
+      await sender.stop();
       await rx.close();
       await h.dispose();
     }
