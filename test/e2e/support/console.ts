@@ -7,7 +7,7 @@ import type { Db } from '../../../cloud-api/src/db/db';
 import { openPgDb } from '../../../cloud-api/src/db/pg-adapter';
 import { totpCode } from '../../../cloud-api/src/operators/totp';
 import { createScratchDatabase } from '../../../cloud-api/src/testing/test-db';
-import { startSystem, type RunningSystem } from '../../../scripts/system';
+import { startSystem, type RunningSystem, type SystemOptions } from '../../../scripts/system';
 import { seriousA11yViolations } from './screen-check';
 
 /**
@@ -25,12 +25,12 @@ export interface ConsoleSystem {
 
 export const NEEDS_POSTGRES = 'the console specs check pages against the cloud database: set DATABASE_URL (Postgres)';
 
-export async function startConsoleSystem(o: { cloudEnv?: Record<string, string>; kioskEnv?: Record<string, string> } = {}): Promise<ConsoleSystem> {
+export async function startConsoleSystem(o: Pick<SystemOptions, 'cloudEnv' | 'kioskEnv' | 'hopper'> = {}): Promise<ConsoleSystem> {
   const scratch = await createScratchDatabase(process.env.DATABASE_URL ?? '', 'console_e2e');
   const dataDir = mkdtempSync(join(tmpdir(), 'roluatm-e2e-console-'));
   let system: RunningSystem | undefined;
   try {
-    system = await startSystem({ dataDir, databaseUrl: scratch.url, cloudEnv: o.cloudEnv, kioskEnv: o.kioskEnv });
+    system = await startSystem({ dataDir, databaseUrl: scratch.url, cloudEnv: o.cloudEnv, kioskEnv: o.kioskEnv, hopper: o.hopper });
   } catch (e) {
     await scratch.drop();
     throw e;
