@@ -74,6 +74,25 @@ describe('chaos invariants', () => {
     expect(names(notPresented)).toContain('no_coin_outside_session');
   });
 
+  it('accepts a claim whose ledger collected exactly the coins its payout proved, and catches one that did not (issue 15)', () => {
+    const claim = (hopperCoins: number, over: Partial<RunRecord> = {}) => paid(hopperCoins, { kind: 'claim', collected: hopperCoins, credits: [], ...over });
+    expect(checkRun(claim(16))).toEqual([]);
+    expect(checkRun(claim(8))).toEqual([]); // killed mid-claim with the bowl empty: the rest stays open on the source credit
+    expect(names(claim(8, { collected: 16 }))).toEqual(['shortfall_owed']); // collected coins that never left
+    expect(names(claim(16, { collected: 8 }))).toEqual(['shortfall_owed']); // paid coins the ledger still owes
+    expect(names(claim(8, { credits: [{ coins: 8, state: 'open' }] }))).toEqual(['shortfall_owed']); // a claim never opens a credit
+  });
+
+  it("catches a credit whose state does not match its collected coins (issue 15)", () => {
+    const owed = (credit: RunRecord['credits'][number]) =>
+      paid(0, { dispenses: [], kiosk: { status: 'cancelled', coins_paid: null, jobs: [] }, cloud: { status: 'cancelled', coins_paid: null, job: null }, credits: [credit] });
+    expect(checkRun(owed({ coins: 16, state: 'open', coins_collected: 8 }))).toEqual([]);
+    expect(checkRun(owed({ coins: 16, state: 'collected', coins_collected: 16 }))).toEqual([]);
+    expect(names(owed({ coins: 16, state: 'collected', coins_collected: 8 }))).toEqual(['shortfall_owed']);
+    expect(names(owed({ coins: 16, state: 'open', coins_collected: 16 }))).toEqual(['shortfall_owed']);
+    expect(names(owed({ coins: 16, state: 'open', coins_collected: 20 }))).toEqual(['shortfall_owed']);
+  });
+
   it('catches an outbox left behind and a transaction stuck before its end', () => {
     expect(names(paid(16, { outboxUnsent: 3 }))).toEqual(['outbox_empty']);
     expect(names(paid(16, { cloud: { status: 'paid', coins_paid: null, job: { id: JOB, status: 'acked', coins_paid: null } } }))).toContain('no_stuck_transaction');

@@ -9,7 +9,7 @@ import { payTransaction } from '../../sim/worldid/phone-pay';
 import { checkRun, tally, type RunRecord, type Violation } from './invariants';
 import { KioskCustomer } from './kiosk-customer';
 import { readCloud, readKiosk } from './observe';
-import { allScenarios, type RunContext, type Scenario } from './scenarios';
+import { allScenarios, type DrivenRun, type RunContext, type Scenario } from './scenarios';
 import { startChaosStack, type ChaosStack } from './stack';
 
 /**
@@ -43,7 +43,15 @@ export interface ChaosReport {
   /** What the technician found and did, visit by visit. */
   technician_log: string[];
   screens: Record<string, number>;
-  coins: { ordered: number; hopper: number; kiosk: number; cloud: number; owed: number };
+  /** Transactions checked: a run's cash-out, or (issue 15 scenarios) every transaction it started. */
+  transactions: number;
+  /**
+   * ordered: coins cash-outs ordered; hopper/kiosk/cloud: coins out, each side's count (claims included);
+   * owed: coins of credits open or collected; collected: coins claims paid. ordered = hopper − collected + owed.
+   */
+  coins: { ordered: number; hopper: number; kiosk: number; cloud: number; owed: number; collected: number };
+  /** How the issue 15 scenarios' races went, e.g. `cancel_races_job together: cancel_won`. */
+  outcomes: Record<string, number>;
   invariants: ReturnType<typeof tally>;
   violations: Violation[];
   duration_ms: number;
@@ -70,7 +78,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     technician_actions: 0,
     technician_log: [],
     screens: {},
-    coins: { ordered: 0, hopper: 0, kiosk: 0, cloud: 0, owed: 0 },
+    transactions: 0,
+    coins: { ordered: 0, hopper: 0, kiosk: 0, cloud: 0, owed: 0, collected: 0 },
+    outcomes: {},
     invariants: tally([], []),
     violations: [],
     duration_ms: 0,
@@ -81,20 +91,29 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       // Every scenario once, in order, then at random: a short run still covers every named point.
       const scenario = i < scenarios.length ? scenarios[i]! : scenarios[Math.floor(random() * scenarios.length)]!;
       const coins = 4 * (1 + Math.floor(random() * 5));
-      const record = await oneRun(stack, report, { run: i, scenario, coins, identity: `chaos-${o.seed}-${i}`, settleTimeoutMs: o.settleTimeoutMs ?? 90_000 });
-      records.push(record);
-      const violations = checkRun(record);
+      const done = await oneRun(stack, report, { run: i, scenario, coins, random, identity: `chaos-${o.seed}-${i}`, settleTimeoutMs: o.settleTimeoutMs ?? 90_000 });
+      records.push(...done.records);
+      const violations = [...done.records.flatMap(checkRun), ...done.unreached];
       report.violations.push(...violations);
       report.runs += 1;
-      report.coins.ordered += record.coins;
-      report.coins.hopper += record.hopperCoins;
-      report.coins.kiosk += record.kiosk?.coins_paid ?? 0;
-      report.coins.cloud += record.cloud?.coins_paid ?? 0;
-      report.coins.owed += record.credits.filter((c) => c.state === 'open' || c.state === 'collected').reduce((a, c) => a + c.coins, 0);
-      say(`[${i + 1}/${runs}] ${scenario.name}: ${record.coins} ordered, hopper ${record.hopperCoins}, kiosk ${record.kiosk?.status}/${record.kiosk?.coins_paid ?? 0}, cloud ${record.cloud?.status ?? 'absent'}/${record.cloud?.coins_paid ?? 0}${violations.length ? ` — ${violations.length} VIOLATION(S): ${violations.map((v) => `${v.invariant}: ${v.detail}`).join('; ')}` : ''}`);
+      report.transactions += done.records.length;
+      if (done.outcome) report.outcomes[`${scenario.name} ${done.outcome}`] = (report.outcomes[`${scenario.name} ${done.outcome}`] ?? 0) + 1;
+      for (const record of done.records) {
+        const claim = record.kind === 'claim';
+        if (!claim) report.coins.ordered += record.coins;
+        report.coins.hopper += record.hopperCoins;
+        if (claim) report.coins.collected += record.hopperCoins;
+        report.coins.kiosk += record.kiosk?.coins_paid ?? 0;
+        report.coins.cloud += record.cloud?.coins_paid ?? 0;
+        report.coins.owed += record.credits.filter((c) => c.state === 'open' || c.state === 'collected').reduce((a, c) => a + c.coins, 0);
+      }
+      const line = done.records.map((r) => `${r.kind === 'claim' ? 'claim ' : ''}${r.coins} ordered, hopper ${r.hopperCoins}, kiosk ${r.kiosk?.status}/${r.kiosk?.coins_paid ?? 0}, cloud ${r.cloud?.status ?? 'absent'}/${r.cloud?.coins_paid ?? 0}${r.credits.length ? `, credit ${r.credits.map((c) => `${c.reason ?? ''} ${c.coins} ${c.state}`).join('+')}` : ''}`).join(' | ');
+      say(`[${i + 1}/${runs}] ${scenario.name}${done.outcome ? ` (${done.outcome})` : ''}: ${line}${violations.length ? ` — ${violations.length} VIOLATION(S): ${violations.map((v) => `${v.invariant}: ${v.detail}`).join('; ')}` : ''}`);
     }
   } finally {
     report.invariants = tally(records, report.violations);
+    // A scenario's own check runs once per run of an issue 15 scenario, not per transaction.
+    report.invariants.scenario_reached.checked = runsOf(records, (name) => scenarios.some((s) => s.name === name && s.judge));
     report.kills.kiosk_restarts = stack.kioskRestarts;
     report.duration_ms = Date.now() - started;
     await stack.stop();
@@ -107,11 +126,23 @@ interface RunSpec {
   run: number;
   scenario: Scenario;
   coins: number;
+  random: () => number;
   identity: string;
   settleTimeoutMs: number;
 }
 
-async function oneRun(stack: ChaosStack, report: ChaosReport, spec: RunSpec): Promise<RunRecord> {
+/** One run's records (one per transaction it started), what its scenario did not reach, and how its race went. */
+interface RunOutcome {
+  records: RunRecord[];
+  unreached: Violation[];
+  outcome: string | null;
+}
+
+function runsOf(records: RunRecord[], judged: (scenario: string) => boolean): number {
+  return new Set(records.filter((r) => judged(r.scenario)).map((r) => r.run)).size;
+}
+
+async function oneRun(stack: ChaosStack, report: ChaosReport, spec: RunSpec): Promise<RunOutcome> {
   const sim = stack.hopper.sim;
   const since = new Date(Date.now() - 60_000).toISOString();
   const customer = await readyCustomer(stack, report);
@@ -125,6 +156,9 @@ async function oneRun(stack: ChaosStack, report: ChaosReport, spec: RunSpec): Pr
     stack,
     coins: spec.coins,
     coinsOutBefore,
+    random: spec.random,
+    customer,
+    identity: spec.identity,
     killKiosk(point) {
       // One kill per run, except the scenario that kills again during recovery (it names its second point).
       if (kills++ > 0 && point !== 'kiosk_during_recovery') return;
@@ -145,29 +179,75 @@ async function oneRun(stack: ChaosStack, report: ChaosReport, spec: RunSpec): Pr
     },
   };
   spec.scenario.arm(ctx);
-  const txId = await driveCustomer(stack, customer, spec).catch(() => null);
+  const driven: DrivenRun = { transactions: [], facts: {} };
+  let driveFailure: string | null = null;
+  if (spec.scenario.drive) {
+    await spec.scenario.drive(ctx, driven).catch((e: unknown) => void (driveFailure = e instanceof Error ? e.message : String(e)));
+  } else {
+    const txId = await driveCustomer(stack, customer, spec).catch(() => null);
+    if (txId) driven.transactions.push(txId);
+  }
   customer.close();
   await Promise.all(cloudRestarts);
   if (kioskKilled) await stack.kioskUp();
-  if (!txId) throw new Error(`run ${spec.run} (${spec.scenario.name}): the kiosk refused to start a cash-out`);
-  const settled = await settle(stack, report, txId, since, spec.settleTimeoutMs);
+  if (driven.transactions.length === 0) throw new Error(`run ${spec.run} (${spec.scenario.name}): the kiosk refused to start a cash-out${driveFailure ? `: ${driveFailure}` : ''}`);
+  const settled: boolean[] = [];
+  for (const txId of driven.transactions) settled.push(await settle(stack, report, txId, since, spec.settleTimeoutMs));
   disarm(stack);
   await Promise.all(cloudRestarts);
-  const kiosk = readKiosk(stack.kioskDbPath, txId);
-  const cloud = await readCloud(stack.cloudUrl, stack.operatorToken, txId, since);
-  return {
-    run: spec.run,
-    scenario: spec.scenario.name,
-    transactionId: txId,
-    coins: spec.coins,
-    hopperCoins: sim.coinsOut - coinsOutBefore,
-    dispenses: sim.dispenseLog.slice(dispensesBefore),
-    kiosk: kiosk.tx,
-    cloud: cloud.cloud,
-    credits: cloud.credits,
-    outboxUnsent: kiosk.outboxUnsent,
-    settled,
-  };
+  const records = await readRecords(stack, spec, driven, settled, since, { coinsOut: sim.coinsOut - coinsOutBefore, dispenses: sim.dispenseLog.slice(dispensesBefore) });
+  const unreached = (problems: string[]): Violation[] =>
+    problems.map((detail) => ({ run: spec.run, scenario: spec.scenario.name, transactionId: driven.transactions[0]!, invariant: 'scenario_reached', detail }));
+  if (!spec.scenario.judge) return { records, unreached: [], outcome: null };
+  const judged = spec.scenario.judge(records, driven);
+  return { records, unreached: unreached([...(driveFailure ? [`the scenario stopped: ${driveFailure}`] : []), ...judged.problems]), outcome: judged.outcome };
+}
+
+/**
+ * What each side recorded about each of the run's transactions. The hopper's coins of the run belong to the
+ * transaction whose job the kiosk admitted (the presence rule lets one session be live at a time); when none
+ * was admitted, to the first, where `no_coin_outside_session` catches them.
+ */
+async function readRecords(
+  stack: ChaosStack,
+  spec: RunSpec,
+  driven: DrivenRun,
+  settled: boolean[],
+  since: string,
+  hopper: { coinsOut: number; dispenses: number[] },
+): Promise<RunRecord[]> {
+  const views = await Promise.all(
+    driven.transactions.map(async (txId) => ({ txId, kiosk: readKiosk(stack.kioskDbPath, txId), cloud: await readCloud(stack.cloudUrl, stack.operatorToken, txId, since) })),
+  );
+  const withJob = views.map((v) => (v.kiosk.tx?.jobs.length ?? 0) > 0).lastIndexOf(true);
+  const payer = withJob >= 0 ? withJob : 0;
+  const records = views.map((v, k): RunRecord => {
+    const kind = v.kiosk.tx?.kind ?? 'cash_out';
+    // A claim's coins come with its cloud answer or its job, whichever the kiosk stored.
+    const coins = kind === 'claim' ? Math.max(v.kiosk.tx?.coins ?? 0, ...(v.kiosk.tx?.jobs ?? []).map((j) => j.coins)) : (v.kiosk.tx?.coins ?? spec.coins);
+    return {
+      run: spec.run,
+      scenario: spec.scenario.name,
+      transactionId: v.txId,
+      coins,
+      kind,
+      hopperCoins: k === payer ? hopper.coinsOut : 0,
+      dispenses: k === payer ? hopper.dispenses : [],
+      kiosk: v.kiosk.tx,
+      cloud: v.cloud.cloud,
+      credits: v.cloud.credits,
+      outboxUnsent: v.kiosk.outboxUnsent,
+      settled: settled[k] ?? false,
+    };
+  });
+  const claim = driven.claim;
+  if (claim) {
+    // Issue 15: the ledger's collected coins for the claim = the source credit's coins_collected growth.
+    const source = records.find((r) => r.transactionId === claim.sourceId);
+    const claimRecord = records.find((r) => r.transactionId === claim.claimId);
+    if (claimRecord) claimRecord.collected = (source?.credits[0]?.coins_collected ?? 0) - claim.collectedBefore;
+  }
+  return records;
 }
 
 /** The customer walks up: start, scan with World App, pay in World App, watch the coins. */
@@ -285,7 +365,7 @@ async function finalScreen(stack: ChaosStack): Promise<string> {
 }
 
 function disarm(stack: ChaosStack): void {
-  stack.net.hooks = {};
+  clearHooks(stack);
   const taps = stack.hopper.sim.taps;
   taps.frame = undefined;
   taps.handled = undefined;
@@ -294,4 +374,16 @@ function disarm(stack: ChaosStack): void {
   const f = stack.hopper.sim.faults;
   // Faults a scenario armed but the run never reached are not carried into the next run.
   Object.assign(f, { dropReplyAfterPaying: false, lateReplyTo: null, armOn: null, powerCycleMidPayout: null, jamAfterCoins: null, corruptChecksum: 0, sendGarbage: 0, lateCounterMs: 0, stallAfterCoins: null });
+}
+
+/**
+ * Clears the proxy's hooks in place: an exchange keeps the hooks object it started with, so a long-poll
+ * already waiting (GET /v1/jobs/next, 25 s) sees hooks the next run sets on the same object, never on a new one.
+ */
+export function clearHooks(stack: ChaosStack): void {
+  const hooks = stack.net.hooks;
+  hooks.request = undefined;
+  hooks.forward = undefined;
+  hooks.answer = undefined;
+  hooks.reply = undefined;
 }

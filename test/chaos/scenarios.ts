@@ -1,4 +1,8 @@
+import type { RunRecord } from './invariants';
+import type { KioskCustomer } from './kiosk-customer';
+import { SESSION_SCENARIOS } from './session-scenarios';
 import type { ChaosStack } from './stack';
+import { isAck, isJobDelivery, isRegister, isResultSync, isVerify } from './requests';
 
 /**
  * What can go wrong during one cash-out (issue 8 "Chaos"). Each scenario arms a trigger on the
@@ -12,7 +16,7 @@ import type { ChaosStack } from './stack';
  * the 167 leaves; the result and its outbox row are written in one SQLite transaction before
  * they are pushed. So "the hopper got a 167" means "after the journal, before the reply".
  */
-export type ScenarioKind = 'clean' | 'kill_kiosk' | 'kill_cloud' | 'hopper_fault' | 'net_fault';
+export type ScenarioKind = 'clean' | 'kill_kiosk' | 'kill_cloud' | 'hopper_fault' | 'net_fault' | 'presence';
 
 export interface RunContext {
   stack: ChaosStack;
@@ -26,23 +30,39 @@ export interface RunContext {
   killCloud(point: string, downMs: number): void;
   /** Records that a hopper or network fault was injected. */
   fault(name: string): void;
+  /** The run's seeded PRNG (a scenario's random choices replay with the seed). */
+  random(): number;
+  /** The customer at the idle kiosk, connected over the kiosk's WebSocket. */
+  customer: KioskCustomer;
+  /** The World ID identity this run's customer scans with. */
+  identity: string;
+}
+
+/** What a scenario that drives its own customers (issue 15) did: its transactions and what it saw. */
+export interface DrivenRun {
+  /** The run's transactions in the order they started; each is settled and checked. */
+  transactions: string[];
+  /** A claim and the cash-out whose credit it collects, with that credit's coins_collected before the claim. */
+  claim?: { claimId: string; sourceId: string; collectedBefore: number };
+  /** What the scenario saw while it drove, for its judge. */
+  facts: Record<string, string | number | boolean>;
 }
 
 export interface Scenario {
   name: string;
   kind: ScenarioKind;
   arm(ctx: RunContext): void;
+  /** Drives the run's customers itself; without it the runner does one cash-out, paid at once (runner.ts). */
+  drive?(ctx: RunContext, run: DrivenRun): Promise<void>;
+  /**
+   * After every transaction of the run settled: which way the run went (`outcome`, counted in the report) and
+   * what the scenario set out to cause but did not (`problems`: each a `scenario_reached` violation).
+   */
+  judge?(records: RunRecord[], run: DrivenRun): { outcome: string; problems: string[] };
 }
 
 const DISPENSE = 167;
 const REQUEST_STATUS = 166;
-
-const isRegister = (m: string, p: string) => m === 'POST' && p === '/v1/transactions';
-const isVerify = (m: string, p: string) => m === 'POST' && /^\/v1\/transactions\/[^/]+\/world-id$/.test(p);
-const isAck = (m: string, p: string) => m === 'POST' && /^\/v1\/jobs\/[^/]+\/ack$/.test(p);
-const isJobDelivery = (m: string, p: string, status: number) => m === 'GET' && p.startsWith('/v1/jobs/next') && status === 200;
-/** The sync request that carries this cash-out's payout result. */
-const isResultSync = (m: string, p: string, body: string) => m === 'POST' && p === '/v1/sync' && body.includes('"payout.result"');
 
 /** Kill the kiosk when a matching request reaches the proxy, before the cloud sees it. */
 function killOnRequest(name: string, match: (method: string, path: string, body: string) => boolean): Scenario {
@@ -281,5 +301,5 @@ export const NETWORK_FAULTS: Scenario[] = [
 export const CLEAN: Scenario = { name: 'clean', kind: 'clean', arm: () => undefined };
 
 export function allScenarios(o: { cloudKills: boolean }): Scenario[] {
-  return [CLEAN, ...KIOSK_KILL_POINTS, ...(o.cloudKills ? CLOUD_KILL_POINTS : []), ...HOPPER_FAULTS, ...NETWORK_FAULTS];
+  return [CLEAN, ...KIOSK_KILL_POINTS, ...(o.cloudKills ? CLOUD_KILL_POINTS : []), ...HOPPER_FAULTS, ...NETWORK_FAULTS, ...SESSION_SCENARIOS];
 }

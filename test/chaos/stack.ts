@@ -6,7 +6,7 @@ import { enrollmentCode, freePort, spawnKiosk, stopChild, waitForKioskUrl } from
 import { loadOrCreateDemoSecrets } from '../../scripts/demo-secrets';
 import { startBridge } from '../../sim/worldid/bridge';
 import { SIM_APP_ID, SIM_RP_ID, startFakePortal } from '../../sim/worldid/portal';
-import { SIM_PORTAL_API_KEY } from '../../sim/worldid/portal-payments';
+import { SIM_PORTAL_API_KEY, type FakePayments } from '../../sim/worldid/portal-payments';
 import { startHopperOnPty, type HopperOnPty } from '../../sim/hopper/pty';
 import { startTestProxy, type TestProxy } from '../support/proxy/proxy';
 
@@ -35,6 +35,8 @@ export interface ChaosStack {
   kioskUrl: string;
   bridgeUrl: string;
   portalUrl: string;
+  /** The Developer Portal simulator's payments: a scenario keeps a World App payment pending, then confirms it. */
+  payments: FakePayments;
   operatorToken: string;
   backend: 'postgres' | 'pglite';
   hopper: HopperOnPty;
@@ -111,6 +113,8 @@ export async function startChaosStack(o: ChaosStackOptions): Promise<ChaosStack>
     ADMIN_PIN: '2468',
     QR_TIMEOUT_SEC: '20',
     PAYMENT_TIMEOUT_SEC: '30',
+    // Issue 15: "confirming your payment" gives up after 6 s here (600 on a Pi), so late_payment ends its session in seconds.
+    PAYMENT_CONFIRM_TIMEOUT_SEC: '6',
     IDLE_TIMEOUT_SEC: '5',
     LOG_LEVEL: process.env.CHAOS_KIOSK_LOG_LEVEL ?? 'warn',
   };
@@ -149,6 +153,7 @@ export async function startChaosStack(o: ChaosStackOptions): Promise<ChaosStack>
     },
     bridgeUrl: bridge.url,
     portalUrl: portal.url,
+    payments: portal.payments,
     operatorToken: secrets.operator_token,
     backend: scratch ? 'postgres' : 'pglite',
     hopper,
