@@ -4,7 +4,7 @@ import type { RunRecord } from './invariants';
 import type { CallResult } from './kiosk-customer';
 import { readCloud } from './observe';
 import { isAck, isJobDelivery, isPaymentPoll } from './requests';
-import type { RunContext, Scenario } from './scenarios';
+import type { DrivenRun, RunContext, Scenario } from './scenarios';
 
 /**
  * Issue 15 "Done when": chaos scenarios for the presence rule and the credits ledger. Each drives its own
@@ -15,6 +15,14 @@ import type { RunContext, Scenario } from './scenarios';
 const cloudView = (ctx: RunContext, txId: string) => readCloud(ctx.stack.cloudUrl, ctx.stack.operatorToken, txId, new Date(Date.now() - 600_000).toISOString());
 const fastPhone = { sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 300))) };
 const byId = (records: RunRecord[], id: string | undefined) => records.find((r) => r.transactionId === id);
+/** A cash-out of the run's coins, scanned and approved by the run's customer, on the pay screen; its id. */
+async function toPayScreen(ctx: RunContext, run: DrivenRun): Promise<string> {
+  const txId = await start(ctx.customer, { cashOutCoins: ctx.coins });
+  run.transactions.push(txId); // settled and checked even if a later step fails
+  await scanAndApprove(ctx.customer, txId, ctx.identity);
+  await untilScreen(ctx.customer, txId, ['waiting_payment'], 30_000);
+  return txId;
+}
 const oneCredit = (r: RunRecord | undefined) => (r?.credits.length === 1 ? r.credits[0] : undefined);
 
 /**
@@ -29,10 +37,7 @@ const LATE_PAYMENT: Scenario = {
   arm: () => undefined,
   async drive(ctx, run) {
     const { customer, stack } = ctx;
-    const first = await start(customer, { cashOutCoins: ctx.coins });
-    run.transactions.push(first);
-    await scanAndApprove(customer, first, ctx.identity);
-    await untilScreen(customer, first, ['waiting_payment'], 30_000);
+    const first = await toPayScreen(ctx, run);
     const payment = await payPending(stack, first);
     await untilScreen(customer, first, ['confirming_payment'], 10_000);
     run.facts.confirming_shown = true;
@@ -87,10 +92,7 @@ const CANCEL_RACES_JOB: Scenario = {
     const { customer, stack } = ctx;
     const order = RACE_ORDERS[Math.floor(ctx.random() * RACE_ORDERS.length)]!;
     run.facts.order = order;
-    const txId = await start(customer, { cashOutCoins: ctx.coins });
-    run.transactions.push(txId);
-    await scanAndApprove(customer, txId, ctx.identity);
-    await untilScreen(customer, txId, ['waiting_payment'], 30_000);
+    const txId = await toPayScreen(ctx, run);
     let cancel: Promise<CallResult> | null = null;
     const pressCancel = () => {
       run.facts.screen_at_cancel = customer.state?.flow.screen ?? 'none';
@@ -150,10 +152,7 @@ const COLLECT_KILLED_MID_PAYOUT: Scenario = {
   arm: () => undefined,
   async drive(ctx, run) {
     const { customer, stack } = ctx;
-    const source = await start(customer, { cashOutCoins: ctx.coins });
-    run.transactions.push(source);
-    await scanAndApprove(customer, source, ctx.identity);
-    await untilScreen(customer, source, ['waiting_payment'], 30_000);
+    const source = await toPayScreen(ctx, run);
     // World App's mini app opened the payment request on return_to; the phone keeps it past the cancel.
     const opened = await openPaymentRequest({ cloudUrl: stack.cloudUrl, portalUrl: stack.portalUrl }, source);
     if (typeof opened === 'string') throw new Error(opened);
