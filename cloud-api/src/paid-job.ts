@@ -1,8 +1,7 @@
 import { newId } from '../../contract/clock';
-import { notifyTx, JOBS_CHANNEL, type Queryable } from './db/db';
-import { addTransactionEvent } from './db/events';
-import { insertJob } from './db/jobs';
-import { setTransactionStatus, type TransactionRow } from './db/transactions';
+import { JOBS_CHANNEL, type Queryable } from './db/db';
+import { payWithJob } from './db/jobs';
+import type { TransactionRow } from './db/transactions';
 import type { Deps } from './deps';
 
 /** A transaction past its expires_at can no longer be verified, paid or given a job (issue 14). */
@@ -13,18 +12,17 @@ export function isPastExpiry(t: Pick<TransactionRow, 'expires_at'>, now: Date): 
 /**
  * verified → paid, and THE signed dispense job, in the caller's DB transaction (PRODUCT.md "Money rules":
  * a job only for a verified, paid transaction, at most one per transaction — UNIQUE (transaction_id)).
- * The caller holds the transaction row lock. NOTIFY wakes the kiosk's long-poll at COMMIT.
+ * The caller holds the transaction row lock. NOTIFY wakes the kiosk's long-poll at COMMIT. One statement
+ * (db/jobs.ts payWithJob). Returns the paid row when this call created THE job, else undefined.
  */
 export async function markPaidWithJob(
   deps: Deps,
   q: Queryable,
   t: TransactionRow,
   paid: { now: Date; data: Record<string, unknown> },
-): Promise<boolean> {
+): Promise<TransactionRow | undefined> {
   const { now } = paid;
-  if (isPastExpiry(t, now)) return false;
-  if (!(await setTransactionStatus(q, { id: t.id, from: ['verified'], to: 'paid', now }))) return false;
-  await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.paid', data: paid.data, now });
+  if (isPastExpiry(t, now)) return undefined;
   const job = deps.signer.sign({
     id: newId(),
     transaction_id: t.id,
@@ -32,8 +30,6 @@ export async function markPaidWithJob(
     coins: t.coins,
     expires_at: new Date(now.getTime() + deps.config.JOB_TTL_SEC * 1000).toISOString(),
   });
-  if (!(await insertJob(q, { ...job, now }))) return false;
-  await addTransactionEvent(q, { transactionId: t.id, type: 'job.created', data: { job_id: job.id, coins: job.coins }, now });
-  await notifyTx(q, JOBS_CHANNEL, t.kiosk_id);
-  return true;
+  const out = await payWithJob(q, { job, now, paidData: paid.data, channel: JOBS_CHANNEL });
+  return out.jobCreated ? out.paid : undefined;
 }

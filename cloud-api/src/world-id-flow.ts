@@ -4,7 +4,7 @@ import { addTransactionEvent } from './db/events';
 import { useIssuedNonce } from './db/nonces';
 import { useNullifier } from './db/nullifiers';
 import { hasConfirmedPayment } from './db/payments';
-import { getTransaction, setTransactionStatus, type TransactionRow } from './db/transactions';
+import { getTransaction, moveTransaction, type TransactionRow } from './db/transactions';
 import type { Deps } from './deps';
 import { HttpError } from './http-error';
 import { checkResultAgainstTransaction, type CredentialPolicy } from './worldid';
@@ -52,16 +52,25 @@ export async function applyVerifiedProof(
   const day = dayWindow(now, cfg.PER_HUMAN_DAY_TIME_ZONE);
   const use = await useNullifier(q, { nullifier: v.nullifier, action: cfg.WORLD_ID_ACTION, amountCents: t.amount_cents, now, limits, day });
   if (!use.ok) throw new Refusal(use.code, use.message);
-  await setTransactionStatus(q, { id: t.id, from: ['created'], to: 'verified', now, nullifier: v.nullifier });
-  await addTransactionEvent(q, { transactionId: t.id, type: 'transaction.verified', data: { protocol_version: v.protocolVersion }, now });
+  const verified = await moveTransaction(q, {
+    id: t.id, from: ['created'], to: 'verified', now, nullifier: v.nullifier,
+    event: { type: 'transaction.verified', data: { protocol_version: v.protocolVersion } },
+  });
+  if (!verified) throw new Error('transaction left `created` while its row lock was held');
   // PAYMENT_MODE=none: operator-funded payout, explicit config (PRODUCT.md step 5). world_app: the job
   // waits for a confirmed payment, unless the payment was confirmed before this proof arrived.
   if (cfg.PAYMENT_MODE === 'none') {
-    await markPaidWithJob(deps, q, t, { now, data: { payment_mode: cfg.PAYMENT_MODE } });
-  } else if (await hasConfirmedPayment(q, t.id)) {
-    await markPaidWithJob(deps, q, t, { now, data: { payment_mode: cfg.PAYMENT_MODE, payment: 'confirmed_before_verify' } });
+    return (await markPaidWithJob(deps, q, verified, { now, data: { payment_mode: cfg.PAYMENT_MODE } })) ?? (await reread(q, t.id));
   }
-  const after = await getTransaction(q, t.id);
+  if (await hasConfirmedPayment(q, t.id)) {
+    return (await markPaidWithJob(deps, q, verified, { now, data: { payment_mode: cfg.PAYMENT_MODE, payment: 'confirmed_before_verify' } })) ?? (await reread(q, t.id));
+  }
+  return verified;
+}
+
+/** The row as it is now: only when markPaidWithJob made no job (past expiry, or a job already there). */
+async function reread(q: Queryable, id: string): Promise<TransactionRow> {
+  const after = await getTransaction(q, id);
   if (!after) throw new Error('transaction vanished inside its own database transaction');
   return after;
 }

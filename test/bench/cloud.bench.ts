@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startFakePortal } from '../../sim/worldid/portal';
+import { measureCashOutCost } from '../../cloud-api/src/testing/cashout-cost';
 import { startCloudFleet, type CloudFleet } from '../scale/cloud-fleet';
 import { call, cashOut, enrollKiosks, pool, startPollers, type Kiosk, type Pollers } from '../scale/cloud-load';
 import { summarizeProfile } from './cpu-profile';
@@ -16,6 +17,9 @@ import { emit, percentile, round } from './figure';
  *    cloud_cashouts_per_s and cloud_p95_ms (create sent → job received on the long-poll), baseline the
  *    cheapest authenticated call (GET /v1/jobs/next?wait=0) at the same concurrency; cloud_rss_mb of that
  *    instance, baseline its RSS idle after start. BENCH_CPU_PROF=1 profiles this instance (stderr).
+ * 0. cloud_statements_per_cashout: the SQL statements one cash-out sends (create, World ID, job delivered,
+ *    ack, payout result; cloud-api/src/testing/cashout-cost.ts on a scratch Postgres database), load-independent;
+ *    baseline the statements of one empty long-poll look, the call every kiosk repeats every 25 s.
  * 2. Three instances behind HAProxy, same kiosks and cash-outs: cloud_3x_cashouts_per_s (baseline: 1.).
  *    Then one instance is SIGKILLed and a batch of cash-outs follows at once: cloud_failover_lost_jobs
  *    (paid, job never received; baseline: the same count before the kill) and cloud_failover_recovery_s
@@ -58,6 +62,19 @@ async function cashOuts(base: string, pollers: Pollers, kiosks: Kiosk[], n: numb
   });
   return { perSec: n / ((performance.now() - started) / 1000), ms };
 }
+
+// ---- 0. statements per cash-out (in this process, the app on a scratch database; no wall clock) ----
+const cost = await measureCashOutCost('pg');
+emit({
+  name: 'cloud_statements_per_cashout', value: cost.total.statements, unit: 'statements',
+  baseline: { name: 'statements of one empty long-poll look (GET /v1/jobs/next, no job)', value: cost.steps.empty_long_poll.statements },
+  detail: {
+    round_trips: cost.total.roundTrips, db_transactions: cost.total.transactions,
+    steps: Object.fromEntries(Object.entries(cost.steps).map(([k, v]) => [k, v.statements])),
+    before_issue_18_work: { statements: 39, round_trips: 47, db_transactions: 4, counted_on: '67b7a13, same flow (docs/BENCHMARKS.md)' },
+    pinned_by: 'cloud-api/src/testing/cashout-cost.test.ts',
+  },
+});
 
 // ---- 1. one instance ----
 const profDir = PROFILE ? mkdtempSync(join(tmpdir(), 'cloud-prof-')) : undefined;

@@ -24,28 +24,37 @@ const HOLDS_CASH = `t.created_at >= $2 AND t.created_at < $3
 // pg_advisory_xact_lock key of the fleet cap: registrations are counted one after the other (any number).
 const FLEET_CAP_LOCK = 7_114_142_001;
 
+export function hasDailyCaps(caps: DailyCaps): boolean {
+  return caps.kioskCents !== undefined || caps.fleetCents !== undefined;
+}
+
 /**
- * In the registering DB transaction, before the insert: locks what it counts (the fleet-wide advisory
- * lock, the kiosk's row), so two registrations at the edge are counted one after the other and never
- * both pass (Postgres READ COMMITTED: the second sees the first's committed row). A transaction id
+ * In the registering DB transaction, before the insert: locks what it counts, so two registrations at
+ * the edge are counted one after the other and never both pass (Postgres READ COMMITTED: the second
+ * sees the first's committed row). With a fleet cap that is the fleet-wide advisory lock, which already
+ * orders every registration (so the kiosk's sum is ordered too); with only a kiosk cap, the kiosk's row.
+ * The count runs in its own statement AFTER the lock (a statement's snapshot is taken when it starts, so
+ * one that waited for the lock inside itself would not see the row it waited for). A transaction id
  * already registered is not checked again, so the same registration sent again is answered as before.
+ * Two statements (issue 18: round trips).
  */
 export async function checkDailyCaps(
   q: Queryable,
   o: { kioskId: string; transactionId: string; amountCents: number; caps: DailyCaps; now: Date; day: { start: Date; end: Date } },
 ): Promise<CapRefusal | null> {
   const { caps } = o;
-  if (caps.kioskCents === undefined && caps.fleetCents === undefined) return null;
+  if (!hasDailyCaps(caps)) return null;
   if (caps.fleetCents !== undefined) await q.query('SELECT pg_advisory_xact_lock($1::bigint)', [FLEET_CAP_LOCK]);
-  if (caps.kioskCents !== undefined) await q.query('SELECT id FROM kiosks WHERE id = $1 FOR UPDATE', [o.kioskId]);
-  if ((await q.query('SELECT 1 FROM transactions WHERE id = $1', [o.transactionId])).rows.length > 0) return null;
-  const { rows } = await q.query<{ kiosk: number; fleet: number }>(
-    `SELECT COALESCE(sum(t.amount_cents) FILTER (WHERE t.kiosk_id = $4), 0)::int AS kiosk,
+  else await q.query('SELECT id FROM kiosks WHERE id = $1 FOR UPDATE', [o.kioskId]);
+  const { rows } = await q.query<{ registered: boolean; kiosk: number; fleet: number }>(
+    `SELECT EXISTS (SELECT 1 FROM transactions WHERE id = $5) AS registered,
+            COALESCE(sum(t.amount_cents) FILTER (WHERE t.kiosk_id = $4), 0)::int AS kiosk,
             COALESCE(sum(t.amount_cents), 0)::bigint::int AS fleet
        FROM transactions t WHERE ${HOLDS_CASH}`,
-    [o.now, o.day.start, o.day.end, o.kioskId],
+    [o.now, o.day.start, o.day.end, o.kioskId, o.transactionId],
   );
-  const used = rows[0] ?? { kiosk: 0, fleet: 0 };
+  const used = rows[0] ?? { registered: false, kiosk: 0, fleet: 0 };
+  if (used.registered) return null;
   if (caps.kioskCents !== undefined && used.kiosk + o.amountCents > caps.kioskCents) {
     return { code: ErrorCodes.kioskDailyCapReached, message: `this kiosk has paid out what it may today (${used.kiosk} of ${caps.kioskCents} cents); choose a smaller amount or come back tomorrow` };
   }

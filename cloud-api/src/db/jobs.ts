@@ -1,6 +1,7 @@
 import type { JobStatus, SignedJob } from '../../../contract';
 import { newId } from '../../../contract/clock';
 import { iso, type Queryable } from './db';
+import { TRANSACTION_COLUMNS, type TransactionRow } from './transactions';
 
 export interface JobRow {
   id: string;
@@ -19,26 +20,47 @@ export interface JobRow {
 const COLUMNS = 'id, transaction_id, kiosk_id, coins, status, expires_at, signature, kid, coins_paid, result_reason';
 
 /**
- * Creates THE dispense job of a transaction. ON CONFLICT (transaction_id) DO NOTHING: a transaction
- * never gets a second job (PRODUCT.md "Money rules"). True when this call created it.
+ * verified → paid, its `transaction.paid` event, THE job (ON CONFLICT (transaction_id) DO NOTHING: never a
+ * second one), its `job.created` event and the NOTIFY on `channel` (delivered at COMMIT) — ONE statement
+ * (issue 18: it was six round trips). Nothing is written when the transaction is not `verified`; the
+ * job, its event and the NOTIFY only when this call created the job. `paid` = the row as it is now.
  */
-export async function insertJob(q: Queryable, j: SignedJob & { now: Date }): Promise<boolean> {
-  const r = await q.query(
-    `INSERT INTO dispense_jobs (id, transaction_id, kiosk_id, coins, status, expires_at, signature, kid, created_at)
-     VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8) ON CONFLICT (transaction_id) DO NOTHING`,
-    [j.id, j.transaction_id, j.kiosk_id, j.coins, j.expires_at, j.signature, j.kid ?? null, j.now],
+export async function payWithJob(
+  q: Queryable,
+  p: { job: SignedJob; now: Date; paidData: Record<string, unknown>; channel: string },
+): Promise<{ paid: TransactionRow | undefined; jobCreated: boolean }> {
+  const j = p.job;
+  const { rows } = await q.query<TransactionRow & { jobs_created: number }>(
+    `WITH paid AS (
+       UPDATE transactions SET status = 'paid', updated_at = $2 WHERE id = $1 AND status = 'verified'
+       RETURNING ${TRANSACTION_COLUMNS}),
+     paid_event AS (
+       INSERT INTO transaction_events (id, transaction_id, type, data, created_at) SELECT $3, id, 'transaction.paid', $4::jsonb, $2 FROM paid),
+     job AS (
+       INSERT INTO dispense_jobs (id, transaction_id, kiosk_id, coins, status, expires_at, signature, kid, created_at)
+       SELECT $5, id, $6, $7, 'pending', $8, $9, $10, $2 FROM paid
+       ON CONFLICT (transaction_id) DO NOTHING RETURNING id, transaction_id, kiosk_id, coins),
+     job_event AS (
+       INSERT INTO transaction_events (id, transaction_id, type, data, created_at)
+       SELECT $11, transaction_id, 'job.created', jsonb_build_object('job_id', id, 'coins', coins), $2 FROM job)
+     SELECT paid.*, (SELECT count(*) FROM (SELECT pg_notify($12, kiosk_id::text) FROM job) n)::int AS jobs_created FROM paid`,
+    [j.transaction_id, p.now, newId(), JSON.stringify(p.paidData), j.id, j.kiosk_id, j.coins, j.expires_at, j.signature, j.kid ?? null, newId(), p.channel],
   );
-  return r.rowCount === 1;
+  const row = rows[0];
+  if (!row) return { paid: undefined, jobCreated: false };
+  const { jobs_created: created, ...paid } = row;
+  return { paid, jobCreated: created === 1 };
 }
 
 /**
  * Claims the kiosk's oldest deliverable job under a lease (STYLE.md "graphile-worker": FOR UPDATE SKIP
  * LOCKED): pending, or delivered with its lease run out and never acked. Expired jobs are not delivered.
- * The claim and its `job.delivered` audit event are ONE statement, so one round trip and atomic without
- * BEGIN/COMMIT (issue 18 profile: every long-poll starts with a claim that usually finds nothing).
+ * The claim, its `job.delivered` audit event and — for a look that claims nothing — when the kiosk's
+ * earliest running lease ends (a job may come back then) are ONE statement, so one round trip and atomic
+ * without BEGIN/COMMIT (issue 18 profile: every long-poll starts with a claim that usually finds nothing).
  */
-export async function claimNextJob(q: Queryable, c: { kioskId: string; now: Date; leaseUntil: Date }): Promise<JobRow | undefined> {
-  const { rows } = await q.query<JobRow>(
+export async function claimNextJob(q: Queryable, c: { kioskId: string; now: Date; leaseUntil: Date }): Promise<{ job?: JobRow; nextLeaseEnd?: Date }> {
+  const { rows } = await q.query<Partial<JobRow> & { next_lease_end: Date | null }>(
     `WITH claimed AS (
        UPDATE dispense_jobs SET status = 'delivered', lease_until = $3, delivered_count = delivered_count + 1
         WHERE id = (
@@ -50,21 +72,15 @@ export async function claimNextJob(q: Queryable, c: { kioskId: string; now: Date
      delivered AS (
        INSERT INTO transaction_events (id, transaction_id, type, data, created_at)
        SELECT $4, transaction_id, 'job.delivered', jsonb_build_object('job_id', id), $2 FROM claimed)
-     SELECT ${COLUMNS} FROM claimed`,
+     SELECT claimed.*,
+            (SELECT min(lease_until) FROM dispense_jobs
+              WHERE kiosk_id = $1 AND status = 'delivered' AND lease_until > $2 AND expires_at > $2) AS next_lease_end
+       FROM (VALUES (1)) AS one LEFT JOIN claimed ON true`,
     [c.kioskId, c.now, c.leaseUntil, newId()],
   );
-  return rows[0];
-}
-
-/** When the kiosk's earliest running lease ends (a job may come back then), if any. */
-export async function nextLeaseEnd(q: Queryable, kioskId: string, now: Date): Promise<Date | undefined> {
-  const { rows } = await q.query<{ t: Date | null }>(
-    `SELECT min(lease_until) AS t FROM dispense_jobs
-      WHERE kiosk_id = $1 AND status = 'delivered' AND lease_until > $2 AND expires_at > $2`,
-    [kioskId, now],
-  );
-  const t = rows[0]?.t;
-  return t ? new Date(t) : undefined;
+  const { next_lease_end: leaseEnd, ...job } = rows[0] ?? { next_lease_end: null };
+  if (job.id) return { job: job as JobRow };
+  return leaseEnd ? { nextLeaseEnd: new Date(leaseEnd) } : {};
 }
 
 export async function getJob(q: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<JobRow | undefined> {
@@ -72,9 +88,29 @@ export async function getJob(q: Queryable, id: string, opts: { forUpdate?: boole
   return rows[0];
 }
 
-/** pending/delivered → acked; a job already acked or finished keeps its status (idempotent ack). */
-export async function ackJob(q: Queryable, id: string, now: Date): Promise<void> {
-  await q.query(`UPDATE dispense_jobs SET status = 'acked', acked_at = $2 WHERE id = $1 AND status IN ('pending','delivered')`, [id, now]);
+/**
+ * The kiosk's ack: pending/delivered → acked with its `job.acked` event, ONE statement (issue 18: it was a
+ * BEGIN, a locking read, the update, the event and COMMIT). A job already acked or finished keeps its
+ * status and is answered with it (idempotent ack); undefined when it is not this kiosk's job.
+ */
+export async function ackJob(q: Queryable, a: { id: string; kioskId: string; now: Date }): Promise<JobStatus | undefined> {
+  const ack = () => q.query<{ status: JobStatus; acked: boolean }>(
+    `WITH acked AS (
+       UPDATE dispense_jobs SET status = 'acked', acked_at = $3
+        WHERE id = $1 AND kiosk_id = $2 AND status IN ('pending','delivered') RETURNING transaction_id),
+     audit AS (
+       INSERT INTO transaction_events (id, transaction_id, type, data, created_at)
+       SELECT $4, transaction_id, 'job.acked', jsonb_build_object('job_id', $5::text), $3 FROM acked)
+     SELECT j.status, EXISTS (SELECT 1 FROM acked) AS acked FROM dispense_jobs j WHERE j.id = $1 AND j.kiosk_id = $2`,
+    [a.id, a.kioskId, a.now, newId(), a.id],
+  );
+  const row = (await ack()).rows[0];
+  if (!row) return undefined;
+  if (row.acked) return 'acked';
+  // Not acked by this statement although its snapshot saw it pending/delivered: another statement changed
+  // it meanwhile (a concurrent ack): answer what it is now.
+  if (row.status === 'pending' || row.status === 'delivered') return (await ack()).rows[0]?.status;
+  return row.status;
 }
 
 /** result_reason of a job the cloud ended at its expiry without a result (cloud-tasks.ts expireJobs). */

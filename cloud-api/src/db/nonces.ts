@@ -1,15 +1,8 @@
 import type { Queryable } from './db';
 
-/** Nonces the cloud signed into an rp_context (world-id.md "Cloud side": the portal does not check them). */
-export async function insertIssuedNonce(q: Queryable, n: { nonce: string; transactionId: string; expiresAt: Date }): Promise<void> {
-  await q.query('INSERT INTO issued_nonces (nonce, transaction_id, expires_at) VALUES ($1, $2, $3)', [
-    n.nonce,
-    n.transactionId,
-    n.expiresAt,
-  ]);
-}
-
 /**
+ * Nonces the cloud signed into an rp_context (world-id.md "Cloud side": the portal does not check them) are
+ * written with their transaction (db/transactions.ts registerTransaction).
  * Marks a nonce used exactly once, for its own transaction, before its rp_context expires (issue 14):
  * 'used' on success; 'expired' past its expires_at; 'invalid' when unknown, reused or foreign.
  */

@@ -19,39 +19,40 @@ export const COUNTED = `(t.kind = 'cash_out' AND (t.status IN ('verified','paid'
  * is the operator's (PER_HUMAN_DAY_TIME_ZONE, worldid/human-limits.ts dayWindow); uses are the
  * person's counted transactions registered in it. Locks the nullifier row so concurrent uses of one
  * person are counted one after the other. `uses`/`amount_cents_total` keep today's totals for a reader.
+ * Two statements (issue 18): the upsert that takes the row lock, then — in its own statement, so its
+ * snapshot is taken after the lock and sees the use it may have waited for — the count and, only
+ * within the limits, the recorded use.
  */
 export async function useNullifier(
   q: Queryable,
   u: { nullifier: bigint; action: string; amountCents: number; now: Date; limits: HumanLimits; day: { start: Date; end: Date } },
 ): Promise<NullifierUse> {
   const key = u.nullifier.toString();
-  await q.query(
+  const { rows } = await q.query<{ action: string }>(
     `INSERT INTO nullifiers (nullifier, action, uses, amount_cents_total, first_used_at, last_used_at)
-     VALUES ($1::numeric, $2, 0, 0, $3, $3) ON CONFLICT (nullifier) DO NOTHING`,
+     VALUES ($1::numeric, $2, 0, 0, $3, $3) ON CONFLICT (nullifier) DO UPDATE SET action = nullifiers.action
+     RETURNING action`,
     [key, u.action, u.now],
   );
-  const { rows } = await q.query<{ action: string }>('SELECT action FROM nullifiers WHERE nullifier = $1::numeric FOR UPDATE', [key]);
   const row = rows[0];
   if (!row) throw new Error('nullifier row vanished inside its transaction');
   if (row.action !== u.action) {
     return { ok: false, code: 'nullifier_used', message: 'this World ID proof belongs to another action' };
   }
-  const used = await q.query<{ n: number; cents: number }>(
-    `SELECT count(*)::int AS n, COALESCE(sum(t.amount_cents), 0)::int AS cents FROM transactions t
-      WHERE t.world_id_nullifier = $1::numeric AND t.created_at >= $2 AND t.created_at < $3 AND ${COUNTED}`,
-    [key, u.day.start, u.day.end],
+  const used = await q.query<{ n: number; recorded: boolean }>(
+    `WITH used AS (
+       SELECT count(*)::int AS n, COALESCE(sum(t.amount_cents), 0)::int AS cents FROM transactions t
+        WHERE t.world_id_nullifier = $1::numeric AND t.created_at >= $2 AND t.created_at < $3 AND ${COUNTED}),
+     recorded AS (
+       UPDATE nullifiers SET uses = used.n + 1, amount_cents_total = used.cents + $4, last_used_at = $5 FROM used
+        WHERE nullifier = $1::numeric AND used.n + 1 <= $6 AND used.cents + $4 <= $7 RETURNING 1)
+     SELECT n, EXISTS (SELECT 1 FROM recorded) AS recorded FROM used`,
+    [key, u.day.start, u.day.end, u.amountCents, u.now, u.limits.dailyCount, u.limits.dailyCents],
   );
-  const uses = used.rows[0]?.n ?? 0;
-  const cents = used.rows[0]?.cents ?? 0;
-  if (uses + 1 > u.limits.dailyCount) {
+  const r = used.rows[0];
+  if (r?.recorded) return { ok: true };
+  if ((r?.n ?? 0) + 1 > u.limits.dailyCount) {
     return { ok: false, code: 'limit_reached', message: `this person has reached ${u.limits.dailyCount} cash-outs today; try again tomorrow` };
   }
-  if (cents + u.amountCents > u.limits.dailyCents) {
-    return { ok: false, code: 'limit_reached', message: 'this amount would exceed the daily limit per person; choose a smaller amount' };
-  }
-  await q.query(
-    'UPDATE nullifiers SET uses = $2, amount_cents_total = $3, last_used_at = $4 WHERE nullifier = $1::numeric',
-    [key, uses + 1, cents + u.amountCents, u.now],
-  );
-  return { ok: true };
+  return { ok: false, code: 'limit_reached', message: 'this amount would exceed the daily limit per person; choose a smaller amount' };
 }

@@ -72,30 +72,32 @@ export async function flagKioskEvent(q: Queryable, kioskId: string, seq: number,
 /**
  * Takes the kiosk's sync lock for this transaction and returns its high-water mark. Two syncs of one
  * kiosk (a duplicated request, a retry racing a slow answer) run one after the other from here on.
+ * One statement (issue 18): the upsert locks the row, new or not, and returns its newest version.
  */
 export async function lockHighSeq(q: Queryable, kioskId: string, now: Date): Promise<number> {
-  await q.query('INSERT INTO kiosk_sync_state (kiosk_id, high_seq, updated_at) VALUES ($1, 0, $2) ON CONFLICT (kiosk_id) DO NOTHING', [
-    kioskId,
-    now,
-  ]);
-  const { rows } = await q.query<{ high_seq: number }>('SELECT high_seq FROM kiosk_sync_state WHERE kiosk_id = $1 FOR UPDATE', [kioskId]);
+  const { rows } = await q.query<{ high_seq: number }>(
+    `INSERT INTO kiosk_sync_state (kiosk_id, high_seq, updated_at) VALUES ($1, 0, $2)
+     ON CONFLICT (kiosk_id) DO UPDATE SET high_seq = kiosk_sync_state.high_seq RETURNING high_seq`,
+    [kioskId, now],
+  );
   return rows[0]?.high_seq ?? 0;
 }
 
 /**
- * Moves the high-water mark over every stored seq contiguous with it and returns it. Only the events
- * above the mark are read (normally just the batch), never the kiosk's whole history.
+ * Moves the high-water mark over every stored seq contiguous with it and returns it, one statement. Only
+ * the events above the mark are read (normally just the batch), never the kiosk's whole history.
  */
 export async function advanceHighSeq(q: Queryable, kioskId: string, from: number, now: Date): Promise<number> {
   const { rows } = await q.query<{ n: number }>(
-    `SELECT COALESCE(max(seq), $2)::int AS n FROM (
-       SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM kiosk_events WHERE kiosk_id = $1 AND seq > $2) s
-      WHERE seq = $2 + rn`,
-    [kioskId, from],
+    `WITH high AS (
+       SELECT COALESCE(max(seq), $2)::int AS n FROM (
+         SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM kiosk_events WHERE kiosk_id = $1 AND seq > $2) s
+        WHERE seq = $2 + rn),
+     moved AS (UPDATE kiosk_sync_state SET high_seq = high.n, updated_at = $3 FROM high WHERE kiosk_id = $1 AND high.n <> $2)
+     SELECT n FROM high`,
+    [kioskId, from, now],
   );
-  const high = rows[0]?.n ?? from;
-  if (high !== from) await q.query('UPDATE kiosk_sync_state SET high_seq = $2, updated_at = $3 WHERE kiosk_id = $1', [kioskId, high, now]);
-  return high;
+  return rows[0]?.n ?? from;
 }
 
 export interface KioskEventRow {

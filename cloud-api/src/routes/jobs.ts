@@ -1,8 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { JobAckResponseSchema, JobResponseSchema } from '../../../contract/http';
-import { addTransactionEvent } from '../db/events';
-import { ackJob, claimNextJob, getJob, nextLeaseEnd, toSignedJob, type JobRow } from '../db/jobs';
+import { ackJob, claimNextJob, toSignedJob } from '../db/jobs';
 import type { Deps } from '../deps';
 import { notFound } from '../http-error';
 import { apiRoute, ERROR_RESPONSES, jsonResponse, KIOSK } from './api-route';
@@ -13,16 +12,16 @@ const WaitQuerySchema = z.object({
   wait: z.coerce.number().int().min(0).max(60).default(25).describe('seconds to wait for a job (0–60)'),
 });
 
-async function claim(deps: Deps, kioskId: string): Promise<JobRow | undefined> {
+function claim(deps: Deps, kioskId: string) {
   const now = deps.clock.now();
   const leaseUntil = new Date(now.getTime() + deps.config.JOB_LEASE_SEC * 1000);
-  return claimNextJob(deps.db, { kioskId, now, leaseUntil }); // with its job.delivered event, in one statement
+  // With its job.delivered event and, when nothing is claimed, the next lease end: one statement.
+  return claimNextJob(deps.db, { kioskId, now, leaseUntil });
 }
 
 /** How long to sleep before looking again: until the deadline, or until a running lease may end. */
-async function nextWakeMs(deps: Deps, kioskId: string, deadline: number): Promise<number> {
+function nextWakeMs(deps: Deps, deadline: number, lease: Date | undefined): number {
   const remaining = deadline - Date.now();
-  const lease = await nextLeaseEnd(deps.db, kioskId, deps.clock.now());
   if (!lease) return remaining;
   return Math.max(0, Math.min(remaining, lease.getTime() - deps.clock.now().getTime() + 10));
 }
@@ -50,9 +49,9 @@ export const jobRoutes = [
       const sub = await deps.notifier.subscribe(kioskId);
       try {
         for (;;) {
-          const job = await claim(deps, kioskId);
+          const { job, nextLeaseEnd } = await claim(deps, kioskId);
           if (job) return c.json({ job: toSignedJob(job) }, 200);
-          const ms = await nextWakeMs(deps, kioskId, deadline);
+          const ms = nextWakeMs(deps, deadline, nextLeaseEnd);
           if (ms <= 0 || signal.aborted) return c.body(null, 204);
           await sub.wait(ms, signal);
           if (signal.aborted) return c.body(null, 204);
@@ -75,17 +74,8 @@ export const jobRoutes = [
     (deps) => async (c) => {
       const { id } = c.req.valid('param');
       const kioskId = c.get('kiosk').id;
-      const status = await deps.db.tx(async (q) => {
-        const job = await getJob(q, id, { forUpdate: true });
-        if (!job || job.kiosk_id !== kioskId) throw notFound('job');
-        if (job.status === 'pending' || job.status === 'delivered') {
-          const now = deps.clock.now();
-          await ackJob(q, id, now);
-          await addTransactionEvent(q, { transactionId: job.transaction_id, type: 'job.acked', data: { job_id: id }, now });
-          return 'acked';
-        }
-        return job.status;
-      });
+      const status = await ackJob(deps.db, { id, kioskId, now: deps.clock.now() });
+      if (!status) throw notFound('job');
       return c.json({ job_id: id, status }, 200);
     },
   ),

@@ -12,11 +12,9 @@ import { paymentStateOf } from '../db/payments';
 import { isPastExpiry } from '../paid-job';
 import { pathIdParams } from './path-id';
 import { checkAmount } from '../../../contract/amount-rules';
-import { checkDailyCaps } from '../db/cash-caps';
+import { checkDailyCaps, hasDailyCaps } from '../db/cash-caps';
 import type { Quote } from '../../../contract/money';
-import { addTransactionEvent } from '../db/events';
-import { insertIssuedNonce } from '../db/nonces';
-import { getTransaction, insertTransaction, toTransactionView, type TransactionRow } from '../db/transactions';
+import { getTransaction, registerTransaction, toTransactionView, type TransactionRow } from '../db/transactions';
 import { amountPolicyOf } from '../config';
 import { applyOverrides } from '../../../contract/remote-config';
 import { appliedOverrides } from '../db/remote-config';
@@ -100,18 +98,17 @@ export const transactionRoutes = [
         created_at: now,
         expires_at: new Date(now.getTime() + cfg.TRANSACTION_TTL_SEC * 1000),
       };
-      const created = await deps.db.tx(async (tx) => {
+      const register = { nonceExpiresAt: new Date(rp.expires_at * 1000), createdEvent: { ...q, kind, kiosk_id: kiosk.id } };
+      const caps = { kioskCents: cfg.KIOSK_DAILY_CAP_CENTS, fleetCents: cfg.FLEET_DAILY_CAP_CENTS };
+      // Without daily caps the registration is one statement, no DB transaction (issue 18: round trips).
+      const created = !hasDailyCaps(caps) ? await registerTransaction(deps.db, row, register) : await deps.db.tx(async (tx) => {
         // Daily cash caps (db/cash-caps.ts): refused here, before the customer scans or pays; nothing is stored.
         const capped = await checkDailyCaps(tx, {
-          kioskId: kiosk.id, transactionId: row.id, amountCents: row.amount_cents, now,
-          caps: { kioskCents: cfg.KIOSK_DAILY_CAP_CENTS, fleetCents: cfg.FLEET_DAILY_CAP_CENTS },
+          kioskId: kiosk.id, transactionId: row.id, amountCents: row.amount_cents, now, caps,
           day: dayWindow(now, cfg.PER_HUMAN_DAY_TIME_ZONE),
         });
         if (capped) throw new HttpError(422, capped.code, capped.message);
-        if (!(await insertTransaction(tx, row))) return false;
-        await insertIssuedNonce(tx, { nonce: rp.nonce, transactionId: row.id, expiresAt: new Date(rp.expires_at * 1000) });
-        await addTransactionEvent(tx, { transactionId: row.id, type: 'transaction.created', data: { ...q, kind, kiosk_id: kiosk.id }, now });
-        return true;
+        return registerTransaction(tx, row, register);
       });
       if (created) return c.json(responseFor(deps, row), 201);
       const existing = await getTransaction(deps.db, body.id);

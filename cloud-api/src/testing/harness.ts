@@ -5,6 +5,7 @@ import { EnrollResponseSchema } from '../../../contract/http';
 import { SIM_APP_ID, SIM_RP_ID } from '../../../sim/worldid/portal';
 import { createApp } from '../app';
 import { parseCloudConfig, type CloudConfig } from '../config';
+import type { Db } from '../db/db';
 import { generateSigningKeyHex } from '../worldid';
 import { openTestDb, type Backend, type TestDb } from './test-db';
 
@@ -42,11 +43,12 @@ export interface Harness {
 
 export const silentLog = pino({ level: 'silent' });
 
-export async function createHarness(backend: Backend, env: Record<string, string> = {}): Promise<Harness> {
+/** `wrapDb`: the app talks to the database through this wrapper (e.g. db/counting-db.ts); `tdb.db` stays the plain one. */
+export async function createHarness(backend: Backend, env: Record<string, string> = {}, o: { wrapDb?: (db: Db) => Db } = {}): Promise<Harness> {
   const config = parseCloudConfig(testEnv(env));
   const clock = new ManualClock(Date.now());
   const tdb = await openTestDb(backend);
-  const app = createApp({ db: tdb.db, config, clock, log: silentLog });
+  const app = createApp({ db: o.wrapDb ? o.wrapDb(tdb.db) : tdb.db, config, clock, log: silentLog });
   const req: Harness['req'] = (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.token) headers.authorization = `Bearer ${o.token}`;
