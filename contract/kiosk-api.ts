@@ -51,6 +51,14 @@ const owedFields = {
   receipt_code: z.string().nullable(),
 };
 
+/**
+ * Issue 16 "Need more time?": how many more times `extendSession` may push this step's `expires_at` out
+ * (main/kiosk/step-deadline.ts). 0: the prompt is not offered (count used, or the cloud's limits are near).
+ */
+const moreTimeFields = {
+  extensions_left: z.number().int().nonnegative(),
+};
+
 /** What the customer screen shows. The UI is a pure function of this state. */
 export const FlowStateSchema = z.discriminatedUnion('screen', [
   z.object({ screen: z.literal('idle') }),
@@ -62,6 +70,7 @@ export const FlowStateSchema = z.discriminatedUnion('screen', [
     /** SVG markup of the QR code for connector_uri, made in the core. */
     qr_svg: z.string(),
     expires_at: z.string(),
+    ...moreTimeFields,
   }),
   z.object({ screen: z.literal('verifying'), ...txFields }),
   z.object({
@@ -74,6 +83,7 @@ export const FlowStateSchema = z.discriminatedUnion('screen', [
      */
     payment_qr_svg: z.string().nullable(),
     expires_at: z.string(),
+    ...moreTimeFields,
   }),
   /**
    * Issue 15: the payment was submitted and is still being confirmed (mined). No Cancel; its own, longer
@@ -139,6 +149,13 @@ export const kioskCommands = {
   /** Issue 15: "Collect coins you are owed" — a claim transaction (scan with World App, no payment step). */
   startCollect: { params: z.strictObject({}), value: z.strictObject({ transaction_id: z.string() }) },
   cancel: { params: z.strictObject({}), value: z.strictObject({}) },
+  /**
+   * Issue 16 "Need more time?": pushes the countdown of the step on screen (scan, waiting_payment) out by
+   * MORE_TIME_SEC, a bounded number of times per step; the new deadline is the answer and goes out in
+   * KioskState. Refused `not_extendable` on any other screen, `no_more_time` once the step's taps are used
+   * or the cloud's limits leave no room.
+   */
+  extendSession: { params: z.strictObject({}), value: z.strictObject({ expires_at: z.string() }) },
   /** Back to idle from done or error. */
   dismiss: { params: z.strictObject({}), value: z.strictObject({}) },
   ...adminCommands,

@@ -20,7 +20,7 @@ function recordingApi(calls: string[], throwOn?: string): KioskApi {
 
 /** One valid params object per contract command; a new command fails typecheck until it has one. */
 const VALID_PARAMS: Record<KioskCommandName, object> = {
-  getState: {}, startCashOut: { amount_cents: 500 }, startCollect: {}, cancel: {}, dismiss: {},
+  getState: {}, startCashOut: { amount_cents: 500 }, startCollect: {}, cancel: {}, extendSession: {}, dismiss: {},
   adminUnlock: { pin: '1234' }, adminLock: {}, adminStatus: {}, adminRefill: { coins: 400 }, adminEmpty: {},
   adminTestDispense: {}, adminSettleInDoubt: {}, adminSettleByHand: { intent_id: 'i1', coins_paid: 3, pin: '2468' }, adminResetHopper: {}, adminSyncNow: {},
   adminEnroll: { code: 'ABCDEF12' }, adminChangePin: { new_pin: '5678' }, adminRestart: {}, adminSetMaintenance: { on: true },

@@ -66,6 +66,12 @@ const EnvSchema = z.object({
    */
   PAYMENT_CONFIRM_TIMEOUT_SEC: int(600, 1),
   IDLE_TIMEOUT_SEC: int(60, 5),
+  /**
+   * Issue 16 "Need more time?" on the scan and pay countdowns: seconds one tap adds, and taps per step
+   * (main/kiosk/step-deadline.ts; never past what the cloud still accepts).
+   */
+  MORE_TIME_SEC: int(60, 1),
+  MORE_TIME_MAX: int(2, 0),
   DEMO_PHONE_URL: optionalUrl,
   INVENTORY_SEED_COINS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -100,6 +106,8 @@ export interface KioskConfig {
   /** Issue 15: "confirming your payment" waits this long for a submitted payment (PAYMENT_CONFIRM_TIMEOUT_SEC). */
   paymentConfirmTimeoutSec: number;
   idleTimeoutSec: number;
+  /** Issue 16 "Need more time?": seconds per tap and taps per step (MORE_TIME_SEC, MORE_TIME_MAX). */
+  moreTime: { stepSec: number; maxPerStep: number };
   demoPhoneUrl: string | null;
   /** Coins to record as loaded when the kiosk has no inventory yet (demo and first install). */
   inventorySeedCoins: number | null;
@@ -174,6 +182,7 @@ export function parseKioskConfig(env: Record<string, string | undefined>): Kiosk
     paymentTimeoutSec: e.PAYMENT_TIMEOUT_SEC,
     paymentConfirmTimeoutSec: e.PAYMENT_CONFIRM_TIMEOUT_SEC,
     idleTimeoutSec: e.IDLE_TIMEOUT_SEC,
+    moreTime: { stepSec: e.MORE_TIME_SEC, maxPerStep: e.MORE_TIME_MAX },
     demoPhoneUrl: e.DEMO_PHONE_URL ?? null,
     inventorySeedCoins: e.INVENTORY_SEED_COINS ?? null,
     logLevel: e.LOG_LEVEL,

@@ -167,6 +167,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
       startCollect: () =>
         admin.isOpen() ? err('admin_open', 'the technician screen is open; the kiosk is back in a moment') : flow.startCollect(),
       cancel: () => flow.cancel(),
+      extendSession: () => flow.extendSession(),
       dismiss: () => flow.dismiss(),
       ...admin.handlers,
     },

@@ -33,6 +33,7 @@ const api = createKioskApi({
     startCashOut: ({ amount_cents }) => (started.push(amount_cents), ok({ transaction_id: 't' })),
     startCollect: () => ok({ transaction_id: 'c' }),
     cancel: () => ok({}),
+    extendSession: () => ok({ expires_at: new Date(0).toISOString() }),
     dismiss: () => ok({}),
     ...refusingAdminHandlers(),
   },

@@ -21,6 +21,7 @@ import type { StartWorldIdRequest } from './world-id-port';
 import { askWorldIdVerdict } from './world-id-verdict';
 import type { PayoutEvent, PayoutRunner } from './payout-runner';
 import type { JobRow } from '../db/jobs';
+import { sessionCaps, StepDeadline, type MoreTimeConfig, type SessionCaps } from './step-deadline';
 
 /**
  * The customer flow state machine (PRODUCT.md "The customer flow"): idle → registering → scan →
@@ -45,6 +46,8 @@ export interface CashOutFlowDeps {
     /** How often the pay screen asks the cloud whether a payment is pending (default 2000). */
     paymentStatusPollMs?: number;
     idleTimeoutSec: number;
+    /** Issue 16 "Need more time?" on the scan and pay countdowns (MORE_TIME_SEC, MORE_TIME_MAX). */
+    moreTime: MoreTimeConfig;
     worldId: { bridgeUrl: string | null; environment: 'production' | 'staging'; allowStaging: boolean };
     demoPhoneUrl: string | null;
   };
@@ -63,7 +66,9 @@ export interface CashOutFlowDeps {
 
 export class CashOutFlow {
   private flow: FlowState = { screen: 'idle' };
-  private session: { txId: string; abort: AbortController } | null = null;
+  private session: { txId: string; abort: AbortController; caps?: SessionCaps } | null = null;
+  /** The countdown of the step on screen (scan, waiting_payment) that "More time" extends (issue 16). */
+  private step: StepDeadline | null = null;
   private idleTimer: unknown = null;
   private payoutOnScreen: string | null = null;
   /** Issue 15: coins a claim leaves owed (this kiosk could not hold them all), for its end screen. */
@@ -118,6 +123,10 @@ export class CashOutFlow {
   show(next: FlowState): void {
     if (this.idleTimer !== null) this.timers.clearTimeout(this.idleTimer);
     this.idleTimer = null;
+    if (this.step && this.step.screen !== next.screen) {
+      this.step.stop();
+      this.step = null;
+    }
     this.flow = next;
     const tx = 'transaction_id' in next ? next.transaction_id : null;
     if (tx !== null && tx !== this.screenTx?.id) this.screenTx = { id: tx, left: false };
@@ -190,6 +199,23 @@ export class CashOutFlow {
     return ok({});
   }
 
+  /**
+   * Issue 16 "Need more time?": the customer asks for more time on the scan or pay countdown. The step's
+   * deadline moves out (step-deadline.ts: MORE_TIME_SEC, at most MORE_TIME_MAX times, never past what the
+   * cloud still accepts) and the new expires_at goes out in KioskState.
+   */
+  extendSession(): Result<{ expires_at: string }> {
+    const step = this.step;
+    const s = this.flow;
+    if (!this.session || !step || (s.screen !== 'scan' && s.screen !== 'waiting_payment') || step.screen !== s.screen) {
+      return err('not_extendable', 'there is no countdown to extend on this screen');
+    }
+    if (!step.extend()) return err('no_more_time', 'no more time can be added to this step');
+    this.deps.log.info({ txId: this.session.txId, screen: s.screen, expiresAt: step.expiresAt }, 'customer asked for more time');
+    this.show({ ...s, expires_at: step.expiresAt, extensions_left: step.extensionsLeft });
+    return ok({ expires_at: step.expiresAt });
+  }
+
   dismiss(): Result<Record<string, never>> {
     if (!RESTING_SCREENS.has(this.flow.screen)) return err('busy', 'finish or cancel the cash-out first');
     if (this.screenTx) this.screenTx.left = true; // the customer has gone (or the idle timeout says so)
@@ -207,6 +233,7 @@ export class CashOutFlow {
     if (!this.isCurrent(txId)) return;
     if (!reg.ok) return this.fail(txId, reg.code, reg.code === 'offline' ? 'cancelled' : 'refused');
     const tx = applyCloudQuote(this.deps.db, this.deps.clock, txId, reg.value.transaction, reg.value.payment_reference);
+    if (this.session) this.session.caps = sessionCaps(reg.value, this.deps.clock.now());
     await this.scan(tx, reg.value);
   }
 
@@ -225,11 +252,19 @@ export class CashOutFlow {
     if (!this.isCurrent(tx.id)) return;
     const qrText = config.demoPhoneUrl ? `${config.demoPhoneUrl}?uri=${encodeURIComponent(request.connectorURI)}` : request.connectorURI;
     const qr_svg = await qrSvg(qrText);
-    const expires = new Date(this.deps.clock.now().getTime() + config.qrTimeoutSec * 1000);
-    this.show({ screen: 'scan', ...fields(tx), connector_uri: request.connectorURI, qr_svg, expires_at: expires.toISOString() });
-    const abort = this.session?.abort.signal;
-    const waited = await request.wait({ timeoutMs: config.qrTimeoutSec * 1000, ...(abort ? { abort } : {}) });
+    if (!this.isCurrent(tx.id) || !this.session) return;
+    // The scan's countdown ends the request (timeout); "More time" moves it out, never past the World ID
+    // request's own life (rp_context, bridge) or the cloud transaction's expiry (step-deadline.ts).
+    const timedOut = new AbortController();
+    const step = this.startStep('scan', config.qrTimeoutSec, this.session.caps?.scanMs, () => timedOut.abort());
+    this.show({ screen: 'scan', ...fields(tx), connector_uri: request.connectorURI, qr_svg, expires_at: step.expiresAt, extensions_left: step.extensionsLeft });
+    const abort = AbortSignal.any([this.session.abort.signal, timedOut.signal]);
+    // idkit's own timeout is only a backstop here: the longest the step can become.
+    const backstopMs = Math.max(config.qrTimeoutSec * 1000, (this.session.caps?.scanMs ?? 0) - this.deps.clock.now().getTime());
+    const answer = await request.wait({ timeoutMs: backstopMs, abort });
+    step.stop();
     if (!this.isCurrent(tx.id)) return;
+    const waited = !answer.ok && timedOut.signal.aborted ? { ok: false as const, code: 'timeout', message: 'the scan countdown ended' } : answer;
     if (!waited.ok) return this.fail(tx.id, waited.code, waited.code === 'timeout' ? 'expired' : 'cancelled');
     this.show({ screen: 'verifying', ...fields(tx) });
     const verdict = await askWorldIdVerdict(this.deps.client, tx.id, waited.result);
@@ -287,11 +322,21 @@ export class CashOutFlow {
   private async waitForPayment(tx: TransactionRow, paymentUrl: string, needsPayment: boolean): Promise<void> {
     const payment_qr_svg = needsPayment ? await qrSvg(paymentUrl) : null;
     if (!this.isCurrent(tx.id)) return;
-    const timeoutMs = this.deps.config.paymentTimeoutSec * 1000;
-    const expires_at = new Date(this.deps.clock.now().getTime() + timeoutMs).toISOString();
-    this.show({ screen: 'waiting_payment', ...fields(tx), payment_url: paymentUrl, payment_qr_svg, expires_at });
-    this.timers.setTimeout(() => void this.payScreenTimedOut(tx, needsPayment), timeoutMs);
+    const step = this.startStep('waiting_payment', this.deps.config.paymentTimeoutSec, this.session?.caps?.payMs, () => void this.payScreenTimedOut(tx, needsPayment));
+    this.show({ screen: 'waiting_payment', ...fields(tx), payment_url: paymentUrl, payment_qr_svg, expires_at: step.expiresAt, extensions_left: step.extensionsLeft });
     if (needsPayment) await this.watchPayment(tx);
+  }
+
+  /** A step's countdown (scan, pay) that "More time" can extend up to `capMs` (the cloud's limits). */
+  private startStep(screen: 'scan' | 'waiting_payment', seconds: number, capMs: number | undefined, onExpire: () => void): StepDeadline {
+    this.step?.stop();
+    const now = this.deps.clock.now().getTime();
+    this.step = new StepDeadline({
+      screen, clock: this.deps.clock, timers: this.timers, durationMs: seconds * 1000,
+      // Without the cloud's answer (never the case after registering) nothing may be added.
+      capMs: capMs ?? now + seconds * 1000, moreTime: this.deps.config.moreTime, onExpire,
+    });
+    return this.step;
   }
 
   /** Polls the payment's state while the pay or confirming screen of this transaction is up. */
@@ -418,6 +463,7 @@ export class CashOutFlow {
   stop(): void {
     this.unsubscribe();
     this.session?.abort.abort();
+    this.step?.stop();
     if (this.idleTimer !== null) this.timers.clearTimeout(this.idleTimer);
     this.idleTimer = null;
   }

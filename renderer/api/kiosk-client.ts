@@ -102,6 +102,7 @@ export function createKioskClient(transport: KioskTransport, options: KioskClien
     startCashOut: (p) => invoke('startCashOut', p),
     startCollect: (p) => invoke('startCollect', p),
     cancel: (p) => invoke('cancel', p),
+    extendSession: (p) => invoke('extendSession', p),
     dismiss: (p) => invoke('dismiss', p),
     adminUnlock: (p) => invoke('adminUnlock', p),
     adminLock: (p) => invoke('adminLock', p),

@@ -49,6 +49,7 @@ export const en = {
   'more_time.title': 'Need more time?',
   'more_time.body': 'This screen starts over in {seconds, plural, one {# second} other {# seconds}}.',
   'more_time.yes': 'Yes, more time',
+  'more_time.add': 'More time',
   'registering.body': 'Setting up your cash-out…',
   'registering.collect': 'Getting ready to look up the coins you are owed…',
   'scan.title': 'Scan with World App',

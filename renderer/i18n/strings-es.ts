@@ -50,6 +50,7 @@ export const es: Record<StringKey, string> = {
   'more_time.title': '¿Necesita más tiempo?',
   'more_time.body': 'Esta pantalla vuelve al inicio en {seconds, plural, one {# segundo} other {# segundos}}.',
   'more_time.yes': 'Sí, más tiempo',
+  'more_time.add': 'Más tiempo',
   'registering.body': 'Preparando su retiro…',
   'registering.collect': 'Preparando la búsqueda de las monedas que se le deben…',
   'scan.title': 'Escanee con World App',

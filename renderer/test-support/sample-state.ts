@@ -34,6 +34,7 @@ export const sampleFlows: { [S in FlowState['screen']]: Extract<FlowState, { scr
     connector_uri: 'https://world.org/verify?t=wld&i=abc&k=key',
     qr_svg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><path d="M0 0h2v2H0z"/></svg>',
     expires_at: '2026-01-01T00:05:00.000Z',
+    extensions_left: 2,
   },
   verifying: { screen: 'verifying', ...tx },
   waiting_payment: {
@@ -42,6 +43,7 @@ export const sampleFlows: { [S in FlowState['screen']]: Extract<FlowState, { scr
     payment_url: 'https://example.test/pay/abc',
     payment_qr_svg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><path d="M0 0h2v2H0z"/></svg>',
     expires_at: '2026-01-01T00:05:00.000Z',
+    extensions_left: 2,
   },
   confirming_payment: { screen: 'confirming_payment', ...tx, expires_at: '2026-01-01T00:10:00.000Z' },
   collecting: { screen: 'collecting', ...claim, coins_left_owed: 12 },

@@ -148,10 +148,46 @@ test('the scan screen: the least dense QR decodes from the screenshot to the con
   await expectNoRawIds(page);
   await expect(page.locator('.app')).not.toContainText(connectorUri);
 
-  await open(page, sampleState({ flow: { ...scanFlow, expires_at: new Date(Date.now() + 15_000).toISOString() } }), 'scan');
+  // No "More time" left (issue 16): the hurry line says what to do.
+  await open(page, sampleState({ flow: { ...scanFlow, expires_at: new Date(Date.now() + 15_000).toISOString(), extensions_left: 0 } }), 'scan');
   await expect(page.getByTestId('hurry')).toHaveText('Almost out of time: scan now, or tap Cancel.');
   await expect(page.getByTestId('cancel')).toBeVisible();
   await checkCustomerScreen(page, 'scan-hurry');
+});
+
+test('"Need more time?" shortly before the scan and pay countdowns end: a big button adds time, Cancel stays (issue 16)', async ({ page }) => {
+  const nearEnd = () => new Date(Date.now() + 15_000).toISOString();
+  await open(page, sampleState({ flow: { ...scanFlow, expires_at: nearEnd(), extensions_left: 2 } }), 'scan');
+  await expect(page.getByTestId('need-more-time')).toContainText('Need more time?');
+  await expect(page.getByTestId('cancel')).toBeVisible();
+  await checkCustomerScreen(page, 'scan-more-time');
+  const before = core.calls.filter((c) => c === 'extendSession').length;
+  await page.getByTestId('more-time').click();
+  await expect.poll(() => core.calls.filter((c) => c === 'extendSession').length).toBe(before + 1);
+  // The new deadline arrives in KioskState: the countdown is back above a minute and the prompt is gone.
+  await expect(page.getByTestId('countdown')).toHaveText(/Time left: 1:[01]\d/);
+  await expect(page.getByTestId('need-more-time')).toHaveCount(0);
+  await expect(page.getByTestId('hurry')).toHaveCount(0);
+  await expect(page.getByTestId('screen-scan')).toBeVisible();
+
+  // No taps left: the hurry line as before, no prompt.
+  await open(page, sampleState({ flow: { ...scanFlow, expires_at: nearEnd(), extensions_left: 0 } }), 'scan');
+  await expect(page.getByTestId('hurry')).toBeVisible();
+  await expect(page.getByTestId('need-more-time')).toHaveCount(0);
+
+  // The pay step, in Spanish.
+  const payUrl = `https://pay.example.test/checkout?session=${TX}`;
+  const pay = { ...sampleFlows.waiting_payment, transaction_id: TX, payment_url: payUrl, payment_qr_svg: await qrSvg(payUrl), expires_at: nearEnd(), extensions_left: 1 };
+  await open(page, sampleState({ flow: pay }), 'waiting_payment');
+  await page.getByTestId('lang-toggle').click();
+  await expect(page.getByTestId('need-more-time')).toContainText('¿Necesita más tiempo?');
+  await expect(page.getByTestId('cancel')).toBeVisible();
+  await checkCustomerScreen(page, 'pay-more-time-es');
+  await page.getByTestId('more-time').click();
+  await expect(page.getByTestId('countdown')).toHaveText(/1:[01]\d/);
+  await expect(page.getByTestId('need-more-time')).toHaveCount(0);
+  await open(page, sampleState({ flow: { ...pay, payment_qr_svg: null, expires_at: nearEnd() } }), 'waiting_payment');
+  await checkCustomerScreen(page, 'pay-no-qr-more-time');
 });
 
 test('the pay screen has a countdown and Cancel and never prints the payment URL', async ({ page }) => {

@@ -1,10 +1,9 @@
 import type { FlowState } from '../../../contract/kiosk-api';
 import { useI18n } from '../../i18n/i18n-context';
-import { CancelButton } from '../../ui/cancel-button';
 import { useScanBody } from '../../ui/payment-wording';
 import { TxSummary } from '../../ui/tx-summary';
 import { useNow } from '../../ui/use-now';
-import { Countdown } from '../../ui/countdown';
+import { Countdown, StepActions } from '../../ui/countdown';
 import { demoPhoneHref, secondsLeft, svgDataUrl } from './countdown';
 
 type ScanFlow = Extract<FlowState, { screen: 'scan' }>;
@@ -32,7 +31,7 @@ export function ScanScreen({ flow, demoPhoneUrl }: { flow: ScanFlow; demoPhoneUr
       <div className="scan-side">
         <h1 id="scan-title">{t('scan.title')}</h1>
         <p>{flow.kind === 'claim' ? t('scan.body_collect') : scanBody}</p>
-        <Countdown left={left} timeKey="scan.time_left" />
+        <Countdown left={left} timeKey="scan.time_left" extensionsLeft={flow.extensions_left} />
         {flow.kind === 'cash_out' && <TxSummary tx={flow} />}
         {demoPhoneUrl !== null && (
           <label className="hint demo-link">
@@ -46,7 +45,7 @@ export function ScanScreen({ flow, demoPhoneUrl }: { flow: ScanFlow; demoPhoneUr
             />
           </label>
         )}
-        <CancelButton />
+        <StepActions left={left} extensionsLeft={flow.extensions_left} />
       </div>
     </section>
   );

@@ -1,8 +1,7 @@
 import type { FlowState } from '../../../contract/kiosk-api';
 import { formatCents } from '../../../contract/money';
 import { useI18n } from '../../i18n/i18n-context';
-import { CancelButton } from '../../ui/cancel-button';
-import { Countdown } from '../../ui/countdown';
+import { Countdown, StepActions } from '../../ui/countdown';
 import { Spinner } from '../../ui/spinner';
 import { TxSummary } from '../../ui/tx-summary';
 import { useNow } from '../../ui/use-now';
@@ -24,7 +23,7 @@ export function WaitingPaymentScreen({ flow }: { flow: WaitingFlow }) {
     <>
       <h1 id="waiting-payment-title">{t('waiting_payment.title')}</h1>
       <p className="sentence" role="status">{t('waiting_payment.body', { total: formatCents(flow.total_cents) })}</p>
-      <Countdown left={left} timeKey="waiting_payment.time_left" />
+      <Countdown left={left} timeKey="waiting_payment.time_left" extensionsLeft={flow.extensions_left} />
     </>
   );
   if (flow.payment_qr_svg === null) {
@@ -33,12 +32,12 @@ export function WaitingPaymentScreen({ flow }: { flow: WaitingFlow }) {
         <Spinner />
         {body}
         <TxSummary tx={flow} />
-        <CancelButton />
+        <StepActions left={left} extensionsLeft={flow.extensions_left} />
       </section>
     );
   }
   return (
-    <section className="screen scan-screen" data-testid="screen-waiting_payment" aria-labelledby="waiting-payment-title">
+    <section className="screen scan-screen pay-screen" data-testid="screen-waiting_payment" aria-labelledby="waiting-payment-title">
       <div className="qr-frame">
         <img className="qr" data-testid="payment-qr" data-payment-url={flow.payment_url ?? undefined} src={svgDataUrl(flow.payment_qr_svg)} alt={t('waiting_payment.qr_alt')} />
       </div>
@@ -46,7 +45,7 @@ export function WaitingPaymentScreen({ flow }: { flow: WaitingFlow }) {
         {body}
         <p className="hint">{t('waiting_payment.link')}</p>
         <TxSummary tx={flow} />
-        <CancelButton />
+        <StepActions left={left} extensionsLeft={flow.extensions_left} />
       </div>
     </section>
   );
