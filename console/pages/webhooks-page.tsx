@@ -6,6 +6,8 @@ import { Badge, Empty, LoadState, Notice, Page } from '../ui/parts';
 import { RoleGate, useSession } from '../ui/session';
 import { useAction } from '../ui/use-action';
 import { useLoad } from '../ui/use-load';
+import { MoreButton } from './more-button';
+import { usePagedList } from './paged-list';
 
 const EVENTS = WebhookEventSchema.options;
 
@@ -54,20 +56,17 @@ function NewWebhook({ onDone }: { onDone(): void }) {
   );
 }
 
+/** A webhook's delivery log, newest first, 50 at a time ("Load more" pages back by cursor). */
 function Deliveries({ webhook }: { webhook: Webhook }) {
-  const { api } = useSession();
-  const state = useLoad(() => api.get(`/v1/fleet/webhooks/${webhook.id}/deliveries`, WebhookDeliveriesResponseSchema, { limit: 50 }), `deliveries:${webhook.id}`);
+  const list = usePagedList(`/v1/fleet/webhooks/${webhook.id}/deliveries`, WebhookDeliveriesResponseSchema, { limit: 50 });
   return (
-    <LoadState state={state}>
-      {(d) => (
-        <>
-          <DeliveryLog items={d.items} />
-          <button type="button" className="link-button" onClick={state.reload}>
-            Refresh
-          </button>
-        </>
-      )}
-    </LoadState>
+    <>
+      {list.ready && !list.error ? <DeliveryLog items={list.items} /> : null}
+      <MoreButton list={list} />
+      <button type="button" className="link-button" onClick={list.reload}>
+        Refresh
+      </button>
+    </>
   );
 }
 

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { newId } from '../../contract/clock';
 import { EnrollResponseSchema } from '../../contract/http';
 import { startWebhookReceiver, type WebhookReceiver } from '../../cloud-api/src/testing/webhook-receiver';
+import { emitWebhookEvent } from '../../cloud-api/src/webhooks/emit';
 import { addOperator, consoleScreens, logIn, NEEDS_POSTGRES, startConsoleSystem, type ConsoleSystem, type TestOperator } from './support/console';
 
 /**
@@ -79,4 +80,13 @@ test('an admin adds a webhook; low coins reaches the local receiver signed with 
   await expect(row.first()).toContainText('delivered');
   await consoleScreens(page, 'webhooks');
   expect(mine()).toHaveLength(1);
+
+  // The log pages back by cursor: 55 more alerts (queued as the cloud queues them, sent by the running cloud).
+  for (let i = 0; i < 55; i++) await emitWebhookEvent(s.db, { event: 'hopper_fault', dedupeKey: `e2e-page:${i}`, kioskId: kiosk.id, data: { i }, now: new Date() });
+  await expect.poll(() => rx.received.filter((r) => r.path === path).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(56);
+  await card.getByRole('button', { name: 'Refresh' }).click();
+  await expect(card.getByTestId('delivery-row')).toHaveCount(50);
+  await card.getByTestId('load-more').click();
+  await expect(card.getByTestId('delivery-row')).toHaveCount(56);
+  await expect(card.getByTestId('load-more')).toHaveCount(0);
 });

@@ -7,7 +7,7 @@ import { WebhookBodySchema, type WebhookBody } from '../../../contract/console-a
  * A webhook receiver for tests (issue 17), written as an operator's would be and independent of the cloud's
  * signing code: it recomputes HMAC-SHA256(secret, "<X-RoluATM-Timestamp>.<raw body>") with node:crypto and compares
  * it with X-RoluATM-Signature in constant time. Each path has its own secret and its own scripted answers
- * (default 200 when the script runs out).
+ * (default 200 when the script runs out; 0 = never answer).
  */
 export interface ReceivedWebhook {
   path: string;
@@ -56,6 +56,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       }
       const status = scripts.get(path)?.shift() ?? 200;
       received.push({ path, headers: req.headers, raw, signatureValid: secret !== undefined && verifyWebhookSignature(secret, ts, raw, sig), body, answered: status });
+      if (status === 0) return; // scripted silence: never answers (the sender's timeout)
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'not now');
     });
   });

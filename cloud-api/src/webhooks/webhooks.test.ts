@@ -203,6 +203,20 @@ describe.each(BACKENDS)('webhooks (%s)', (backend) => {
     for (const w of [flaky, dead]) await op('DELETE', `/v1/fleet/webhooks/${w.id}`);
   });
 
+  it.runIf(backend === 'pglite')('a receiver that never answers is given up on after 5 s, recorded as no answer, and retried', async () => {
+    const w = await hook(['credit_opened'], [0]);
+    const job = await deliveredJob();
+    await sync([payoutResult(job, 0)]);
+    const t0 = Date.now();
+    expect(await send()).toEqual(['pending']);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(4900);
+    const [d] = await deliveries(w.id);
+    expect(d).toMatchObject({ status: 'pending', attempts: 1, last_status_code: null, last_error: 'no answer within 5 s' });
+    h.clock.advance(30_000);
+    expect(await send()).toEqual(['delivered']);
+    await op('DELETE', `/v1/fleet/webhooks/${w.id}`);
+  }, 20_000);
+
   it('backoff: 30 s doubling, capped at 1 h, none after the last attempt', () => {
     const now = new Date(0);
     expect([1, 2, 3, 7, 8, 9].map((n) => nextAttemptAt(n, now)?.getTime())).toEqual([30_000, 60_000, 120_000, 1_920_000, 3_600_000, 3_600_000]);
@@ -295,6 +309,17 @@ describe.runIf(BACKENDS.includes('pg'))('webhook sender across instances (pg)', 
       expect(new Set(ids).size).toBe(N);
       const { rows } = await h.tdb.db.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'delivered' AND attempts = 1");
       expect(rows[0]!.n).toBe(N);
+      // The delivery log pages back by cursor, newest first, every row once.
+      const id = (await h.tdb.db.query<{ id: string }>('SELECT id FROM webhooks')).rows[0]!.id;
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = WebhookDeliveriesResponseSchema.parse(await (await h.req('GET', `/v1/fleet/webhooks/${id}/deliveries?limit=15${cursor ? `&cursor=${cursor}` : ''}`, { token: OPERATOR_TOKEN })).json());
+        seen.push(...page.items.map((d) => d.id));
+        cursor = page.next_cursor;
+      } while (cursor);
+      expect(seen).toHaveLength(N);
+      expect(new Set(seen).size).toBe(N);
     } finally {
       await second.close();
       await rx.close();
