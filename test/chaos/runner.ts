@@ -46,8 +46,8 @@ export interface ChaosReport {
   /** Transactions checked: a run's cash-out, or (issue 15 scenarios) every transaction it started. */
   transactions: number;
   /**
-   * ordered: coins cash-outs ordered; hopper/kiosk/cloud: coins out, each side's count (claims included);
-   * owed: coins of credits open or collected; collected: coins claims paid. ordered = hopper − collected + owed.
+   * ordered: coins cash-outs ordered (also those that ended before any payment); hopper/kiosk/cloud: coins out,
+   * each side's count (claims included); owed: coins of credits open or collected; collected: coins claims paid.
    */
   coins: { ordered: number; hopper: number; kiosk: number; cloud: number; owed: number; collected: number };
   /** How the issue 15 scenarios' races went, e.g. `cancel_races_job together: cancel_won`. */
