@@ -13,8 +13,14 @@ const HEALTH_TONE: Record<KioskRow['health'], 'ok' | 'warn' | 'bad' | 'neutral'>
   revoked: 'neutral',
 };
 
-/** The kiosk's health in words, with the operator's out-of-service reason when there is one. */
+/**
+ * The kiosk's health in words, with the operator's out-of-service reason when there is one. An out of service the
+ * kiosk has not applied yet says so: it keeps serving until idle (issue 17 remote control waits for idle).
+ */
 export function kioskTone(k: KioskRow): { tone: 'ok' | 'warn' | 'bad' | 'neutral'; text: string } {
+  if (k.health === 'out_of_service' && k.desired_config_version > (k.applied_config_version ?? 0)) {
+    return { tone: 'warn', text: `going out of service when idle${k.out_of_service_reason ? `: ${k.out_of_service_reason}` : ''}` };
+  }
   const text = k.health === 'out_of_service' && k.out_of_service_reason ? `out of service: ${k.out_of_service_reason}` : k.health.replace(/_/g, ' ');
   return { tone: HEALTH_TONE[k.health], text };
 }

@@ -36,6 +36,11 @@ describe('console pages with fixtures (issue 17)', () => {
     expect(html).toContain('5 min ago');
     expect(html).toContain('0.1.0');
     expect(kioskTone(kiosk({ health: 'silent' }))).toEqual({ tone: 'bad', text: 'silent' });
+    // Taken out of service but not applied yet: the kiosk still serves until idle, and the badge says so.
+    const going = kiosk({ health: 'out_of_service', out_of_service_reason: 'refill', desired_config_version: 2, applied_config_version: 1 });
+    expect(kioskTone(going)).toEqual({ tone: 'warn', text: 'going out of service when idle: refill' });
+    expect(kioskTone({ ...going, applied_config_version: null, desired_config_version: 1 }).text).toBe('going out of service when idle: refill');
+    expect(kioskTone({ ...going, applied_config_version: 2 })).toEqual({ tone: 'bad', text: 'out of service: refill' });
     expect(renderToStaticMarkup(<FleetTable kiosks={[]} now={NOW} />)).toContain('No kiosks enrolled yet.');
   });
 

@@ -80,6 +80,7 @@ test('out of service while a customer is at the kiosk: the customer is served, t
   await expect(page.getByTestId('config-pending')).toHaveText('Waiting for the kiosk to be idle to apply version 1.');
   await expect(page.getByTestId('applied-version')).toHaveText('nothing yet');
   await expect(page.getByTestId('back-in-service')).toBeVisible();
+  await expect(page.getByTestId('kiosk-health')).toHaveText('going out of service when idle: refill at noon');
   await consoleScreens(page, 'kiosk-config-pending');
 
   // The kiosk has heard of it (two syncs since) but the customer's session is open: nothing applied, the QR stays.
@@ -101,6 +102,7 @@ test('out of service while a customer is at the kiosk: the customer is served, t
   await expect(kiosk.getByTestId('screen-out-of-service')).toHaveAttribute('data-reason', 'maintenance');
   await checkScreen(kiosk, 'out-of-service-by-operator');
   await expectAppliedInConsole(page, 1);
+  await expect(page.getByTestId('kiosk-health')).toHaveText('out of service: refill at noon');
   await consoleScreens(page, 'kiosk-out-of-service-applied');
   const applied = (await configRow())!;
   expect(applied).toMatchObject({ version: 1, in_service: false, applied_version: 1 });
