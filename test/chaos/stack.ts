@@ -111,7 +111,9 @@ export async function startChaosStack(o: ChaosStackOptions): Promise<ChaosStack>
     UI_PORT: String(await freePort()),
     UI_TOKEN: randomBytes(32).toString('base64url'),
     ADMIN_PIN: '2468',
-    QR_TIMEOUT_SEC: '20',
+    // late_payment's next customer stays on the QR until the re-checker confirms the first one's payment
+    // (its backoff: 15 s, or 31 s after the payment was submitted), so the QR outlasts both.
+    QR_TIMEOUT_SEC: '45',
     PAYMENT_TIMEOUT_SEC: '30',
     // Issue 15: "confirming your payment" gives up after 6 s here (600 on a Pi), so late_payment ends its session in seconds.
     PAYMENT_CONFIRM_TIMEOUT_SEC: '6',
