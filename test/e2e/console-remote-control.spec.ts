@@ -2,13 +2,15 @@ import { expect, test, type Page } from '@playwright/test';
 import { addOperator, consoleScreens, demoKioskId, logIn, NEEDS_POSTGRES, startConsoleSystem, type ConsoleSystem, type TestOperator } from './support/console';
 import { answerOnPhone, startCashOut, startScreen, toAmountScreen } from './support/phone';
 import { checkScreen } from './support/screen-check';
+import { unlockAdmin } from './support/admin';
+import { DEMO_ADMIN_PIN } from '../../scripts/system';
 
 /**
  * Issue 17 "Remote control that waits for idle", in Chromium against the whole real system on Postgres: an operator
  * takes the demo kiosk out of service in the console while a customer is at the kiosk; the kiosk keeps serving that
  * customer, applies the change once idle and reports it (the console shows "applied", the cloud row and the audit log
- * say who and which version); back in service the same way. An admin's overrides of limits and fee reach the kiosk's
- * amount screen the same way. Runs once (1920x1080 project).
+ * say who and which version); back in service the same way. An admin's overrides of limits and fee wait while the
+ * technician's admin screen is open, then reach the kiosk's amount screen the same way. Runs once (1920x1080 project).
  */
 let s: ConsoleSystem;
 let kioskId: string;
@@ -129,12 +131,14 @@ test('out of service while a customer is at the kiosk: the customer is served, t
   await kiosk.close();
 });
 
-test("an admin's overrides of limits and fee reach the kiosk when idle: amounts above the new maximum are not offered or are refused saying why, the fee is the new one", async ({ page, context }) => {
+test("an admin's overrides of limits and fee wait while the admin screen is open and reach the kiosk when idle: amounts above the new maximum are not offered or are refused saying why, the fee is the new one", async ({ page, context }) => {
   const kiosk = await context.newPage();
   await kiosk.goto(s.system.kioskUrl);
   await toAmountScreen(kiosk);
   await expect(kiosk.getByTestId('preset-1000')).toBeEnabled();
 
+  // A technician has the kiosk's admin screen open: that is a session too, so nothing is applied under it.
+  await unlockAdmin(kiosk, DEMO_ADMIN_PIN);
   await logIn(page, s, ada);
   await openKioskPage(page);
   const before = (await configRow())?.version ?? 0;
@@ -142,10 +146,17 @@ test("an admin's overrides of limits and fee reach the kiosk when idle: amounts 
   await page.getByTestId('ov-max').fill('8');
   await page.getByTestId('ov-flat').fill('0.30');
   await page.getByTestId('ov-bps').fill('100');
+  const asked = new Date();
   await page.getByTestId('save-overrides').click();
   const version = before + 1;
   await expect(page.getByTestId('desired-config')).toContainText(`version ${version}:`);
-  // The kiosk sits on its amount screen, which is idle (no session): it applies at its next sync.
+  await kioskSyncedSince(asked);
+  expect(await configRow()).toMatchObject({ version, applied_version: before || null });
+  await page.reload();
+  await expect(page.getByTestId('config-pending')).toHaveText(`Waiting for the kiosk to be idle to apply version ${version}.`);
+  // The technician locks the admin screen: the kiosk is idle (the amount screen has no session) and applies it.
+  await kiosk.getByTestId('admin-lock').click();
+  await toAmountScreen(kiosk);
   await expectAppliedInConsole(page, version);
   await consoleScreens(page, 'kiosk-overrides-applied');
   expect(await configRow()).toMatchObject({ version, applied_version: version, overrides: { limits: { min_cents: 100, max_cents: 800 }, fee: { flat_cents: 30, bps: 100 } } });
