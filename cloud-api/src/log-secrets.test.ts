@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../contract/clock';
+import { CreatedWebhookResponseSchema } from '../../contract/console-api';
 import { EnrollResponseSchema, JobResponseSchema } from '../../contract/http';
 import { startFakePortal } from '../../sim/worldid/portal';
 import { SIM_PORTAL_API_KEY } from '../../sim/worldid/portal-payments';
@@ -11,6 +12,9 @@ import { createTransaction, postWorldId, resultFor } from './testing/flows';
 import { OPERATOR_TOKEN, testEnv, type Harness } from './testing/harness';
 import { payAsAsked, postPayment, worldAppEnv } from './testing/payment-flows';
 import { openTestDb } from './testing/test-db';
+import { startWebhookReceiver } from './testing/webhook-receiver';
+import { deliverDueWebhooks } from './webhooks/deliver';
+import { emitWebhookEvent } from './webhooks/emit';
 
 describe('logs', () => {
   const cleanup: Array<() => Promise<void>> = [];
@@ -57,6 +61,32 @@ describe('logs', () => {
       expect(text).not.toContain(secret);
     }
   }, 30_000);
+
+  it('never contain a webhook secret or signature, from adding the webhook through a failed and a delivered attempt (issue 17)', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (lines.push(chunk.toString()), cb()) });
+    const log = createCloudLogger('trace', sink);
+    const tdb = await openTestDb('pglite');
+    cleanup.push(() => tdb.dispose());
+    const rx = await startWebhookReceiver();
+    cleanup.push(() => rx.close());
+    const clock = new ManualClock(Date.now());
+    const app = createApp({ db: tdb.db, config: parseCloudConfig(testEnv()), clock, log });
+    const res = await app.request('/v1/fleet/webhooks', {
+      method: 'POST', headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${rx.url}/logged`, events: ['low_coins'] }),
+    });
+    const { secret } = CreatedWebhookResponseSchema.parse(await res.json());
+    rx.expect('/logged', secret, [500, 200]);
+    await emitWebhookEvent(tdb.db, { event: 'low_coins', dedupeKey: 'logged', kioskId: null, data: {}, now: clock.now() });
+    expect(await deliverDueWebhooks({ db: tdb.db, clock, log })).toEqual(['pending']);
+    clock.advance(30_000);
+    expect(await deliverDueWebhooks({ db: tdb.db, clock, log })).toEqual(['delivered']);
+    const text = lines.join('');
+    expect(text).toContain('webhook delivered'); // the sender really logged
+    expect(text).not.toContain(secret);
+    for (const r of rx.received) expect(text).not.toContain(String(r.headers['x-roluatm-signature']).slice(7));
+  });
 
   it('keep an error\'s reason code readable (a field and err.code) while secrets stay masked', () => {
     const lines: string[] = [];
