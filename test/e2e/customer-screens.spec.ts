@@ -69,6 +69,16 @@ test('the welcome screen explains the machine, offers the languages and whom to 
   await page.getByTestId('lang-es').click();
   await expect(page.locator('#welcome-title')).toHaveText('Compre monedas con World App');
   await checkCustomerScreen(page, 'welcome-es');
+  // Every step keeps its picture and both entries fit on one line each, in the longer language too.
+  for (const h of await page.locator('.step-art').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height))) expect(h).toBeGreaterThanOrEqual(36);
+  for (const id of ['collect', 'welcome-cash-out']) {
+    const lines = await page.getByTestId(id).evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    expect(lines, `${id} on one line`).toBe(1);
+  }
 
   // Operator-funded and low on coins: the line says free, the range follows the stock.
   await open(page, sampleState({ payment_mode: 'none', free_coins: 30, support_contact: null }), 'welcome');
