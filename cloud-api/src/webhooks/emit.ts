@@ -25,7 +25,9 @@ export interface WebhookCause {
  * Returns how many deliveries were queued.
  */
 export async function emitWebhookEvent(q: Queryable, c: WebhookCause): Promise<number> {
-  const { rows: hooks } = await q.query<{ id: string }>('SELECT id FROM webhooks WHERE deleted_at IS NULL AND $1 = ANY(events)', [c.event]);
+  // FOR SHARE: a webhook being removed meanwhile waits for this commit, then ends these deliveries too (db/webhooks.ts
+  // removeWebhook), so nothing is ever sent to a removed webhook; emits never wait for each other.
+  const { rows: hooks } = await q.query<{ id: string }>('SELECT id FROM webhooks WHERE deleted_at IS NULL AND $1 = ANY(events) FOR SHARE', [c.event]);
   if (hooks.length === 0) return 0;
   const body: WebhookBody = { id: newId(), event: c.event, occurred_at: c.now.toISOString(), kiosk_id: c.kioskId, transaction_id: c.transactionId ?? null, data: c.data };
   const r = await q.query(

@@ -327,6 +327,27 @@ describe.runIf(BACKENDS.includes('pg'))('webhook sender across instances (pg)', 
     }
   }, 30_000);
 
+  it('a webhook removed while an emitting transaction is open waits for it, and ends the delivery it queued (nothing is sent to a removed webhook)', async () => {
+    const h = await createHarness('pg');
+    const second = await h.tdb.reopen!();
+    try {
+      const res = await h.req('POST', '/v1/fleet/webhooks', { token: OPERATOR_TOKEN, body: { url: 'https://alerts.example.com/removed', events: ['low_coins'] } });
+      const { id } = CreatedWebhookResponseSchema.parse(await res.json()).webhook;
+      let removal: Promise<Response> | undefined;
+      await second.tx(async (q) => {
+        expect(await emitWebhookEvent(q, { event: 'low_coins', dedupeKey: 'during-removal', kioskId: null, data: {}, now: h.clock.now() })).toBe(1);
+        removal = Promise.resolve(h.req('DELETE', `/v1/fleet/webhooks/${id}`, { token: OPERATOR_TOKEN }));
+        await new Promise((r) => setTimeout(r, 300)); // the removal is under way meanwhile
+      });
+      expect((await removal!).status).toBe(200);
+      const { rows } = await h.tdb.db.query<{ status: string; last_error: string }>('SELECT status, last_error FROM webhook_deliveries WHERE webhook_id = $1', [id]);
+      expect(rows).toEqual([{ status: 'failed', last_error: 'webhook removed before delivery' }]);
+    } finally {
+      await second.close();
+      await h.dispose();
+    }
+  }, 30_000);
+
   it('a commit that queued a delivery wakes a sender at once (NOTIFY), without waiting for its period', async () => {
     const h = await createHarness('pg');
     const rx = await startWebhookReceiver();
