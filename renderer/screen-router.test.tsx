@@ -108,6 +108,22 @@ describe('ScreenRouter', () => {
     expect(confirming).not.toContain('data-testid="cancel"');
   });
 
+  it('offers "More time" beside Cancel only in the last 20 s of a scan or pay countdown with taps left (issue 16)', () => {
+    const inSec = (sec: number) => new Date(Date.now() + sec * 1000).toISOString();
+    for (const base of [sampleFlows.scan, sampleFlows.waiting_payment]) {
+      const near = render(withFlow({ ...base, expires_at: inSec(15), extensions_left: 1 }));
+      expect(near).toContain('data-testid="more-time"');
+      expect(near).toContain('Need more time?');
+      expect(near).toContain('data-testid="cancel"');
+      expect(near).not.toContain('data-testid="hurry"');
+      const used = render(withFlow({ ...base, expires_at: inSec(15), extensions_left: 0 }));
+      expect(used).not.toContain('data-testid="more-time"');
+      expect(used).toContain('data-testid="hurry"');
+      expect(render(withFlow({ ...base, expires_at: inSec(90), extensions_left: 2 }))).not.toContain('data-testid="more-time"');
+      expect(render(withFlow({ ...base, expires_at: inSec(15), extensions_left: 1 }), 'es')).toContain('Más tiempo');
+    }
+  });
+
   it('speaks Spanish when the language is Spanish', () => {
     expect(render(withFlow(sampleFlows.done), 'es')).toContain('Retire sus monedas');
   });
