@@ -48,6 +48,8 @@ const EnvSchema = z.object({
   DATABASE_POOL_MAX: int(10, 1, 1000),
   /** Postgres statement_timeout for every pooled connection, ms (0 = none; migrations are exempt). */
   DATABASE_STATEMENT_TIMEOUT_MS: int(15_000, 0),
+  /** 0 = no named prepared statements (behind a transaction pooler without prepared-statement support; db/pg-adapter.ts). */
+  DATABASE_PREPARED_STATEMENTS: flag('1'),
   /** kiosks.last_seen_at is written at most once per this many seconds per kiosk, not on every request (issue 18). */
   LAST_SEEN_WRITE_SEC: int(60, 0),
   /** Shared rate limits across instances (issue 18): Redis when set, else Postgres when DATABASE_URL is set, else memory. */

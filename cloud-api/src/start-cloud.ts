@@ -37,6 +37,7 @@ export async function openCloudDb(config: CloudConfig): Promise<Db> {
     listenUrl: config.DATABASE_LISTEN_URL,
     poolMax: config.DATABASE_POOL_MAX,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    prepared: config.DATABASE_PREPARED_STATEMENTS,
   });
 }
 

@@ -102,5 +102,23 @@ describe.each(BACKENDS)('database adapter (%s)', (backend) => {
       expect((await db.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]?.statement_timeout).toBe('1234ms');
       await expect(db.query('SELECT pg_sleep(2)')).rejects.toThrow(/statement timeout/);
     });
+
+    it('runs parameterized statements as named prepared statements, survives a schema change under them, and can be told not to (issue 18)', async () => {
+      const db = await t.reopen!({ poolMax: 1 });
+      await db.exec('CREATE TABLE prepared_probe (id int PRIMARY KEY, a text)');
+      await db.query('INSERT INTO prepared_probe (id, a) VALUES ($1, $2)', [1, 'one']);
+      const probe = 'SELECT * FROM prepared_probe WHERE id = $1';
+      expect((await db.query(probe, [1])).rows).toEqual([{ id: 1, a: 'one' }]);
+      expect((await db.query(probe, [1])).rows).toEqual([{ id: 1, a: 'one' }]);
+      const named = async (d: typeof db) =>
+        (await d.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1', [probe])).rows[0]?.n;
+      expect(await named(db)).toBe(1); // prepared once on this connection, used twice
+      // Another instance migrates: the prepared plan's result type changed; the statement is prepared again.
+      await t.db.exec('ALTER TABLE prepared_probe ADD COLUMN b text');
+      expect((await db.query(probe, [1])).rows).toEqual([{ id: 1, a: 'one', b: null }]);
+      const plain = await t.reopen!({ poolMax: 1, prepared: false });
+      expect((await plain.query(probe, [1])).rows).toHaveLength(1);
+      expect(await named(plain)).toBe(0);
+    });
   }
 });
