@@ -76,6 +76,34 @@ emit({
   },
 });
 
+/**
+ * CPU time one cash-out costs the instance and its Postgres backends (ms, user + system from /proc): on a shared
+ * machine far steadier than the wall-clock figures, though contention still inflates it somewhat. The long-polls'
+ * own looks during the run are included (they are part of serving cash-outs).
+ */
+async function withCpu<T>(fleet: CloudFleet, fn: () => Promise<T>): Promise<T & { cpu: { instanceMs: number; postgresMs: number } }> {
+  const inst0 = fleet.instances[0]!.cpuMs();
+  const pg0 = await fleet.dbBackendsCpuMs();
+  const out = await fn();
+  const instanceMs = fleet.instances[0]!.cpuMs() - inst0;
+  let postgresMs = 0;
+  for (const [pid, ms] of await fleet.dbBackendsCpuMs()) postgresMs += ms - (pg0.get(pid) ?? 0);
+  return { ...out, cpu: { instanceMs, postgresMs } };
+}
+
+/** The same cash-outs on a second single instance without named prepared statements: the baseline of cloud_cpu_ms_per_cashout. */
+async function unpreparedCpu() {
+  const fleet = await startCloudFleet({ instances: 1, balancer: false, env: { ...env, DATABASE_PREPARED_STATEMENTS: '0' } });
+  try {
+    return await withKiosks(fleet, async (kiosks, pollers) => {
+      await cashOuts(fleet.url, pollers, kiosks, 40);
+      return withCpu(fleet, () => cashOuts(fleet.url, pollers, kiosks, CASHOUTS));
+    });
+  } finally {
+    await fleet.close();
+  }
+}
+
 // ---- 1. one instance ----
 const profDir = PROFILE ? mkdtempSync(join(tmpdir(), 'cloud-prof-')) : undefined;
 const one = await startCloudFleet({ instances: 1, balancer: false, env, ...(profDir ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir], cpuProfDir: profDir } : {}) });
@@ -91,7 +119,7 @@ const single = await withKiosks(one, async (kiosks, pollers) => {
   });
   const floorPerSec = CASHOUTS / ((performance.now() - floorStart) / 1000);
   await cashOuts(one.url, pollers, kiosks, 40); // warm-up (JIT, pools)
-  const run = await cashOuts(one.url, pollers, kiosks, CASHOUTS);
+  const run = await withCpu(one, () => cashOuts(one.url, pollers, kiosks, CASHOUTS));
   process.stderr.write(`instance log lines: ${JSON.stringify(one.instances[0]!.logLines())}\n`);
   return { ...run, floorPerSec, floorMs, rss: one.instances[0]!.rssMb(), polls: pollers.polls };
 });
@@ -109,6 +137,18 @@ emit({
 emit({
   name: 'cloud_rss_mb', value: round(single.rss, 1), unit: 'MB', baseline: { name: 'cloud_idle_rss_mb (after start)', value: round(idleRss, 1) },
   detail: { ...detail, note: 'the cloud instance process alone, after the cash-outs with 1,000 long-polls open' },
+});
+const unprepared = await unpreparedCpu();
+const perCashout = (c: { instanceMs: number; postgresMs: number }) => round((c.instanceMs + c.postgresMs) / CASHOUTS, 2);
+emit({
+  name: 'cloud_cpu_ms_per_cashout', value: perCashout(single.cpu), unit: 'ms CPU',
+  baseline: { name: 'the same without named prepared statements (DATABASE_PREPARED_STATEMENTS=0), this run', value: perCashout(unprepared.cpu) },
+  detail: {
+    instance_ms: round(single.cpu.instanceMs / CASHOUTS, 2), postgres_ms: round(single.cpu.postgresMs / CASHOUTS, 2),
+    baseline_instance_ms: round(unprepared.cpu.instanceMs / CASHOUTS, 2), baseline_postgres_ms: round(unprepared.cpu.postgresMs / CASHOUTS, 2),
+    baseline_cashouts_per_s: round(unprepared.perSec, 1), baseline_p95_ms: round(percentile(unprepared.ms, 95), 1),
+    what: 'user + system CPU of the instance and its Postgres backends during the cash-out run, per cash-out (/proc)',
+  },
 });
 if (profDir) {
   const summary = summarizeProfile(profDir);

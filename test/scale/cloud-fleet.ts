@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import pg from 'pg';
 import { buildCloud } from '../../cloud-api/build';
 import { testEnv } from '../../cloud-api/src/testing/harness';
 import { createScratchDatabase } from '../../cloud-api/src/testing/test-db';
@@ -21,6 +22,8 @@ export interface CloudInstance {
   logLines(): Record<string, number>;
   /** Resident set size of the instance's process, MB (from /proc). */
   rssMb(): number;
+  /** CPU time (user + system) the instance's process used so far, ms (from /proc). */
+  cpuMs(): number;
   /** SIGKILL: the process dies with whatever it held (long-polls, leases, half-done requests). */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -28,6 +31,11 @@ export interface CloudInstance {
 
 export interface CloudFleet {
   databaseUrl: string;
+  /**
+   * CPU time (user + system, ms) of the Postgres backends connected to the fleet's database now, by pid: the
+   * caller subtracts two samples (a backend that exits between them is not counted; the pools keep theirs).
+   */
+  dbBackendsCpuMs(): Promise<Map<number, number>>;
   /** The balancer's URL (HAProxy) when started with `balancer: true`, else the first instance's. */
   url: string;
   instances: CloudInstance[];
@@ -66,6 +74,18 @@ function killWithParent(child: ChildProcess): void {
       killAll();
       process.exit(1);
     });
+  }
+}
+
+/** utime + stime of a process, ms (/proc/PID/stat fields 14 and 15, in clock ticks of 10 ms). */
+export function cpuMsOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
   }
 }
 
@@ -111,6 +131,7 @@ async function startInstance(serverFile: string, index: number, env: Record<stri
     port,
     child,
     rssMb: () => rssOf(child.pid),
+    cpuMs: () => cpuMsOf(child.pid),
     logLines: () => Object.fromEntries([...logCounts].sort((a, b) => b[1] - a[1]).slice(0, 5)),
     kill: () => signal('SIGKILL'),
     stop: () => signal('SIGTERM'),
@@ -205,6 +226,16 @@ export async function startCloudFleet(o: FleetOptions): Promise<CloudFleet> {
     const lb = o.balancer ? await startHaproxy(dir, instances.map((i) => i.port)) : undefined;
     return {
       databaseUrl: scratch.url,
+      async dbBackendsCpuMs() {
+        const c = new pg.Client({ connectionString: admin });
+        await c.connect();
+        try {
+          const { rows } = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [new URL(scratch.url).pathname.slice(1)]);
+          return new Map(rows.map((r) => [r.pid, cpuMsOf(r.pid)]));
+        } finally {
+          await c.end();
+        }
+      },
       url: lb?.url ?? instances[0]!.url,
       instances,
       async close() {
