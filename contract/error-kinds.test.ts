@@ -11,6 +11,12 @@ describe('error kinds (issue 16: errors by kind, never a raw code)', () => {
     expect(errorKindOf(ErrorCodes.credentialNotAccepted)).toBe('not_orb');
     expect(errorKindOf('offline')).toBe('offline');
     expect(errorKindOf('empty')).toBe('out_of_coins');
+    // A hopper fault is not an empty hopper: "cannot pay right now", or a money case once coins moved.
+    expect(errorKindOf('hopper')).toBe('unavailable');
+    expect(errorKindOf('hopper', { coinsPaid: 0, coinsOwed: null })).toBe('unavailable');
+    expect(errorKindOf('hopper', { coinsPaid: 3, coinsOwed: null })).toBe('short_payout');
+    expect(errorKindOf('hopper', { coinsPaid: null, coinsOwed: 17 })).toBe('short_payout');
+    expect(errorKindOf('empty', { coinsPaid: 3, coinsOwed: 17 })).toBe('out_of_coins');
     expect(errorKindOf('payout_in_doubt')).toBe('in_doubt');
     expect(['partial_payout', 'payout_failed'].map(errorKindOf)).toEqual(['short_payout', 'short_payout']);
   });

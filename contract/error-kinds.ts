@@ -46,7 +46,8 @@ const KIND_OF_CODE: Readonly<Record<string, ErrorKind>> = {
   connection_failed: 'offline',
   dependency_down: 'offline',
   empty: 'out_of_coins',
-  hopper: 'out_of_coins',
+  // A hopper fault is not an empty hopper: the machine cannot pay right now (a money case below wins).
+  hopper: 'unavailable',
   proof_invalid: 'not_confirmed',
   signal_mismatch: 'not_confirmed',
   action_mismatch: 'not_confirmed',
@@ -60,8 +61,16 @@ const KIND_OF_CODE: Readonly<Record<string, ErrorKind>> = {
   payout_failed: 'short_payout',
 };
 
-/** The kind of an error code; a code not listed is `unavailable` ("cannot do this right now"). */
-export function errorKindOf(code: string): ErrorKind {
+/** Codes of a machine fault: when the fault came after coins were paid or left coins owed, it is a money case. */
+const FAULT_CODES: ReadonlySet<string> = new Set(['hopper']);
+
+/**
+ * The kind of an error code; a code not listed is `unavailable` ("cannot do this right now"). `money`
+ * (the error screen's coins_paid / coins_owed): a fault that struck after coins moved, or that left coins
+ * owed, is `short_payout` — the screen then says what is owed, never "nothing was charged".
+ */
+export function errorKindOf(code: string, money?: { coinsPaid?: number | null; coinsOwed?: number | null }): ErrorKind {
+  if (FAULT_CODES.has(code) && ((money?.coinsPaid ?? 0) > 0 || (money?.coinsOwed ?? 0) > 0)) return 'short_payout';
   return Object.hasOwn(KIND_OF_CODE, code) ? (KIND_OF_CODE[code] as ErrorKind) : 'unavailable';
 }
 

@@ -9,7 +9,8 @@ import { catalogs, LANGUAGES } from '../../renderer/i18n/translate';
  * ground: every code the core knows has a kind with a headline and next step in every language; the
  * codes the core says "collect at any RoluATM" for are money kinds, worded so in every language.
  */
-const NOT_A_CUSTOMER_KIND = new Set(['not_enrolled', 'busy', 'maintenance', 'admin_open', 'amount_out_of_range', 'environment_not_accepted', 'transaction_state', 'request_failed']);
+// `hopper` (a dispenser fault) reads "cannot do this right now" on purpose: it is not an empty hopper.
+const NOT_A_CUSTOMER_KIND = new Set(['hopper', 'not_enrolled', 'busy', 'maintenance', 'admin_open', 'amount_out_of_range', 'environment_not_accepted', 'transaction_state', 'request_failed']);
 
 describe('error codes and the screen’s words', () => {
   it('gives every code the core knows a kind (the rest read "cannot do this right now")', () => {

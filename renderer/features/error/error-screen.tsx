@@ -18,7 +18,7 @@ export function ErrorScreen({ flow }: { flow: Extract<FlowState, { screen: 'erro
   const { t, lang } = useI18n();
   const api = useKioskApi();
   const now = useNow(60_000);
-  const kind = errorKindOf(flow.error.code);
+  const kind = errorKindOf(flow.error.code, { coinsPaid: flow.coins_paid, coinsOwed: flow.coins_owed });
   const keys = errorKeys(kind);
   // Money moved or may have: the coins, the receipt code and whom to call. Any error that left coins owed counts.
   const money = isMoneyKind(kind) || (flow.coins_owed ?? 0) > 0;
