@@ -4,10 +4,10 @@ import { ErrorCodes } from './http';
 
 describe('error kinds (issue 16: errors by kind, never a raw code)', () => {
   it('gives the customer cases of the issue their own kind', () => {
-    expect(['user_rejected', 'verification_rejected'].map(errorKindOf)).toEqual(['cancelled', 'cancelled']);
+    expect(['user_rejected', 'verification_rejected'].map((code) => errorKindOf(code))).toEqual(['cancelled', 'cancelled']);
     expect(errorKindOf('timeout')).toBe('timeout');
     expect(errorKindOf(ErrorCodes.limitReached)).toBe('daily_limit');
-    expect(['kiosk_daily_cap_reached', 'fleet_daily_cap_reached'].map(errorKindOf)).toEqual(['kiosk_limit', 'kiosk_limit']);
+    expect(['kiosk_daily_cap_reached', 'fleet_daily_cap_reached'].map((code) => errorKindOf(code))).toEqual(['kiosk_limit', 'kiosk_limit']);
     expect(errorKindOf(ErrorCodes.credentialNotAccepted)).toBe('not_orb');
     expect(errorKindOf('offline')).toBe('offline');
     expect(errorKindOf('empty')).toBe('out_of_coins');
@@ -18,7 +18,7 @@ describe('error kinds (issue 16: errors by kind, never a raw code)', () => {
     expect(errorKindOf('hopper', { coinsPaid: null, coinsOwed: 17 })).toBe('short_payout');
     expect(errorKindOf('empty', { coinsPaid: 3, coinsOwed: 17 })).toBe('out_of_coins');
     expect(errorKindOf('payout_in_doubt')).toBe('in_doubt');
-    expect(['partial_payout', 'payout_failed'].map(errorKindOf)).toEqual(['short_payout', 'short_payout']);
+    expect(['partial_payout', 'payout_failed'].map((code) => errorKindOf(code))).toEqual(['short_payout', 'short_payout']);
   });
   it('words an unknown code as "cannot do this right now", and no own property of Object as a kind', () => {
     expect(errorKindOf('hopper_new_fault')).toBe('unavailable');
