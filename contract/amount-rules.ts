@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { coinsForCents, FeePolicySchema, QUARTER_CENTS, quote, type Quote } from './money';
+import { DayTimeZoneSchema } from './operator-day';
 
 /**
  * The amount rules (PRODUCT.md "Money rules", "The customer flow" 1), in one place: the amount
@@ -16,12 +17,14 @@ export const SupportContactSchema = z.string().min(1).max(120);
 
 /**
  * The limits and fee the cloud charges, from its configuration (MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS,
- * FEE_FLAT_CENTS, FEE_BPS), who pays (PAYMENT_MODE) and whom to call (SUPPORT_CONTACT; both optional: absent in the kiosk's own fallback
- * and from an older cloud). Delivered to the kiosk at enrolment and with every sync answer.
+ * FEE_FLAT_CENTS, FEE_BPS), who pays (PAYMENT_MODE), whom to call (SUPPORT_CONTACT) and the zone of the day the
+ * daily limits count in (PER_HUMAN_DAY_TIME_ZONE, contract/operator-day.ts; the error screen's "resets at") — these
+ * three optional: absent in the kiosk's own fallback and from an older cloud (an older kiosk drops the unknown key).
+ * Delivered to the kiosk at enrolment and with every sync answer.
  */
 const WholeDollarsSchema = z.number().int().positive().multipleOf(100, 'must be whole dollars (a multiple of 100 cents)');
 export const AmountPolicySchema = z
-  .object({ min_cents: WholeDollarsSchema, max_cents: WholeDollarsSchema, fee: FeePolicySchema, payment_mode: PaymentModeSchema.optional(), support_contact: SupportContactSchema.optional() })
+  .object({ min_cents: WholeDollarsSchema, max_cents: WholeDollarsSchema, fee: FeePolicySchema, payment_mode: PaymentModeSchema.optional(), support_contact: SupportContactSchema.optional(), day_time_zone: DayTimeZoneSchema.optional() })
   .refine((p) => p.min_cents <= p.max_cents, { message: 'must not exceed the maximum', path: ['min_cents'] });
 export type AmountPolicy = z.infer<typeof AmountPolicySchema>;
 

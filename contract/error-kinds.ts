@@ -87,12 +87,3 @@ export function isMoneyKind(kind: ErrorKind): boolean {
 export function receiptCode(txId: string): string {
   return txId.replace(/-/g, '').slice(-8).toUpperCase();
 }
-
-/**
- * When a per-UTC-day limit resets (the cloud counts PER_HUMAN_DAILY_* and the daily caps by UTC day):
- * the next UTC midnight after `now`.
- */
-export function nextUtcMidnight(nowMs: number): Date {
-  const d = new Date(nowMs);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
-}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AmountCentsSchema, CoinsSchema, FeePolicySchema } from './money';
 import { PaymentModeSchema, SupportContactSchema } from './amount-rules';
+import { DayTimeZoneSchema } from './operator-day';
 import { ErrorInfoSchema, resultSchema } from './result';
 import { adminCommands } from './admin-api';
 import { TransactionKindSchema } from './transaction';
@@ -134,6 +135,11 @@ export const KioskStateSchema = z.object({
   payment_mode: PaymentModeSchema.nullable(),
   /** The operator's support contact, as the cloud last said (SUPPORT_CONTACT); null when none is set. */
   support_contact: SupportContactSchema.nullable(),
+  /**
+   * The zone of the day the cloud's daily limits count in (PER_HUMAN_DAY_TIME_ZONE, via amount_policy); null
+   * before first contact or from an older cloud (then UTC, the cloud's default). The error screen's "resets at".
+   */
+  day_time_zone: DayTimeZoneSchema.nullable(),
   version: z.string(),
   /** Demo mode only: the simulated phone page; the QR links to it with `?uri=`. Null on a real kiosk. */
   demo_phone_url: z.string().nullable(),

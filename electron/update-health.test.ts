@@ -13,7 +13,7 @@ function state(over: { online?: boolean; hopper?: Partial<KioskState['hopper']> 
     fee: { flat_cents: 0, bps: 0 },
     version: '0.2.0',
     demo_phone_url: null,
-    payment_mode: null, support_contact: null,
+    payment_mode: null, support_contact: null, day_time_zone: null,
     admin_open: false,
   });
 }

@@ -17,7 +17,7 @@ function kioskState(over: { flow?: FlowState; admin_open?: boolean; online?: boo
     fee: { flat_cents: 0, bps: 0 },
     version: '0.1.0',
     demo_phone_url: null,
-    payment_mode: null, support_contact: null,
+    payment_mode: null, support_contact: null, day_time_zone: null,
     admin_open: over.admin_open ?? false,
   });
 }

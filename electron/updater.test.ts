@@ -94,7 +94,7 @@ const idle: KioskState = KioskStateSchema.parse({
   hopper: { connected: true, ok: true, serial: 1, faults: [], coins_available: 10 },
   free_coins: 10,
   limits: { min_cents: 100, max_cents: 5000, presets_cents: [500] }, fee: { flat_cents: 0, bps: 0 },
-  version: '0.1.0', demo_phone_url: null, admin_open: false, payment_mode: null, support_contact: null,
+  version: '0.1.0', demo_phone_url: null, admin_open: false, payment_mode: null, support_contact: null, day_time_zone: null,
 });
 
 function run(feedUrl: string, getState: () => Promise<KioskState | null>) {

@@ -138,6 +138,7 @@ export async function startKioskApp(config: KioskConfig, deps: KioskAppDeps): Pr
       fee: amountPolicy.current().fee,
       payment_mode: amountPolicy.current().payment_mode ?? null,
       support_contact: amountPolicy.current().support_contact ?? null,
+      day_time_zone: amountPolicy.current().day_time_zone ?? null,
       version: KIOSK_VERSION,
       demo_phone_url: config.demoPhoneUrl,
       admin_open: admin.isOpen(),

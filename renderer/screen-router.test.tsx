@@ -1,5 +1,5 @@
 import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FlowState, KioskState } from '../contract/kiosk-api';
 import { KioskProvider } from './api/kiosk-context';
 import type { KioskClient } from './api/kiosk-client';
@@ -126,5 +126,19 @@ describe('ScreenRouter', () => {
 
   it('speaks Spanish when the language is Spanish', () => {
     expect(render(withFlow(sampleFlows.done), 'es')).toContain('Retire sus monedas');
+  });
+
+  describe('the daily limit error says when the limit resets, in the zone the cloud counts the day in', () => {
+    afterEach(() => vi.useRealTimers());
+    const limit = (zone: string | null) => withFlow({ ...sampleFlows.error, error: { code: 'limit_reached', message: 'log' }, coins_owed: null, coins_paid: null }, { day_time_zone: zone });
+    it('is the next midnight in that zone, shown with the zone (Bogotá is still on the 2nd at 02:00 UTC on the 3rd)', () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date('2026-12-03T02:00:00.000Z'));
+      expect(render(limit('America/Bogota'))).toContain('The limit resets at 12:00 AM GMT-5.');
+      expect(render(limit('America/Bogota'), 'es')).toContain('El límite se renueva a las 0:00 GMT-5.');
+      expect(render(limit('UTC'))).toContain('The limit resets at 12:00 AM UTC.');
+      // Before first contact (or from an older cloud): UTC, the cloud's default.
+      expect(render(limit(null))).toContain('The limit resets at 12:00 AM UTC.');
+    });
   });
 });

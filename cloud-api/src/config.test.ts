@@ -158,4 +158,10 @@ describe('parseCloudConfig', () => {
     expect(amountPolicyOf(parseCloudConfig({ ...testEnv(), PAYMENT_MODE: 'none' }))).not.toHaveProperty('support_contact');
     expect(() => parseCloudConfig({ ...testEnv(), PAYMENT_MODE: 'none', SUPPORT_CONTACT: 'x'.repeat(121) })).toThrow(/SUPPORT_CONTACT/);
   });
+
+  it("delivers the day's zone (PER_HUMAN_DAY_TIME_ZONE) with the amount policy, for the error screen's 'resets at'", () => {
+    expect(amountPolicyOf(parseCloudConfig({ ...testEnv(), PAYMENT_MODE: 'none' })).day_time_zone).toBe('UTC');
+    expect(amountPolicyOf(parseCloudConfig({ ...testEnv(), PAYMENT_MODE: 'none', PER_HUMAN_DAY_TIME_ZONE: 'America/Bogota' })).day_time_zone).toBe('America/Bogota');
+    expect(() => parseCloudConfig({ ...testEnv(), PAYMENT_MODE: 'none', PER_HUMAN_DAY_TIME_ZONE: 'Mars/Olympus' })).toThrow(/PER_HUMAN_DAY_TIME_ZONE/);
+  });
 });

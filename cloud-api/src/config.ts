@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { httpUrl } from '../../contract/http-url';
 import { JobPublicKeyListEnvSchema } from '../../contract/job';
 import { amountPolicyProblems, type AmountPolicy } from '../../contract/amount-rules';
-import { isKnownTimeZone } from './worldid/human-limits';
+import { DayTimeZoneSchema } from '../../contract/operator-day';
 import { CloudScheduleEnvSchema } from './scheduler/cloud-scheduler';
 import { isValidSigningKeyHex, RP_ID_PATTERN } from './worldid/rp-context';
 
@@ -126,7 +126,7 @@ const EnvSchema = z.object({
   PER_HUMAN_DAILY_COUNT: int(3, 1),
   PER_HUMAN_DAILY_CENTS: int(10_000, 100),
   /** The per-human day: 'UTC' or the operator's IANA time zone (e.g. America/Bogota). */
-  PER_HUMAN_DAY_TIME_ZONE: z.string().refine(isKnownTimeZone, 'must be UTC or an IANA time zone such as America/Bogota').default('UTC'),
+  PER_HUMAN_DAY_TIME_ZONE: DayTimeZoneSchema.default('UTC'),
 });
 
 /** The API's settings plus its node-cron schedule (scheduler/cloud-scheduler.ts), parsed together once. */
@@ -180,6 +180,7 @@ export function amountPolicyOf(cfg: CloudConfig): AmountPolicy {
   return {
     min_cents: cfg.MIN_AMOUNT_CENTS, max_cents: cfg.MAX_AMOUNT_CENTS, fee: { flat_cents: cfg.FEE_FLAT_CENTS, bps: cfg.FEE_BPS },
     payment_mode: cfg.PAYMENT_MODE,
+    day_time_zone: cfg.PER_HUMAN_DAY_TIME_ZONE,
     ...(cfg.SUPPORT_CONTACT !== undefined ? { support_contact: cfg.SUPPORT_CONTACT } : {}),
   };
 }

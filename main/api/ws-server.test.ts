@@ -22,7 +22,7 @@ const state: KioskState = {
   fee: { flat_cents: 0, bps: 0 },
   version: 'test',
   demo_phone_url: null,
-  payment_mode: null, support_contact: null,
+  payment_mode: null, support_contact: null, day_time_zone: null,
   admin_open: false,
 };
 const started: number[] = [];

@@ -122,7 +122,7 @@ describe("the kiosk applies the cloud's limits and fee", () => {
 
     // A restart with the cloud out of reach: the stored policy, not the env fallback.
     await k.app.stop();
-    expect(getAmountPolicy(db)).toEqual({ min_cents: 100, max_cents: 3000, fee: { flat_cents: 10, bps: 300 }, payment_mode: 'none' });
+    expect(getAmountPolicy(db)).toEqual({ min_cents: 100, max_cents: 3000, fee: { flat_cents: 10, bps: 300 }, payment_mode: 'none', day_time_zone: 'UTC' });
     const again = await startKiosk(db, { ...KIOSK_ENV, CLOUD_URL: 'http://127.0.0.1:9' });
     expect(again.latest()).toMatchObject({ payment_mode: 'none', fee: { flat_cents: 10, bps: 300 }, limits: { max_cents: 3000, presets_cents: [500, 1000, 2000] } });
   });
@@ -146,5 +146,13 @@ describe("the kiosk applies the cloud's limits and fee", () => {
     expect((await k.api.startCashOut({ amount_cents: 1000 })).ok).toBe(true);
     await k.waitFor((s) => s.payment_mode === 'none', "the cloud's new payment mode");
     expect(getAmountPolicy(db)?.payment_mode).toBe('none');
+  });
+
+  it("tells the screen the zone of the cloud's day (PER_HUMAN_DAY_TIME_ZONE), kept across a restart, for the daily limit's reset time", async () => {
+    const cloud = await startCloud({ ...CLOUD_ENV, PER_HUMAN_DAY_TIME_ZONE: 'America/Bogota' });
+    const db = kioskDb();
+    const k = await startKiosk(db, { ...KIOSK_ENV, CLOUD_URL: cloud.url, ENROLLMENT_CODE: await cloud.enrollmentCode() });
+    expect((await k.waitFor((s) => s.out_of_service === null, 'the kiosk in service')).day_time_zone).toBe('America/Bogota');
+    expect(getAmountPolicy(db)?.day_time_zone).toBe('America/Bogota');
   });
 });

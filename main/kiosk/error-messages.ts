@@ -32,7 +32,7 @@ const MESSAGES: Record<string, Message> = {
   payment_failed: { message: 'The payment in World App did not go through.', next_step: 'Please start again. No coins were paid and nothing was charged.' },
   payment_invalid: { message: 'The payment did not match this cash-out.', next_step: 'Please ask staff for help. Nothing will be paid out for it.' },
   amount_out_of_range: { message: 'That amount is outside what this kiosk pays.', next_step: 'Please pick an amount within the limits shown.' },
-  // The cloud's per-person limit (PER_HUMAN_DAILY_COUNT cash-outs, PER_HUMAN_DAILY_CENTS per UTC day).
+  // The cloud's per-person limit (PER_HUMAN_DAILY_COUNT cash-outs, PER_HUMAN_DAILY_CENTS per operator day, PER_HUMAN_DAY_TIME_ZONE).
   limit_reached: { message: 'This World ID has reached its daily cash-out limit.', next_step: 'Each person may cash out a few times and up to an amount per day. Please try a smaller amount or come back tomorrow. No money was taken.' },
   // The cloud's daily cash caps (KIOSK_DAILY_CAP_CENTS, FLEET_DAILY_CAP_CENTS), refused at registration.
   kiosk_daily_cap_reached: { message: 'This kiosk has paid out all the cash it may today.', next_step: 'Please try a smaller amount, another kiosk, or come back tomorrow. No money was taken.' },

@@ -12,6 +12,7 @@ export function sampleState(patch: Partial<KioskState> = {}): KioskState {
     fee: { flat_cents: 50, bps: 100 },
     payment_mode: 'world_app',
     support_contact: '+1 555 0100 · help@rolu.example',
+    day_time_zone: 'UTC',
     version: '0.1.0',
     demo_phone_url: null,
     admin_open: false,

@@ -37,7 +37,7 @@ describe.each(BACKENDS)('enrolment and request handling (%s)', (backend) => {
     const body = (await res.json()) as { kiosk_id: string; token: string; job_public_key: string; job_public_keys: unknown; amount_policy: unknown };
     expect(body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // The cloud's limits and fee go to the kiosk with its token: its screen shows what the cloud charges.
-    expect(body.amount_policy).toEqual({ min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 }, payment_mode: 'none' });
+    expect(body.amount_policy).toEqual({ min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 }, payment_mode: 'none', day_time_zone: 'UTC' });
     expect(body.job_public_key.length).toBeGreaterThan(40);
     // Every key the kiosk accepts, by key id (docs/SECURITY.md "Job-key rotation"): here only the signing key.
     expect(body.job_public_keys).toEqual([{ kid: jobKeyId(body.job_public_key), public_key: body.job_public_key }]);

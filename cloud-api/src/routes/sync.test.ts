@@ -88,7 +88,7 @@ describe.each(BACKENDS)('POST /v1/sync (%s)', (backend) => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       high_seq: 1,
-      amount_policy: { min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 }, payment_mode: 'none' },
+      amount_policy: { min_cents: 100, max_cents: 5000, fee: { flat_cents: 0, bps: 0 }, payment_mode: 'none', day_time_zone: 'UTC' },
       job_public_keys: [{ kid: jobKeyId(k.publicKey), public_key: k.publicKey }],
     });
   });

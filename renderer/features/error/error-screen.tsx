@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { errorKindOf, isMoneyKind, nextUtcMidnight } from '../../../contract/error-kinds';
+import { errorKindOf, isMoneyKind } from '../../../contract/error-kinds';
 import type { FlowState } from '../../../contract/kiosk-api';
-import { useKioskApi } from '../../api/kiosk-context';
+import { dayWindow } from '../../../contract/operator-day';
+import { useKioskApi, useKioskState } from '../../api/kiosk-context';
 import { useI18n } from '../../i18n/i18n-context';
 import { OwedDetails } from '../../ui/owed-details';
 import { SupportLine } from '../../ui/support-line';
@@ -22,7 +23,10 @@ export function ErrorScreen({ flow }: { flow: Extract<FlowState, { screen: 'erro
   const keys = errorKeys(kind);
   // Money moved or may have: the coins, the receipt code and whom to call. Any error that left coins owed counts.
   const money = isMoneyKind(kind) || (flow.coins_owed ?? 0) > 0;
-  const resetsAt = new Intl.DateTimeFormat(lang, { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(nextUtcMidnight(now));
+  // A daily limit resets at the end of the operator's day, in the zone the cloud counts it in (one rule:
+  // contract/operator-day.ts), shown in that zone with its name; UTC (the cloud's default) before first contact.
+  const zone = useKioskState()?.day_time_zone ?? 'UTC';
+  const resetsAt = new Intl.DateTimeFormat(lang, { timeZone: zone, hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(dayWindow(new Date(now), zone).end);
   const [busy, setBusy] = useState(false);
   const onStartAgain = async () => {
     setBusy(true);
