@@ -58,6 +58,24 @@ async function expectNoRawIds(page: Page, code?: string): Promise<void> {
   if (code?.includes('_')) expect(text).not.toContain(code);
 }
 
+/**
+ * The terms line (fees · limits · Orb) wraps in a longer language: no line may start with the "·" joining
+ * its items (issue 16; it did in Spanish at 800x480), and items on one line stay joined by it. Returns the lines.
+ */
+async function expectTermsJoinedCleanly(page: Page): Promise<number> {
+  const items = await page.getByTestId('welcome-terms').locator(':scope > *').evaluateAll((els) =>
+    els.map((el) => ({ top: el.getBoundingClientRect().top, height: el.getBoundingClientRect().height, dot: getComputedStyle(el, '::before').content })));
+  expect(items).toHaveLength(3);
+  let lines = 0;
+  let rowTop = Number.NEGATIVE_INFINITY;
+  for (const [i, item] of items.entries()) {
+    const startsLine = item.top > rowTop + item.height / 2;
+    if (startsLine) { lines += 1; rowTop = item.top; }
+    expect(item.dot, `item ${i} ${startsLine ? 'starts a line: no separator' : 'follows on its line: joined by ·'}`).toBe(startsLine ? 'none' : '"·"');
+  }
+  return lines;
+}
+
 test('the welcome screen explains the machine, offers the languages and whom to call', { tag: '@smoke' }, async ({ page }) => {
   await open(page, sampleState(), 'welcome');
   await expect(page.locator('#welcome-title')).toHaveText('Buy quarters with World App');
@@ -66,9 +84,12 @@ test('the welcome screen explains the machine, offers the languages and whom to 
   await expect(page.getByTestId('welcome-terms')).toContainText('Fee $0.50 + 1%');
   await expect(page.getByTestId('support-contact')).toHaveText('Help: +1 555 0100 · help@rolu.example');
   await checkCustomerScreen(page, 'welcome');
+  await expectTermsJoinedCleanly(page);
   await page.getByTestId('lang-es').click();
   await expect(page.locator('#welcome-title')).toHaveText('Compre monedas con World App');
   await checkCustomerScreen(page, 'welcome-es');
+  // The Spanish terms wrap at 800x480 (two lines), and fit one line at 1920x1080.
+  expect(await expectTermsJoinedCleanly(page)).toBe(test.info().project.name === 'kiosk-800x480' ? 2 : 1);
   // Every step keeps its picture and both entries fit on one line each, in the longer language too.
   for (const h of await page.locator('.step-art').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height))) expect(h).toBeGreaterThanOrEqual(36);
   for (const id of ['collect', 'welcome-cash-out']) {
@@ -87,6 +108,7 @@ test('the welcome screen explains the machine, offers the languages and whom to 
   await expect(page.getByTestId('welcome-terms')).toContainText('Free — paid by the operator');
   await expect(page.getByTestId('support-contact')).toHaveText('Help: please ask staff.');
   await checkCustomerScreen(page, 'welcome-free-low-stock');
+  await expectTermsJoinedCleanly(page);
 });
 
 test('the amount screen: big presets and keys, Back to the welcome, presets the kiosk cannot pay refused with the reason', async ({ page }) => {

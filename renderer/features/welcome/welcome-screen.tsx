@@ -7,6 +7,7 @@ import { CollectButton } from '../collect/collect-button';
 import { StepChooseArt, StepScanArt, StepTakeArt } from '../../ui/art';
 import { feeText } from '../../ui/fee-text';
 import { SupportLine } from '../../ui/support-line';
+import { useRowStarts } from '../../ui/use-row-starts';
 
 /**
  * The welcome (attract) screen (issue 16): what the machine does in one line, three steps with
@@ -18,6 +19,7 @@ import { SupportLine } from '../../ui/support-line';
 export function WelcomeScreen({ state }: { state: KioskState }) {
   const { t, lang } = useI18n();
   const { begin } = useCustomerSession();
+  const termsRef = useRowStarts<HTMLUListElement>();
   const policy = { min_cents: state.limits.min_cents, max_cents: state.limits.max_cents, fee: state.fee };
   const title = state.payment_mode === 'world_app' ? 'welcome.title_pay' : state.payment_mode === 'none' ? 'welcome.title_free' : 'welcome.title';
   const fee = feeText(state.fee, lang);
@@ -40,11 +42,12 @@ export function WelcomeScreen({ state }: { state: KioskState }) {
           </li>
         ))}
       </ol>
-      <p className="terms" data-testid="welcome-terms">
-        <span>{range}</span>
-        <span>{feeLine}</span>
-        <span>{t('welcome.orb')}</span>
-      </p>
+      {/* A list joined by "·" that never starts a line with it (use-row-starts.ts): wraps cleanly in any language. */}
+      <ul className="terms joined" data-testid="welcome-terms" ref={termsRef}>
+        <li>{range}</li>
+        <li>{feeLine}</li>
+        <li>{t('welcome.orb')}</li>
+      </ul>
       <div className="welcome-actions">
         <CollectButton />
         <button type="button" className="primary big welcome-start" data-testid="welcome-cash-out" onClick={begin}>
