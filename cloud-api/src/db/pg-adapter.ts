@@ -28,16 +28,23 @@ export interface PgOptions {
  * and a statement outside a DB transaction is retried once under it.
  */
 const MAX_PREPARED = 1000;
-const preparedGeneration = new Map<string, number>();
+/**
+ * SQL text → its statement name, made once per text and generation (0 first, one more after each stale plan):
+ * hashing the text on every query cost 1.2 % of the instance's CPU (issue 18 round 2, docs/BENCHMARKS.md run E).
+ */
+const preparedNames = new Map<string, { name: string; generation: number }>();
 
 function preparedName(sql: string): string | undefined {
-  let generation = preparedGeneration.get(sql);
-  if (generation === undefined) {
-    if (preparedGeneration.size >= MAX_PREPARED) return undefined;
-    generation = 0;
-    preparedGeneration.set(sql, generation);
-  }
-  return `r${createHash('sha1').update(sql).digest('base64url').slice(0, 20)}_${generation}`;
+  const known = preparedNames.get(sql);
+  if (known) return known.name;
+  if (preparedNames.size >= MAX_PREPARED) return undefined;
+  return nameFor(sql, 0);
+}
+
+function nameFor(sql: string, generation: number): string {
+  const name = `r${createHash('sha1').update(sql).digest('base64url').slice(0, 20)}_${generation}`;
+  preparedNames.set(sql, { name, generation });
+  return name;
 }
 
 function isStalePlan(err: unknown): boolean {
@@ -76,7 +83,7 @@ export async function openPgDb(url: string, opts: PgOptions = {}): Promise<Db> {
         r = await run(c, sql, params);
       } catch (err) {
         if (!isStalePlan(err)) throw err;
-        preparedGeneration.set(sql, (preparedGeneration.get(sql) ?? 0) + 1);
+        nameFor(sql, (preparedNames.get(sql)?.generation ?? -1) + 1);
         if (inTx) throw err; // the DB transaction is aborted; the caller's retry uses the new name
         r = await run(c, sql, params);
       }
