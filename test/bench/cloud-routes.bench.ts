@@ -13,8 +13,8 @@ import { emit, round } from './figure';
  * `cloud_cpu_ms_per_request` (issue 18, round 2): where the cloud instance's own CPU goes, per route. One
  * instance from the production build in its own process on a scratch Postgres database; this process sends
  * BENCH_ROUTE_N (200) requests of ONE kind, one after another, and reads the instance's user + system CPU
- * (/proc, 10 ms ticks: 200 requests make the tick error ≤ 0.05 ms each) before and after the batch. Each
- * route is one JSON line; the baseline is GET /healthz in the same run (HTTP in and out, no database).
+ * (/proc, 10 ms ticks: 200 requests make the tick error ≤ 0.05 ms each) before and after the batch; the figure is
+ * the median of BENCH_ROUTE_ROUNDS (3) rounds of every batch (a shared machine). Each route is one JSON line; the baseline is GET /healthz in the same run (HTTP in and out, no database).
  * Routes, in a cash-out's order: create, world_id (the fake portal answers from this process), job_deliver
  * (GET /v1/jobs/next?wait=0 with a job), ack, sync (one payout.result), empty_look (wait=0, no job);
  * long_poll_open (N kiosks each open wait=25 and settle) and long_poll_wake (world_id with that kiosk's long-poll
@@ -22,6 +22,7 @@ import { emit, round } from './figure';
  * BENCH_CPU_PROF=1 adds the instance's profile (stderr).
  */
 const N = Number(process.env.BENCH_ROUTE_N ?? 200);
+const ROUNDS = Number(process.env.BENCH_ROUTE_ROUNDS ?? 3);
 const PROFILE = process.env.BENCH_CPU_PROF === '1';
 if (!process.env.DATABASE_URL) {
   process.stderr.write('cloud-routes bench: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres\n');
@@ -86,40 +87,51 @@ const kiosks = await enrollKiosks(base, N);
   for (let i = 0; i < N; i++) await (await call(`${base}/healthz`)).body?.cancel();
 }
 
-const ms: Record<string, number> = {};
-ms.health = await perItem(kiosks, async () => {
-  await (await ok(await call(`${base}/healthz`), [200], 'health')).body?.cancel();
-});
-ms.empty_look = await perItem(kiosks, async (k) => {
-  await (await ok(await call(`${base}/v1/jobs/next?wait=0`, { token: k.token }), [204], 'empty look')).body?.cancel();
-});
-const round1: Cashout[] = [];
-ms.create = await create(kiosks, round1);
-ms.world_id = await perItem(round1, worldId);
-ms.job_deliver = await perItem(round1, async (c) => takeJob(c, await call(`${base}/v1/jobs/next?wait=0`, { token: c.kiosk.token })));
-ms.ack = await perItem(round1, ack);
-ms.sync = await perItem(round1, async (c) => {
-  const event = {
-    seq: 1, id: newId(), occurred_at: new Date().toISOString(), type: 'payout.result',
-    payload: { job_id: c.jobId, transaction_id: c.id, coins_ordered: c.coins, coins_paid: c.coins, coins_unpaid: 0, outcome: 'completed' },
-  };
-  await (await ok(await call(`${base}/v1/sync`, { method: 'POST', token: c.kiosk.token, body: { events: [event] } }), [200], 'sync')).body?.cancel();
-});
+/** Each kiosk's last synced event seq (a new payout.result each round, never a replay). */
+const syncSeq = new Map<number, number>();
+/** One round: every route's batch once. The figure is each route's median over BENCH_ROUTE_ROUNDS rounds. */
+async function oneRound(): Promise<Record<string, number>> {
+  const ms: Record<string, number> = {};
+  ms.health = await perItem(kiosks, async () => {
+    await (await ok(await call(`${base}/healthz`), [200], 'health')).body?.cancel();
+  });
+  ms.empty_look = await perItem(kiosks, async (k) => {
+    await (await ok(await call(`${base}/v1/jobs/next?wait=0`, { token: k.token }), [204], 'empty look')).body?.cancel();
+  });
+  const round1: Cashout[] = [];
+  ms.create = await create(kiosks, round1);
+  ms.world_id = await perItem(round1, worldId);
+  ms.job_deliver = await perItem(round1, async (c) => takeJob(c, await call(`${base}/v1/jobs/next?wait=0`, { token: c.kiosk.token })));
+  ms.ack = await perItem(round1, ack);
+  ms.sync = await perItem(round1, async (c) => {
+    const event = {
+      seq: (syncSeq.get(c.kiosk.index) ?? 0) + 1, id: newId(), occurred_at: new Date().toISOString(), type: 'payout.result',
+      payload: { job_id: c.jobId, transaction_id: c.id, coins_ordered: c.coins, coins_paid: c.coins, coins_unpaid: 0, outcome: 'completed' },
+    };
+    await (await ok(await call(`${base}/v1/sync`, { method: 'POST', token: c.kiosk.token, body: { events: [event] } }), [200], 'sync')).body?.cancel();
+    syncSeq.set(c.kiosk.index, event.seq);
+  });
 
-// Round 2: every kiosk holds a long-poll; each World ID wakes its kiosk's.
-const round2: Cashout[] = [];
-await create(kiosks, round2);
-const polls = new Map<string, Promise<Response>>();
-const c0 = inst.cpuMs();
-for (const c of round2) polls.set(c.id, call(`${base}/v1/jobs/next?wait=25`, { token: c.kiosk.token }));
-await new Promise((r) => setTimeout(r, 1500)); // every long-poll has looked once and waits
-ms.long_poll_open = (inst.cpuMs() - c0) / N;
-const wokenPlusWorldId = await perItem(round2, async (c) => {
-  await worldId(c);
-  await takeJob(c, await polls.get(c.id)!);
-});
-ms.long_poll_wake = wokenPlusWorldId - ms.world_id;
-for (const c of round2) await ack(c);
+  // Then every kiosk holds a long-poll, and each World ID wakes its kiosk's.
+  const round2: Cashout[] = [];
+  await create(kiosks, round2);
+  const polls = new Map<string, Promise<Response>>();
+  const c0 = inst.cpuMs();
+  for (const c of round2) polls.set(c.id, call(`${base}/v1/jobs/next?wait=25`, { token: c.kiosk.token }));
+  await new Promise((r) => setTimeout(r, 1500)); // every long-poll has looked once and waits
+  ms.long_poll_open = (inst.cpuMs() - c0) / N;
+  const wokenPlusWorldId = await perItem(round2, async (c) => {
+    await worldId(c);
+    await takeJob(c, await polls.get(c.id)!);
+  });
+  ms.long_poll_wake = wokenPlusWorldId - ms.world_id;
+  for (const c of round2) await ack(c);
+  return ms;
+}
+const rounds: Array<Record<string, number>> = [];
+for (let r = 0; r < ROUNDS; r++) rounds.push(await oneRound());
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+const ms: Record<string, number> = Object.fromEntries(Object.keys(rounds[0]!).map((k) => [k, median(rounds.map((r) => r[k]!))]));
 
 const idle0 = inst.cpuMs();
 await new Promise((r) => setTimeout(r, 2000));
@@ -133,7 +145,7 @@ for (const route of ['create', 'world_id', 'job_deliver', 'long_poll_open', 'lon
     name: 'cloud_cpu_ms_per_request', value: round(ms[route]!, 2), unit: 'ms CPU',
     baseline: { name: 'GET /healthz, this run', value: round(ms.health!, 2) },
     detail: {
-      route, requests: N, sequential: true, server: 'node dist/server.js, own process, Postgres', source: '/proc/PID/stat utime+stime',
+      route, requests: N, rounds: ROUNDS, each_round: rounds.map((r) => round(r[route]!, 2)), baseline_each_round: rounds.map((r) => round(r.health!, 2)), sequential: true, server: 'node dist/server.js, own process, Postgres', source: '/proc/PID/stat utime+stime',
       ...(route === 'long_poll_wake' ? { sum_of_a_cashouts_routes_ms: round(cashout, 2), of: 'create + world_id + long_poll_wake + ack + sync' } : {}),
       idle_instance_ms_per_s: round(idleMsPerS, 2),
     },

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { portalCall, type PortalAnswer } from '../portal-http';
 import { PortalTransactionSchema, type PortalTransaction } from './portal-transaction';
 
 /**
@@ -45,13 +46,13 @@ function readBody(json: unknown): Attempt {
 }
 
 async function attempt(url: string, apiKey: string, timeoutMs: number): Promise<Attempt> {
-  let res: Response;
+  let res: PortalAnswer;
   try {
-    res = await fetch(url, { headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+    res = await portalCall(url, { method: 'GET', headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' }, timeoutMs });
   } catch (cause) {
     return { kind: 'retry', reason: `no answer within ${timeoutMs} ms or network error`, cause };
   }
-  const json: unknown = await res.json().catch(() => undefined);
+  const json = res.json;
   if (res.status >= 500 || res.status === 429) return { kind: 'retry', reason: `portal answered ${res.status}` };
   if (res.status === 404) return { kind: 'done', lookup: { found: false, code: 'not_found' } };
   if (res.status === 400 || res.status === 401 || res.status === 403) {
@@ -60,7 +61,7 @@ async function attempt(url: string, apiKey: string, timeoutMs: number): Promise<
       res.status,
     );
   }
-  if (res.ok) return readBody(json);
+  if (res.status >= 200 && res.status < 300) return readBody(json);
   return { kind: 'retry', reason: `portal answered ${res.status}` };
 }
 

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
+import { portalCall, type PortalAnswer } from '../portal-http';
 
 /**
  * Client for the Developer Portal's verify endpoint (world-id.md "Verify"):
@@ -47,18 +48,18 @@ function nullifierNumber(value: string): bigint | null {
 type Attempt = { kind: 'done'; verdict: PortalVerdict } | { kind: 'retry'; reason: string; cause?: unknown };
 
 async function attempt(url: string, body: string, timeoutMs: number): Promise<Attempt> {
-  let res: Response;
+  let res: PortalAnswer;
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(timeoutMs) });
+    res = await portalCall(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, timeoutMs });
   } catch (cause) {
     return { kind: 'retry', reason: `no answer within ${timeoutMs} ms or network error`, cause };
   }
-  const json: unknown = await res.json().catch(() => undefined);
+  const json = res.json;
   if (res.status >= 500 || res.status === 429) return { kind: 'retry', reason: `portal answered ${res.status}` };
   if (res.status === 404) {
     throw new PortalUnavailableError('Developer Portal does not know this rp_id; check the World ID rp id in the cloud config');
   }
-  if (res.ok) {
+  if (res.status >= 200 && res.status < 300) {
     const ok = SuccessSchema.safeParse(json);
     if (!ok.success) return { kind: 'retry', reason: 'portal answered 200 with an unexpected body' };
     // Per-item results are authoritative; the top-level nullifier counts only when there are none.
