@@ -289,6 +289,20 @@ test('the done screen shows the receipt code and returns to the welcome by itsel
   await expect.poll(() => core.calls.filter((c) => c === 'dismiss').length).toBe(before + 1);
 });
 
+test("the daily limit resets at midnight of the cloud's day, shown in its zone (PER_HUMAN_DAY_TIME_ZONE via amount_policy)", async ({ page }) => {
+  // 02:00 UTC on Dec 3 is still Dec 2 in Bogotá (UTC-5): the limit resets at 05:00 UTC, 12:00 AM there — not at the UTC midnight just past.
+  await page.clock.install({ time: new Date('2026-12-03T02:00:00.000Z') });
+  const flow: FlowState = {
+    screen: 'error', error: { code: 'limit_reached', message: 'log' }, next_step: 'core next step',
+    transaction_id: TX, receipt_code: receiptCode(TX), coins_owed: null, coins_paid: null,
+  };
+  await open(page, sampleState({ flow, day_time_zone: 'America/Bogota' }), 'error');
+  await expect(page.getByRole('alert')).toContainText('The limit resets at 12:00 AM GMT-5.');
+  await checkCustomerScreen(page, 'error-daily_limit-bogota');
+  await page.getByTestId('lang-toggle').click();
+  await expect(page.getByRole('alert')).toContainText('El límite se renueva a las 0:00 GMT-5.');
+});
+
 /** One code per kind, as the core sends it (contract/error-kinds.ts). */
 const CODE_OF_KIND: Record<ErrorKind, string> = {
   cancelled: 'user_rejected',
