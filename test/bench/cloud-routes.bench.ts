@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '../../contract/clock';
+import { portalCall } from '../../cloud-api/src/portal-http';
 import { fakeWorldIdResult } from '../../cloud-api/src/testing/world-id-result';
 import { startFakePortal } from '../../sim/worldid/portal';
 import { startCloudFleet, type CloudInstance } from '../scale/cloud-fleet';
@@ -20,6 +21,8 @@ import { emit, round } from './figure';
  * long_poll_open (N kiosks each open wait=25 and settle) and long_poll_wake (world_id with that kiosk's long-poll
  * open, until the job arrives on it, minus world_id: the NOTIFY, the wake-up, the claim and the job sent).
  * BENCH_CPU_PROF=1 adds the instance's profile (stderr).
+ * `cloud_portal_call_cpu_ms`: CPU of one Developer Portal call as the cloud makes it (portal-http.ts, undici
+ * `request`), in this process against the fake portal (its answer included), baseline the same call through `fetch`.
  */
 const N = Number(process.env.BENCH_ROUTE_N ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUTE_ROUNDS ?? 3);
@@ -133,6 +136,27 @@ for (let r = 0; r < ROUNDS; r++) rounds.push(await oneRound());
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 const ms: Record<string, number> = Object.fromEntries(Object.keys(rounds[0]!).map((k) => [k, median(rounds.map((r) => r[k]!))]));
 
+/** The portal call, client and fake portal in this process: process.cpuUsage, µs. */
+async function portalCallCpu(viaFetch: boolean): Promise<number> {
+  const url = `${portal.url}/api/v4/verify/rp_0`; // a junk result: the fake portal refuses it with a JSON body, as the real one refuses a bad proof
+  const body = JSON.stringify({ responses: [{ proof: 'x'.repeat(1500) }] });
+  const one = async () => {
+    if (!viaFetch) return void (await portalCall(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, timeoutMs: 5000 }));
+    await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) })).json().catch(() => undefined);
+  };
+  for (let i = 0; i < 300; i++) await one();
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < 2000; i++) await one();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / 2000;
+}
+const viaFetch: number[] = [];
+const viaRequest: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  viaFetch.push(await portalCallCpu(true));
+  viaRequest.push(await portalCallCpu(false));
+}
+
 const idle0 = inst.cpuMs();
 await new Promise((r) => setTimeout(r, 2000));
 const idleMsPerS = (inst.cpuMs() - idle0) / 2;
@@ -151,6 +175,11 @@ for (const route of ['create', 'world_id', 'job_deliver', 'long_poll_open', 'lon
     },
   });
 }
+emit({
+  name: 'cloud_portal_call_cpu_ms', value: round(median(viaRequest), 3), unit: 'ms CPU',
+  baseline: { name: 'the same call through fetch (before issue 18 round 2), this run', value: round(median(viaFetch), 3) },
+  detail: { calls: 2000, rounds: ROUNDS, each_round: viaRequest.map((x) => round(x, 3)), baseline_each_round: viaFetch.map((x) => round(x, 3)), what: 'client (cloud-api/src/portal-http.ts) + the fake portal, one process, process.cpuUsage' },
+});
 if (profDir) {
   const summary = summarizeProfile(profDir, 30);
   process.stderr.write(`cpu profile of the instance (self time, ms): ${JSON.stringify(summary, null, 1)}\n`);
